@@ -1,0 +1,60 @@
+# Thin front door over CMake. `make demo` and `make test` work on a fresh Debian 12 machine:
+# they install what is missing with apt-get first (through sudo when not root).
+
+BUILD_DEPS := cmake g++ make pkg-config default-jre-headless antlr4 libantlr4-runtime-dev \
+              libsqlite3-dev libfmt-dev libboost-program-options-dev doctest-dev libedit-dev
+BENCH_DEPS := libbenchmark-dev
+JOBS       ?= $(shell nproc)
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SHARED     ?= ../shared
+
+.PHONY: demo test build release asan conformance bench format clean deps bench-deps
+
+demo: release
+	./build/release/shardql shell --demo
+
+test: asan
+	cd build/asan && ctest --output-on-failure -j$(JOBS)
+
+build: release
+
+release: deps
+	cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release
+	cmake --build build/release -j$(JOBS)
+
+asan: deps
+	cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DSHARDQL_SANITIZE=ON
+	cmake --build build/asan -j$(JOBS)
+
+# The sqllogictest corpus from ../shared/extern, through shardql on 4 hash-distributed shards.
+conformance: release
+	./build/release/shardql slt --shards 4 --known-failures tests/conformance/known_failures.txt \
+	  $(SHARED)/extern/sqllogictest/select1.test $(SHARED)/extern/sqllogictest/select2.test \
+	  $(SHARED)/extern/sqllogictest/select3.test $(SHARED)/extern/sqllogictest/select4.test \
+	  $(SHARED)/extern/sqllogictest/select5.test $(SHARED)/extern/sqllogictest/evidence/*.test
+
+bench: bench-deps release
+	cmake -S . -B build/release -DSHARDQL_BENCH=ON
+	cmake --build build/release -j$(JOBS) --target shardql_bench
+	@echo "run: see bench/README.md"
+
+format:
+	git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf build
+
+deps:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(BUILD_DEPS)"
+
+bench-deps:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(BUILD_DEPS) $(BENCH_DEPS)"
+
+install-packages:
+	@missing=$$(for p in $(PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:" $$missing; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
