@@ -1,0 +1,27 @@
+#pragma once
+// A guard against running out of stack in the recursive walkers (parser, AST builder, binder,
+// printer, renderer), after PostgreSQL's check_stack_depth(): deeply nested input fails with
+// SQLSTATE 54001 instead of crashing the process.
+
+#include <cstddef>
+
+namespace shardql {
+
+// Marks the stack position a thread's depth is measured from; the outermost scope on a thread wins.
+class StackDepthScope {
+ public:
+  StackDepthScope();
+  ~StackDepthScope();
+  StackDepthScope(const StackDepthScope&) = delete;
+  StackDepthScope& operator=(const StackDepthScope&) = delete;
+
+ private:
+  bool outermost_ = false;
+};
+
+// Throws SqlError 54001 when more than kMaxStackDepthBytes are in use since the outermost scope.
+void CheckStackDepth();
+
+inline constexpr size_t kMaxStackDepthBytes = 2 * 1024 * 1024;
+
+}  // namespace shardql
