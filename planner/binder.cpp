@@ -1,0 +1,1125 @@
+// Statements, query blocks and FROM clauses. Expressions are bound in bind_expression.cpp.
+
+#include "planner/binder.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "grammar/parser.h"
+#include "grammar/sql_error.h"
+#include "grammar/stack_guard.h"
+#include "planner/binder_internal.h"
+#include "planner/ddl.h"
+#include "planner/plan_printer.h"
+
+namespace shardql {
+
+plan::LogicalPlan Bind(const ast::Statement& statement, std::string_view text,
+                       std::shared_ptr<const CatalogSnapshot> catalog,
+                       const SessionViews* session_views) {
+  StackDepthScope stack_scope;
+  bind::Binder binder(text, std::move(catalog), session_views);
+  return binder.BindStatement(statement);
+}
+
+plan::LogicalPlan BindQuery(const ast::Query& query, std::string_view text,
+                            std::shared_ptr<const CatalogSnapshot> catalog,
+                            const SessionViews* session_views) {
+  StackDepthScope stack_scope;
+  bind::Binder binder(text, std::move(catalog), session_views);
+  return binder.BindTopQuery(query);
+}
+
+bool IsBindable(const ast::Statement& statement) {
+  switch (statement.kind) {
+    case ast::StatementKind::kSelect:
+    case ast::StatementKind::kInsert:
+    case ast::StatementKind::kUpdate:
+    case ast::StatementKind::kDelete:
+      return true;
+    default:
+      return false;
+  }
+}
+
+namespace bind {
+
+using plan::Expr;
+using plan::ExprKind;
+
+namespace {
+
+// A select item while its block is being bound.
+struct SelectItem {
+  ExprPtr expr;
+  std::string name;
+  ast::SourceSpan span;
+  const ast::Expr* source = nullptr;  // null for the columns a `*` expands to
+};
+
+// Mutable walk over every expression a plan tree holds, subquery plans included.
+void ForEachExprInPlan(plan::PlanNode& node, const std::function<void(ExprPtr&)>& fn);
+
+void ForEachNodeExpr(plan::PlanNode& node, const std::function<void(ExprPtr&)>& fn) {
+  switch (node.kind) {
+    case plan::NodeKind::kValues:
+      for (auto& row : node.Cast<plan::ValuesNode>().rows) {
+        for (ExprPtr& e : row)
+          fn(e);
+      }
+      break;
+    case plan::NodeKind::kFilter:
+      fn(node.Cast<plan::FilterNode>().predicate);
+      break;
+    case plan::NodeKind::kProject:
+      for (ExprPtr& e : node.Cast<plan::ProjectNode>().exprs)
+        fn(e);
+      break;
+    case plan::NodeKind::kJoin:
+      if (node.Cast<plan::JoinNode>().condition) fn(node.Cast<plan::JoinNode>().condition);
+      break;
+    case plan::NodeKind::kAggregate:
+      for (ExprPtr& e : node.Cast<plan::AggregateNode>().groups)
+        fn(e);
+      for (ExprPtr& e : node.Cast<plan::AggregateNode>().aggregates)
+        fn(e);
+      break;
+    case plan::NodeKind::kWindow:
+      for (ExprPtr& e : node.Cast<plan::WindowNode>().windows)
+        fn(e);
+      break;
+    case plan::NodeKind::kSort:
+      for (plan::SortKey& k : node.Cast<plan::SortNode>().keys)
+        fn(k.expr);
+      break;
+    case plan::NodeKind::kLimit:
+      if (node.Cast<plan::LimitNode>().limit) fn(node.Cast<plan::LimitNode>().limit);
+      if (node.Cast<plan::LimitNode>().offset) fn(node.Cast<plan::LimitNode>().offset);
+      break;
+    case plan::NodeKind::kUpdate:
+      for (plan::Assignment& a : node.Cast<plan::UpdateNode>().assignments)
+        fn(a.value);
+      break;
+    default:
+      break;
+  }
+}
+
+void ForEachExprInPlan(plan::PlanNode& node, const std::function<void(ExprPtr&)>& fn) {
+  ForEachNodeExpr(node, fn);
+  for (plan::PlanPtr& child : node.children)
+    ForEachExprInPlan(*child, fn);
+}
+
+// Post-aggregation expressions read group keys through the Aggregate's outputs: every subtree
+// equal to a GROUP BY expression becomes a reference to that group's column, also inside
+// correlated subqueries.
+class GroupSubstitution {
+ public:
+  GroupSubstitution(const std::vector<ExprPtr>& groups, const std::vector<ColumnId>& ids)
+      : groups_(groups), ids_(ids) {}
+
+  void Apply(ExprPtr& e) const {
+    CheckStackDepth();
+    for (size_t i = 0; i < groups_.size(); ++i) {
+      if (ExprEquals(*e, *groups_[i])) {
+        e = plan::MakeColumn(ids_[i], groups_[i]->type);
+        return;
+      }
+    }
+    // Aggregate calls were already replaced by references to their outputs; a kAggregate here is
+    // inside a subquery and belongs to that subquery's block.
+    for (ExprPtr& child : e->children) {
+      if (child) Apply(child);
+    }
+    if (e->window) {
+      for (ExprPtr& p : e->window->partition_by)
+        Apply(p);
+      for (plan::SortKey& k : e->window->order_by)
+        Apply(k.expr);
+    }
+    if (e->plan) ForEachExprInPlan(*e->plan, [&](ExprPtr& inner) { Apply(inner); });
+  }
+
+ private:
+  const std::vector<ExprPtr>& groups_;
+  const std::vector<ColumnId>& ids_;
+};
+
+bool IsIntegerLiteral(const ast::Expr& e) {
+  return e.kind == ast::ExprKind::kLiteral &&
+         e.As<ast::Literal>().literal_kind == ast::LiteralKind::kInteger;
+}
+
+bool IsBareName(const ast::Expr& e) {
+  return e.kind == ast::ExprKind::kColumnRef && e.As<ast::ColumnRef>().parts.size() == 1;
+}
+
+int64_t OrdinalOf(const ast::Expr& e, size_t item_count, const char* clause) {
+  const std::string& text = e.As<ast::Literal>().text;
+  int64_t n = 0;
+  bool ok = !text.empty() && text.size() < 10 &&
+            std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (ok) n = std::stoll(text);
+  if (!ok || n < 1 || static_cast<size_t>(n) > item_count) {
+    throw SqlError(sqlstate::kInvalidColumnReference,
+                   fmt::format("{} position {} is not in select list", clause, text), e.span.begin);
+  }
+  return n;
+}
+
+class CteGuard {
+ public:
+  CteGuard(std::vector<const std::vector<ast::CommonTableExpr>*>& stack,
+           const std::vector<ast::CommonTableExpr>* list)
+      : stack_(stack), pushed_(list != nullptr && !list->empty()) {
+    if (pushed_) stack_.push_back(list);
+  }
+  ~CteGuard() {
+    if (pushed_) stack_.pop_back();
+  }
+
+ private:
+  std::vector<const std::vector<ast::CommonTableExpr>*>& stack_;
+  bool pushed_;
+};
+
+}  // namespace
+
+std::string_view Binder::SpanText(ast::SourceSpan span) const {
+  return shardql::SpanText(text_, span);
+}
+
+ColumnId Binder::NewColumn(std::string name, ExprType type, std::string qualifier) {
+  return columns_.Add({std::move(name), std::move(qualifier), std::move(type)});
+}
+
+std::string Binder::DerivedName(const ast::Expr& expr) const {
+  switch (expr.kind) {
+    case ast::ExprKind::kColumnRef:
+      return expr.As<ast::ColumnRef>().parts.back();
+    case ast::ExprKind::kFunction:
+      return expr.As<ast::Function>().name;
+    case ast::ExprKind::kCast: {
+      std::string inner = DerivedName(*expr.As<ast::Cast>().operand);
+      return inner != "?column?" ? inner : expr.As<ast::Cast>().type.name;
+    }
+    case ast::ExprKind::kCollate:
+      return DerivedName(*expr.As<ast::Collate>().operand);
+    case ast::ExprKind::kCase:
+      return "case";
+    case ast::ExprKind::kExists:
+      return "exists";
+    case ast::ExprKind::kSubquery: {
+      const ast::Query& q = *expr.As<ast::Subquery>().query;
+      if (q.body && q.body->kind == ast::QueryBodyKind::kSelect && !q.body->select->items.empty()) {
+        const ast::SelectItem& first = q.body->select->items[0];
+        if (first.has_alias) return first.alias;
+        if (first.expr->kind != ast::ExprKind::kStar) return DerivedName(*first.expr);
+      }
+      return "?column?";
+    }
+    case ast::ExprKind::kLiteral:
+      return expr.As<ast::Literal>().literal_kind == ast::LiteralKind::kBoolean ? "bool"
+                                                                                : "?column?";
+    default:
+      return "?column?";
+  }
+}
+
+const ast::CommonTableExpr* Binder::FindCte(const std::string& name) const {
+  for (auto it = ctes_.rbegin(); it != ctes_.rend(); ++it) {
+    for (const ast::CommonTableExpr& cte : **it) {
+      // A non-recursive CTE does not see itself: a reference from inside falls through to the
+      // catalog.
+      if (cte.name == name &&
+          std::find(expanding_.begin(), expanding_.end(), "cte:" + name) == expanding_.end()) {
+        return &cte;
+      }
+    }
+  }
+  return nullptr;
+}
+
+plan::LogicalPlan Binder::BindStatement(const ast::Statement& statement) {
+  switch (statement.kind) {
+    case ast::StatementKind::kSelect:
+      return BindTopQuery(*statement.As<ast::SelectStatement>().query);
+    case ast::StatementKind::kInsert:
+      return BindInsert(statement.As<ast::InsertStatement>());
+    case ast::StatementKind::kUpdate:
+      return BindUpdate(statement.As<ast::UpdateStatement>());
+    case ast::StatementKind::kDelete:
+      return BindDelete(statement.As<ast::DeleteStatement>());
+    default:
+      throw SqlError(sqlstate::kInternalError,
+                     fmt::format("{} statements are not bound", ast::ToString(statement.kind)));
+  }
+}
+
+plan::LogicalPlan Binder::BindTopQuery(const ast::Query& query) {
+  BoundQuery bound = BindQuery(query, nullptr);
+  plan::LogicalPlan out;
+  out.root = std::move(bound.plan);
+  for (size_t i = 0; i < bound.outputs.size(); ++i) {
+    out.output.push_back({bound.names[i], columns_[bound.outputs[i]].type});
+  }
+  out.columns = std::move(columns_);
+  out.param_count = param_count_;
+  return out;
+}
+
+Binder::BoundQuery Binder::BindQuery(const ast::Query& query, const Scope* outer) {
+  CheckStackDepth();
+  CteGuard guard(ctes_, &query.with);
+  if (query.body->kind == ast::QueryBodyKind::kSelect) {
+    return BindSelectBlock(*query.body->select, outer, &query);
+  }
+  BoundQuery bound = BindQueryBody(*query.body, outer, nullptr);
+  return ApplyOutputOrderAndLimit(std::move(bound), query, outer);
+}
+
+Binder::BoundQuery Binder::BindQueryBody(const ast::QueryBody& body, const Scope* outer,
+                                         const ast::Query* owner) {
+  CheckStackDepth();
+  switch (body.kind) {
+    case ast::QueryBodyKind::kSelect:
+      return BindSelectBlock(*body.select, outer, owner);
+    case ast::QueryBodyKind::kValues:
+      return BindValues(body, outer);
+    case ast::QueryBodyKind::kSetOp:
+      return BindSetOp(body, outer);
+    case ast::QueryBodyKind::kNested:
+      return BindQuery(*body.nested, outer);
+  }
+  throw SqlError(sqlstate::kInternalError, "unknown query body");
+}
+
+Binder::BoundQuery Binder::BindValues(const ast::QueryBody& body, const Scope* outer) {
+  auto values = std::make_unique<plan::ValuesNode>();
+  size_t width = body.values.empty() ? 0 : body.values[0].size();
+  for (const auto& row : body.values) {
+    if (row.size() != width) {
+      throw SqlError(sqlstate::kSyntaxError, "VALUES lists must all be the same length",
+                     row.empty() ? body.span.begin : row[0]->span.begin);
+    }
+    std::vector<ExprPtr> bound_row;
+    ExpressionBinder binder(*this, outer, ExprContext::kValues, nullptr);
+    for (const auto& e : row)
+      bound_row.push_back(binder.Bind(*e));
+    values->rows.push_back(std::move(bound_row));
+  }
+  BoundQuery out;
+  for (size_t i = 0; i < width; ++i) {
+    std::string name = fmt::format("column{}", i + 1);
+    ColumnId id = NewColumn(name, values->rows[0][i]->type);
+    values->outputs.push_back(id);
+    out.outputs.push_back(id);
+    out.names.push_back(name);
+  }
+  out.plan = std::move(values);
+  return out;
+}
+
+Binder::BoundQuery Binder::BindSetOp(const ast::QueryBody& body, const Scope* outer) {
+  BoundQuery left = BindQueryBody(*body.left, outer, nullptr);
+  BoundQuery right = BindQueryBody(*body.right, outer, nullptr);
+  if (left.outputs.size() != right.outputs.size()) {
+    throw SqlError(sqlstate::kSyntaxError,
+                   fmt::format("each {} query must have the same number of columns",
+                               ast::ToString(body.set_op)),
+                   body.right->span.begin);
+  }
+  auto node = std::make_unique<plan::SetOpNode>();
+  node->op = body.set_op;
+  node->all = body.all;
+  BoundQuery out;
+  for (size_t i = 0; i < left.outputs.size(); ++i) {
+    // The result column compares with the left side's collation, or the right side's when the
+    // left has none (SQLite's multiSelectCollSeq); its affinity is the leftmost SELECT's.
+    ExprType type = columns_[left.outputs[i]].type;
+    const ExprType& right_type = columns_[right.outputs[i]].type;
+    if (type.collation_source == CollationSource::kNone &&
+        right_type.collation_source != CollationSource::kNone) {
+      type.collation = right_type.collation;
+      type.collation_source = right_type.collation_source;
+    }
+    ColumnId id = NewColumn(left.names[i], AsColumnType(type));
+    node->outputs.push_back(id);
+    out.outputs.push_back(id);
+    out.names.push_back(left.names[i]);
+  }
+  node->children.push_back(std::move(left.plan));
+  node->children.push_back(std::move(right.plan));
+  out.plan = std::move(node);
+  return out;
+}
+
+plan::PlanPtr Binder::ApplyLimit(plan::PlanPtr plan, const ast::Query& query, const Scope* outer) {
+  if (!query.limit && !query.offset) return plan;
+  auto limit = std::make_unique<plan::LimitNode>();
+  ExpressionBinder binder(*this, nullptr, ExprContext::kValues, nullptr);
+  if (query.limit) limit->limit = binder.Bind(*query.limit);
+  if (query.offset) limit->offset = binder.Bind(*query.offset);
+  limit->outputs = plan->outputs;
+  limit->children.push_back(std::move(plan));
+  return limit;
+}
+
+Binder::BoundQuery Binder::ApplyOutputOrderAndLimit(BoundQuery bound, const ast::Query& query,
+                                                    const Scope* outer) {
+  if (!query.order_by.empty()) {
+    auto sort = std::make_unique<plan::SortNode>();
+    for (const ast::OrderItem& item : query.order_by) {
+      size_t index = 0;
+      if (IsIntegerLiteral(*item.expr)) {
+        index = OrdinalOf(*item.expr, bound.outputs.size(), "ORDER BY") - 1;
+      } else if (IsBareName(*item.expr)) {
+        const std::string& name = item.expr->As<ast::ColumnRef>().parts[0];
+        auto it = std::find(bound.names.begin(), bound.names.end(), name);
+        if (it == bound.names.end()) {
+          throw SqlError(sqlstate::kUndefinedColumn,
+                         fmt::format("column \"{}\" does not exist", name), item.expr->span.begin);
+        }
+        index = static_cast<size_t>(it - bound.names.begin());
+      } else {
+        SqlError error(sqlstate::kFeatureNotSupported,
+                       "invalid UNION/INTERSECT/EXCEPT ORDER BY clause", item.expr->span.begin);
+        error.detail = "Only result column names can be used, not expressions or functions.";
+        throw error;
+      }
+      plan::SortKey key;
+      key.expr = plan::MakeColumn(bound.outputs[index], columns_[bound.outputs[index]].type);
+      key.descending = item.direction == ast::SortDirection::kDesc;
+      key.nulls = item.nulls;
+      sort->keys.push_back(std::move(key));
+    }
+    sort->outputs = bound.plan->outputs;
+    sort->children.push_back(std::move(bound.plan));
+    bound.plan = std::move(sort);
+  }
+  bound.plan = ApplyLimit(std::move(bound.plan), query, outer);
+  return bound;
+}
+
+Binder::BoundQuery Binder::BindSelectBlock(const ast::SelectCore& core, const Scope* outer,
+                                           const ast::Query* owner) {
+  CheckStackDepth();
+  // FROM: a comma list is a chain of inner joins without a condition.
+  Scope scope;
+  scope.parent = outer;
+  plan::PlanPtr plan;
+  for (const ast::TableRefPtr& ref : core.from) {
+    FromItem item = BindFromItem(*ref, outer, scope);
+    for (ScopeTable& t : item.tables) {
+      if (!t.alias.empty()) {
+        for (const ScopeTable& existing : scope.tables) {
+          if (existing.alias == t.alias) {
+            throw SqlError(sqlstate::kDuplicateAlias,
+                           fmt::format("table name \"{}\" specified more than once", t.alias),
+                           ref->span.begin);
+          }
+        }
+      }
+      scope.tables.push_back(std::move(t));
+    }
+    if (!plan) {
+      plan = std::move(item.plan);
+    } else {
+      auto join = std::make_unique<plan::JoinNode>();
+      join->join_kind = plan::JoinKind::kInner;
+      join->outputs = plan->outputs;
+      join->outputs.insert(join->outputs.end(), item.plan->outputs.begin(),
+                           item.plan->outputs.end());
+      join->children.push_back(std::move(plan));
+      join->children.push_back(std::move(item.plan));
+      plan = std::move(join);
+    }
+  }
+  if (!plan) {
+    auto one_row = std::make_unique<plan::ValuesNode>();
+    one_row->rows.emplace_back();
+    plan = std::move(one_row);
+  }
+  std::set<ColumnId> local_ids(plan->outputs.begin(), plan->outputs.end());
+
+  if (core.where) {
+    auto filter = std::make_unique<plan::FilterNode>();
+    filter->predicate =
+        ExpressionBinder(*this, &scope, ExprContext::kWhere, nullptr).Bind(*core.where);
+    filter->outputs = plan->outputs;
+    filter->children.push_back(std::move(plan));
+    plan = std::move(filter);
+  }
+
+  BlockCollector collector;
+  collector.from_scope = &scope;
+  collector.named_windows = &core.windows;
+  collector.aggregating = !core.group_by.empty() || (core.having != nullptr);
+  for (const ast::SelectItem& item : core.items) {
+    if (item.expr->kind != ast::ExprKind::kStar && HasAggregateCall(*item.expr)) {
+      collector.aggregating = true;
+    }
+  }
+  if (owner) {
+    for (const ast::OrderItem& item : owner->order_by) {
+      if (HasAggregateCall(*item.expr)) collector.aggregating = true;
+    }
+  }
+
+  // GROUP BY: an ordinal names a select item; a bare name is an input column first and an output
+  // alias only when no input column has it (PostgreSQL's rule).
+  std::vector<ExprPtr> groups;
+  for (const ast::ExprPtr& g : core.group_by) {
+    const ast::Expr* source = g.get();
+    if (IsIntegerLiteral(*g)) {
+      source = core.items[OrdinalOf(*g, core.items.size(), "GROUP BY") - 1].expr.get();
+      if (source->kind == ast::ExprKind::kStar) {
+        throw SqlError(sqlstate::kFeatureNotSupported, "GROUP BY position of * is not supported",
+                       g->span.begin);
+      }
+    }
+    ExprPtr bound;
+    try {
+      bound = ExpressionBinder(*this, &scope, ExprContext::kGroupBy, nullptr).Bind(*source);
+    } catch (const SqlError& e) {
+      if (e.sqlstate() != sqlstate::kUndefinedColumn || !IsBareName(*g)) throw;
+      const std::string& name = g->As<ast::ColumnRef>().parts[0];
+      const ast::SelectItem* aliased = nullptr;
+      for (const ast::SelectItem& item : core.items) {
+        if (item.has_alias && item.alias == name) aliased = &item;
+      }
+      if (!aliased || HasAggregateCall(*aliased->expr)) throw;
+      bound = ExpressionBinder(*this, &scope, ExprContext::kGroupBy, nullptr).Bind(*aliased->expr);
+    }
+    bool duplicate = std::any_of(groups.begin(), groups.end(),
+                                 [&](const ExprPtr& e) { return ExprEquals(*e, *bound); });
+    if (!duplicate) groups.push_back(std::move(bound));
+  }
+  std::vector<ColumnId> group_ids;
+  for (const ExprPtr& g : groups) {
+    // Named after the expression, qualified, so a plan shows which key a reference reads.
+    group_ids.push_back(NewColumn(FormatExpr(*g, columns_), g->type));
+  }
+  GroupSubstitution substitution(groups, group_ids);
+
+  // The select list; `*` expands to every visible column.
+  std::vector<SelectItem> items;
+  for (const ast::SelectItem& item : core.items) {
+    if (item.expr->kind == ast::ExprKind::kStar) {
+      const auto& star = item.expr->As<ast::Star>();
+      bool matched = false;
+      for (size_t t = 0; t < scope.tables.size(); ++t) {
+        const ScopeTable& table = scope.tables[t];
+        if (!star.qualifier.empty() && table.alias != star.qualifier.back()) continue;
+        matched = true;
+        for (const ScopeColumn& c : table.columns) {
+          if (star.qualifier.empty() && scope.hidden_by_using.count({t, c.name})) continue;
+          items.push_back({plan::MakeColumn(c.id, c.type), c.name, item.span, nullptr});
+        }
+      }
+      if (!matched) {
+        if (star.qualifier.empty()) {
+          throw SqlError(sqlstate::kSyntaxError, "SELECT * with no tables specified is not valid",
+                         item.span.begin);
+        }
+        throw SqlError(
+            sqlstate::kUndefinedTable,
+            fmt::format("missing FROM-clause entry for table \"{}\"", star.qualifier.back()),
+            item.span.begin);
+      }
+      continue;
+    }
+    ExprPtr bound =
+        ExpressionBinder(*this, &scope, ExprContext::kSelectList, &collector).Bind(*item.expr);
+    items.push_back({std::move(bound), item.has_alias ? item.alias : DerivedName(*item.expr),
+                     item.span, item.expr.get()});
+  }
+
+  ExprPtr having;
+  if (core.having) {
+    having = ExpressionBinder(*this, &scope, ExprContext::kHaving, &collector).Bind(*core.having);
+  }
+
+  // ORDER BY: an ordinal or a bare output name picks a select item; anything else is an expression
+  // of the block, matched against the select items or carried as a hidden column.
+  struct OrderKey {
+    size_t item = 0;
+    bool descending = false;
+    ast::NullsOrder nulls = ast::NullsOrder::kDefault;
+  };
+  std::vector<OrderKey> order_keys;
+  size_t visible = items.size();
+  if (owner) {
+    for (const ast::OrderItem& order : owner->order_by) {
+      OrderKey key;
+      key.descending = order.direction == ast::SortDirection::kDesc;
+      key.nulls = order.nulls;
+      if (IsIntegerLiteral(*order.expr)) {
+        key.item = OrdinalOf(*order.expr, visible, "ORDER BY") - 1;
+        order_keys.push_back(key);
+        continue;
+      }
+      if (IsBareName(*order.expr)) {
+        const std::string& name = order.expr->As<ast::ColumnRef>().parts[0];
+        std::optional<size_t> match;
+        for (size_t i = 0; i < visible; ++i) {
+          if (items[i].name != name) continue;
+          if (match && !ExprEquals(*items[*match].expr, *items[i].expr)) {
+            throw SqlError(sqlstate::kAmbiguousColumn,
+                           fmt::format("ORDER BY \"{}\" is ambiguous", name),
+                           order.expr->span.begin);
+          }
+          if (!match) match = i;
+        }
+        if (match) {
+          key.item = *match;
+          order_keys.push_back(key);
+          continue;
+        }
+      }
+      ExprPtr bound =
+          ExpressionBinder(*this, &scope, ExprContext::kOrderBy, &collector).Bind(*order.expr);
+      std::optional<size_t> match;
+      for (size_t i = 0; i < items.size() && !match; ++i) {
+        if (ExprEquals(*items[i].expr, *bound)) match = i;
+      }
+      if (!match) {
+        if (core.distinct) {
+          throw SqlError(sqlstate::kInvalidColumnReference,
+                         "for SELECT DISTINCT, ORDER BY expressions must appear in select list",
+                         order.expr->span.begin);
+        }
+        std::string name = FormatExpr(*bound, columns_);
+        items.push_back({std::move(bound), name, order.span, order.expr.get()});
+        match = items.size() - 1;
+      }
+      key.item = *match;
+      order_keys.push_back(key);
+    }
+  }
+
+  // Grouping: every post-aggregation expression reads group keys and aggregates only.
+  if (collector.aggregating) {
+    auto check = [&](ExprPtr& e, ast::SourceSpan span) {
+      substitution.Apply(e);
+      VisitExpr(
+          *e,
+          [&](const Expr& sub) {
+            if (sub.kind == ExprKind::kColumn && local_ids.count(sub.column)) {
+              const plan::ColumnMeta& meta = columns_[sub.column];
+              std::string name =
+                  meta.qualifier.empty() ? meta.name : meta.qualifier + "." + meta.name;
+              throw SqlError(sqlstate::kGroupingError,
+                             fmt::format("column \"{}\" must appear in the GROUP BY clause or be "
+                                         "used in an aggregate function",
+                                         name),
+                             span.begin);
+            }
+          },
+          true);
+    };
+    for (SelectItem& item : items)
+      check(item.expr, item.span);
+    if (having) check(having, core.having->span);
+    for (ExprPtr& w : collector.windows)
+      check(w, core.items.empty() ? ast::SourceSpan{} : core.items[0].span);
+  }
+
+  if (collector.aggregating) {
+    auto aggregate = std::make_unique<plan::AggregateNode>();
+    aggregate->groups = std::move(groups);
+    aggregate->aggregates = std::move(collector.aggregates);
+    aggregate->outputs = group_ids;
+    aggregate->outputs.insert(aggregate->outputs.end(), collector.aggregate_ids.begin(),
+                              collector.aggregate_ids.end());
+    aggregate->children.push_back(std::move(plan));
+    plan = std::move(aggregate);
+  }
+  if (having) {
+    auto filter = std::make_unique<plan::FilterNode>();
+    filter->predicate = std::move(having);
+    filter->outputs = plan->outputs;
+    filter->children.push_back(std::move(plan));
+    plan = std::move(filter);
+  }
+  if (!collector.windows.empty()) {
+    auto window = std::make_unique<plan::WindowNode>();
+    window->windows = std::move(collector.windows);
+    window->outputs = plan->outputs;
+    window->outputs.insert(window->outputs.end(), collector.window_ids.begin(),
+                           collector.window_ids.end());
+    window->children.push_back(std::move(plan));
+    plan = std::move(window);
+  }
+
+  auto project = std::make_unique<plan::ProjectNode>();
+  BoundQuery out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    ColumnId id = NewColumn(items[i].name, items[i].expr->type);
+    project->outputs.push_back(id);
+    project->exprs.push_back(std::move(items[i].expr));
+    if (i < visible) {
+      out.outputs.push_back(id);
+      out.names.push_back(items[i].name);
+    }
+  }
+  std::vector<ColumnId> all_outputs = project->outputs;
+  project->children.push_back(std::move(plan));
+  plan = std::move(project);
+
+  if (core.distinct) {
+    auto distinct = std::make_unique<plan::DistinctNode>();
+    distinct->outputs = plan->outputs;
+    distinct->children.push_back(std::move(plan));
+    plan = std::move(distinct);
+  }
+  if (!order_keys.empty()) {
+    auto sort = std::make_unique<plan::SortNode>();
+    for (const OrderKey& k : order_keys) {
+      ColumnId id = all_outputs[k.item];
+      sort->keys.push_back({plan::MakeColumn(id, columns_[id].type), k.descending, k.nulls});
+    }
+    sort->outputs = plan->outputs;
+    sort->children.push_back(std::move(plan));
+    plan = std::move(sort);
+  }
+  if (owner) plan = ApplyLimit(std::move(plan), *owner, outer);
+  if (all_outputs.size() > visible) {
+    // Hidden sort keys leave through a projection of the visible columns.
+    auto strip = std::make_unique<plan::ProjectNode>();
+    for (ColumnId id : out.outputs)
+      strip->exprs.push_back(plan::MakeColumn(id, columns_[id].type));
+    strip->outputs = out.outputs;
+    strip->children.push_back(std::move(plan));
+    plan = std::move(strip);
+  }
+  out.plan = std::move(plan);
+  return out;
+}
+
+Binder::FromItem Binder::BindFromItem(const ast::TableRef& ref, const Scope* outer,
+                                      Scope& block_scope) {
+  CheckStackDepth();
+  switch (ref.kind) {
+    case ast::TableRefKind::kNamed:
+      return BindNamedTable(ref.As<ast::NamedTable>(), outer);
+    case ast::TableRefKind::kDerived: {
+      const auto& derived = ref.As<ast::DerivedTable>();
+      return BindDerived(*derived.query, derived.alias, derived.column_aliases, outer, ref.span);
+    }
+    case ast::TableRefKind::kJoin:
+      return BindJoin(ref.As<ast::JoinRef>(), outer, block_scope);
+  }
+  throw SqlError(sqlstate::kInternalError, "unknown FROM item");
+}
+
+Binder::FromItem Binder::BindDerived(const ast::Query& query, const std::string& alias,
+                                     const std::vector<std::string>& column_aliases,
+                                     const Scope* outer, ast::SourceSpan span) {
+  BoundQuery bound = BindQuery(query, outer);
+  if (column_aliases.size() > bound.outputs.size()) {
+    throw SqlError(sqlstate::kInvalidColumnReference,
+                   fmt::format("table \"{}\" has {} columns available but {} columns specified",
+                               alias, bound.outputs.size(), column_aliases.size()),
+                   span.begin);
+  }
+  FromItem item;
+  ScopeTable table;
+  table.alias = alias;
+  for (size_t i = 0; i < bound.outputs.size(); ++i) {
+    std::string name = i < column_aliases.size() ? column_aliases[i] : bound.names[i];
+    table.columns.push_back(
+        {name, bound.outputs[i], AsColumnType(columns_[bound.outputs[i]].type)});
+  }
+  item.tables.push_back(std::move(table));
+  item.plan = std::move(bound.plan);
+  return item;
+}
+
+Binder::FromItem Binder::BindNamedTable(const ast::NamedTable& ref, const Scope* outer) {
+  std::vector<std::string> name = ref.name;
+  if (name.size() == 2 && (name[0] == "main" || name[0] == "public")) name.erase(name.begin());
+  if (name.size() != 1) {
+    throw SqlError(sqlstate::kUndefinedTable,
+                   fmt::format("relation \"{}\" does not exist", JoinName(ref.name)),
+                   ref.span.begin);
+  }
+  const std::string& table_name = name[0];
+  std::string alias = ref.alias.empty() ? table_name : ref.alias;
+
+  if (const ast::CommonTableExpr* cte = FindCte(table_name)) {
+    std::vector<std::string> aliases = ref.column_aliases;
+    if (aliases.empty()) aliases = cte->column_names;
+    expanding_.push_back("cte:" + table_name);
+    FromItem item = BindDerived(*cte->query, alias, aliases, outer, ref.span);
+    expanding_.pop_back();
+    return item;
+  }
+  // A session's temporary view shadows a table of the same name (SQLite's temp schema).
+  if (session_views_ && session_views_->count(table_name)) {
+    return BindView(session_views_->at(table_name), ref, alias);
+  }
+  if (auto table = catalog_->FindTable(table_name)) {
+    auto scan = std::make_unique<plan::ScanNode>();
+    scan->table = table;
+    scan->alias = alias;
+    ScopeTable scope_table;
+    scope_table.alias = alias;
+    for (size_t i = 0; i < table->columns.size(); ++i) {
+      const ColumnInfo& col = table->columns[i];
+      ExprType type;
+      type.affinity = col.affinity;
+      type.collation = col.collation;
+      type.collation_source = CollationSource::kImplicit;
+      type.declared_type = col.declared_type;
+      std::string visible_name = i < ref.column_aliases.size() ? ref.column_aliases[i] : col.name;
+      ColumnId id = NewColumn(col.name, type, alias);
+      scan->column_indexes.push_back(static_cast<int>(i));
+      scan->outputs.push_back(id);
+      scope_table.columns.push_back({visible_name, id, type});
+    }
+    FromItem item;
+    item.plan = std::move(scan);
+    item.tables.push_back(std::move(scope_table));
+    return item;
+  }
+  if (const ViewInfo* view = FindView(table_name)) return BindView(*view, ref, alias);
+  throw SqlError(sqlstate::kUndefinedTable,
+                 fmt::format("relation \"{}\" does not exist", table_name), ref.span.begin);
+}
+
+const ViewInfo* Binder::FindView(const std::string& name) const {
+  if (session_views_) {
+    auto it = session_views_->find(name);
+    if (it != session_views_->end()) return &it->second;
+  }
+  return catalog_->FindView(name);
+}
+
+Binder::FromItem Binder::BindView(const ViewInfo& view, const ast::NamedTable& ref,
+                                  const std::string& alias) {
+  std::vector<ast::StatementPtr> parsed = ParseSql(view.query_sql);
+  if (parsed.size() != 1 || parsed[0]->kind != ast::StatementKind::kSelect) {
+    throw SqlError(sqlstate::kInternalError,
+                   fmt::format("the definition of view \"{}\" is damaged", view.name));
+  }
+  std::string key = "view:" + view.name;
+  if (std::find(expanding_.begin(), expanding_.end(), key) != expanding_.end() ||
+      expanding_.size() > 64) {
+    throw SqlError(
+        sqlstate::kInvalidTableDefinition,
+        fmt::format("infinite recursion detected in the definition of view \"{}\"", view.name),
+        ref.span.begin);
+  }
+  // The view's text is its own statement: bind it with its own text so spans stay right.
+  Binder inner(view.query_sql, catalog_, session_views_);
+  inner.columns_ = std::move(columns_);
+  inner.expanding_ = expanding_;
+  inner.expanding_.push_back(key);
+  inner.param_count_ = param_count_;
+  std::vector<std::string> aliases = ref.column_aliases;
+  if (aliases.empty()) aliases = view.column_names;
+  FromItem item;
+  try {
+    item = inner.BindDerived(*parsed[0]->As<ast::SelectStatement>().query, alias, aliases, nullptr,
+                             ref.span);
+  } catch (SqlError& e) {
+    columns_ = std::move(inner.columns_);
+    // An error inside a view's definition points at the view's use in this statement.
+    e.position = ref.span.begin;
+    throw;
+  }
+  columns_ = std::move(inner.columns_);
+  return item;
+}
+
+Binder::FromItem Binder::BindJoin(const ast::JoinRef& join, const Scope* outer,
+                                  Scope& block_scope) {
+  FromItem left = BindFromItem(*join.left, outer, block_scope);
+  FromItem right = BindFromItem(*join.right, outer, block_scope);
+
+  // The join condition sees both sides (and the enclosing blocks, for correlation).
+  Scope join_scope;
+  join_scope.parent = outer;
+  for (const ScopeTable& t : left.tables)
+    join_scope.tables.push_back(t);
+  for (const ScopeTable& t : right.tables)
+    join_scope.tables.push_back(t);
+
+  auto node = std::make_unique<plan::JoinNode>();
+  switch (join.join_kind) {
+    case ast::JoinKind::kInner:
+      node->join_kind = plan::JoinKind::kInner;
+      break;
+    case ast::JoinKind::kLeft:
+      node->join_kind = plan::JoinKind::kLeft;
+      break;
+    case ast::JoinKind::kRight:
+      node->join_kind = plan::JoinKind::kRight;
+      break;
+    case ast::JoinKind::kFull:
+      node->join_kind = plan::JoinKind::kFull;
+      break;
+    case ast::JoinKind::kCross:
+      node->join_kind = plan::JoinKind::kCross;
+      break;
+  }
+
+  std::vector<std::string> using_columns = join.using_columns;
+  if (join.natural) {
+    for (const ScopeTable& lt : left.tables) {
+      for (const ScopeColumn& lc : lt.columns) {
+        for (const ScopeTable& rt : right.tables) {
+          for (const ScopeColumn& rc : rt.columns) {
+            if (lc.name == rc.name && std::find(using_columns.begin(), using_columns.end(),
+                                                lc.name) == using_columns.end()) {
+              using_columns.push_back(lc.name);
+            }
+          }
+        }
+      }
+    }
+  }
+  if (!using_columns.empty()) {
+    if (node->join_kind == plan::JoinKind::kFull) {
+      throw SqlError(sqlstate::kFeatureNotSupported,
+                     "FULL JOIN with USING or NATURAL is not supported", join.span.begin);
+    }
+    auto find_in = [&](const std::vector<ScopeTable>& tables, const std::string& name,
+                       const char* side) -> std::pair<size_t, const ScopeColumn*> {
+      const ScopeColumn* found = nullptr;
+      size_t found_table = 0;
+      for (size_t t = 0; t < tables.size(); ++t) {
+        for (const ScopeColumn& c : tables[t].columns) {
+          if (c.name != name) continue;
+          if (found) {
+            throw SqlError(sqlstate::kAmbiguousColumn,
+                           fmt::format("common column name \"{}\" appears more than once in {} "
+                                       "table",
+                                       name, side),
+                           join.span.begin);
+          }
+          found = &c;
+          found_table = t;
+        }
+      }
+      if (!found) {
+        throw SqlError(sqlstate::kUndefinedColumn,
+                       fmt::format("column \"{}\" specified in USING clause does not exist in {} "
+                                   "table",
+                                   name, side),
+                       join.span.begin);
+      }
+      return {found_table, found};
+    };
+    std::vector<ExprPtr> conditions;
+    for (const std::string& name : using_columns) {
+      auto [lt, lc] = find_in(left.tables, name, "left");
+      auto [rt, rc] = find_in(right.tables, name, "right");
+      conditions.push_back(plan::MakeBinary(ast::BinaryOp::kEq, plan::MakeColumn(lc->id, lc->type),
+                                            plan::MakeColumn(rc->id, rc->type)));
+      bool right_wins = node->join_kind == plan::JoinKind::kRight;
+      block_scope.merged.push_back(right_wins ? *rc : *lc);
+      // `*` shows a merged column once: the right side's copy is hidden (the left's for RIGHT).
+      size_t base = block_scope.tables.size();
+      if (right_wins) {
+        block_scope.hidden_by_using.insert({base + lt, name});
+      } else {
+        block_scope.hidden_by_using.insert({base + left.tables.size() + rt, name});
+      }
+    }
+    node->condition = plan::JoinConjuncts(std::move(conditions));
+    if (node->join_kind == plan::JoinKind::kCross) node->join_kind = plan::JoinKind::kInner;
+  } else if (join.on) {
+    node->condition =
+        ExpressionBinder(*this, &join_scope, ExprContext::kJoinCondition, nullptr).Bind(*join.on);
+  }
+
+  node->outputs = left.plan->outputs;
+  node->outputs.insert(node->outputs.end(), right.plan->outputs.begin(), right.plan->outputs.end());
+  node->children.push_back(std::move(left.plan));
+  node->children.push_back(std::move(right.plan));
+  FromItem out;
+  out.plan = std::move(node);
+  out.tables = std::move(left.tables);
+  for (ScopeTable& t : right.tables)
+    out.tables.push_back(std::move(t));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// INSERT / UPDATE / DELETE
+
+std::shared_ptr<const TableInfo> Binder::WritableTable(const std::vector<std::string>& name,
+                                                       ast::SourceSpan span) const {
+  std::vector<std::string> parts = name;
+  if (parts.size() == 2 && (parts[0] == "main" || parts[0] == "public")) parts.erase(parts.begin());
+  if (parts.size() == 1) {
+    bool session_view = session_views_ && session_views_->count(parts[0]);
+    if (auto table = catalog_->FindTable(parts[0]); table && !session_view) return table;
+    if (FindView(parts[0])) {
+      SqlError error(sqlstate::kObjectNotInPrerequisiteState,
+                     fmt::format("cannot change view \"{}\"", parts[0]), span.begin);
+      error.detail = "Views are read-only.";
+      throw error;
+    }
+  }
+  throw SqlError(sqlstate::kUndefinedTable,
+                 fmt::format("relation \"{}\" does not exist", JoinName(name)), span.begin);
+}
+
+std::unique_ptr<plan::ScanNode> Binder::TargetScan(std::shared_ptr<const TableInfo> table,
+                                                   const std::string& alias, Scope& scope) {
+  auto scan = std::make_unique<plan::ScanNode>();
+  scan->table = table;
+  scan->alias = alias.empty() ? table->name : alias;
+  ScopeTable scope_table;
+  scope_table.alias = scan->alias;
+  for (size_t i = 0; i < table->columns.size(); ++i) {
+    const ColumnInfo& col = table->columns[i];
+    ExprType type;
+    type.affinity = col.affinity;
+    type.collation = col.collation;
+    type.collation_source = CollationSource::kImplicit;
+    type.declared_type = col.declared_type;
+    ColumnId id = NewColumn(col.name, type, scan->alias);
+    scan->column_indexes.push_back(static_cast<int>(i));
+    scan->outputs.push_back(id);
+    scope_table.columns.push_back({col.name, id, type});
+  }
+  scope.tables.push_back(std::move(scope_table));
+  return scan;
+}
+
+plan::LogicalPlan Binder::BindInsert(const ast::InsertStatement& stmt) {
+  auto table = WritableTable(stmt.table, stmt.span);
+  auto insert = std::make_unique<plan::InsertNode>();
+  insert->table = table;
+  for (const std::string& name : stmt.columns) {
+    int index = table->FindColumn(name);
+    if (index < 0) {
+      throw SqlError(
+          sqlstate::kUndefinedColumn,
+          fmt::format("column \"{}\" of relation \"{}\" does not exist", name, table->name),
+          stmt.span.begin);
+    }
+    if (std::find(insert->target_columns.begin(), insert->target_columns.end(), index) !=
+        insert->target_columns.end()) {
+      throw SqlError(sqlstate::kDuplicateColumn,
+                     fmt::format("column \"{}\" specified more than once", name), stmt.span.begin);
+    }
+    insert->target_columns.push_back(index);
+  }
+  if (stmt.columns.empty() && !stmt.default_values) {
+    for (size_t i = 0; i < table->columns.size(); ++i) {
+      insert->target_columns.push_back(static_cast<int>(i));
+    }
+  }
+  plan::PlanPtr source;
+  size_t width = 0;
+  if (stmt.default_values) {
+    auto values = std::make_unique<plan::ValuesNode>();
+    values->rows.emplace_back();
+    source = std::move(values);
+    insert->target_columns.clear();
+  } else {
+    BoundQuery bound = BindQuery(*stmt.source, nullptr);
+    width = bound.outputs.size();
+    source = std::move(bound.plan);
+  }
+  if (!stmt.default_values && width != insert->target_columns.size()) {
+    throw SqlError(sqlstate::kSyntaxError,
+                   width > insert->target_columns.size()
+                       ? "INSERT has more expressions than target columns"
+                       : "INSERT has more target columns than expressions",
+                   stmt.source->span.begin);
+  }
+  insert->children.push_back(std::move(source));
+  plan::LogicalPlan out;
+  out.root = std::move(insert);
+  out.columns = std::move(columns_);
+  out.param_count = param_count_;
+  return out;
+}
+
+plan::LogicalPlan Binder::BindUpdate(const ast::UpdateStatement& stmt) {
+  auto table = WritableTable(stmt.table, stmt.span);
+  Scope scope;
+  plan::PlanPtr child = TargetScan(table, stmt.alias, scope);
+  if (stmt.where) {
+    auto filter = std::make_unique<plan::FilterNode>();
+    filter->predicate =
+        ExpressionBinder(*this, &scope, ExprContext::kWhere, nullptr).Bind(*stmt.where);
+    filter->outputs = child->outputs;
+    filter->children.push_back(std::move(child));
+    child = std::move(filter);
+  }
+  auto update = std::make_unique<plan::UpdateNode>();
+  update->table = table;
+  for (const ast::Assignment& a : stmt.assignments) {
+    int index = table->FindColumn(a.column);
+    if (index < 0) {
+      throw SqlError(
+          sqlstate::kUndefinedColumn,
+          fmt::format("column \"{}\" of relation \"{}\" does not exist", a.column, table->name),
+          a.span.begin);
+    }
+    ExprPtr value;
+    if (a.value) {
+      value = ExpressionBinder(*this, &scope, ExprContext::kAssignment, nullptr).Bind(*a.value);
+    } else {
+      // SET col = DEFAULT: the column's default expression, or NULL.
+      const std::string& default_sql = table->columns[index].default_sql;
+      if (default_sql.empty()) {
+        value = plan::MakeConstant(Value::Null());
+      } else {
+        std::string select = "SELECT " + default_sql;
+        std::vector<ast::StatementPtr> parsed = ParseSql(select);
+        Binder inner(select, catalog_, session_views_);
+        inner.columns_ = std::move(columns_);
+        const ast::Query& q = *parsed[0]->As<ast::SelectStatement>().query;
+        value = ExpressionBinder(inner, nullptr, ExprContext::kValues, nullptr)
+                    .Bind(*q.body->select->items[0].expr);
+        columns_ = std::move(inner.columns_);
+      }
+    }
+    // When a column is assigned twice, the rightmost assignment wins (SQLite's rule).
+    std::erase_if(update->assignments,
+                  [&](const plan::Assignment& x) { return x.column == index; });
+    update->assignments.push_back({index, std::move(value)});
+  }
+  update->children.push_back(std::move(child));
+  plan::LogicalPlan out;
+  out.root = std::move(update);
+  out.columns = std::move(columns_);
+  out.param_count = param_count_;
+  return out;
+}
+
+plan::LogicalPlan Binder::BindDelete(const ast::DeleteStatement& stmt) {
+  auto table = WritableTable(stmt.table, stmt.span);
+  Scope scope;
+  plan::PlanPtr child = TargetScan(table, stmt.alias, scope);
+  if (stmt.where) {
+    auto filter = std::make_unique<plan::FilterNode>();
+    filter->predicate =
+        ExpressionBinder(*this, &scope, ExprContext::kWhere, nullptr).Bind(*stmt.where);
+    filter->outputs = child->outputs;
+    filter->children.push_back(std::move(child));
+    child = std::move(filter);
+  }
+  auto del = std::make_unique<plan::DeleteNode>();
+  del->table = table;
+  del->children.push_back(std::move(child));
+  plan::LogicalPlan out;
+  out.root = std::move(del);
+  out.columns = std::move(columns_);
+  out.param_count = param_count_;
+  return out;
+}
+
+}  // namespace bind
+}  // namespace shardql

@@ -1,0 +1,187 @@
+#pragma once
+// The binder's working parts, shared by binder.cpp (statements, query blocks, FROM) and
+// bind_expression.cpp (expressions). Not included outside planner/.
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "grammar/ast.h"
+#include "planner/catalog.h"
+#include "planner/logical_plan.h"
+
+namespace shardql::bind {
+
+using plan::ColumnId;
+using plan::ExprPtr;
+using plan::PlanPtr;
+
+struct ScopeColumn {
+  std::string name;
+  ColumnId id;
+  ExprType type;  // as a reference to this column sees it
+};
+
+struct ScopeTable {
+  std::string alias;  // the name that qualifies its columns; empty for an unaliased subquery
+  std::vector<ScopeColumn> columns;
+};
+
+// The names visible in one query block's FROM clause; `parent` is the enclosing block's (for
+// correlated references).
+struct Scope {
+  const Scope* parent = nullptr;
+  std::vector<ScopeTable> tables;
+  // Columns merged by JOIN ... USING / NATURAL JOIN: an unqualified name resolves to these first.
+  std::vector<ScopeColumn> merged;
+  // For `*`: the (table, column) pairs a USING join hides.
+  std::set<std::pair<size_t, std::string>> hidden_by_using;
+};
+
+// Where an expression is being bound decides what it may contain.
+enum class ExprContext : uint8_t {
+  kWhere,          // no aggregates, no window functions
+  kJoinCondition,  // same rules as WHERE
+  kGroupBy,        // no aggregates, no window functions
+  kSelectList,     // aggregates and window functions
+  kHaving,         // aggregates
+  kOrderBy,        // aggregates and window functions
+  kAggregateArg,   // inside an aggregate: no nested aggregates
+  kWindowArg,      // inside a window call: aggregates but no nested window calls
+  kValues,         // VALUES rows, LIMIT, OFFSET, DEFAULT: no column references to this level
+  kAssignment,     // UPDATE SET values
+};
+
+// The aggregates and window calls a query block collects while its expressions are bound.
+struct BlockCollector {
+  const Scope* from_scope = nullptr;  // aggregate and window arguments bind here
+  bool aggregating = false;
+  std::vector<ExprPtr> aggregates;  // kAggregate exprs
+  std::vector<ColumnId> aggregate_ids;
+  std::vector<ExprPtr> windows;  // kWindow exprs
+  std::vector<ColumnId> window_ids;
+  // The block's WINDOW clause, for OVER name.
+  const std::vector<std::pair<std::string, std::unique_ptr<ast::WindowSpec>>>* named_windows =
+      nullptr;
+};
+
+class Binder;
+
+// Binds one expression tree in a scope and context.
+class ExpressionBinder {
+ public:
+  ExpressionBinder(Binder& binder, const Scope* scope, ExprContext context,
+                   BlockCollector* collector)
+      : binder_(binder), scope_(scope), context_(context), collector_(collector) {}
+
+  ExprPtr Bind(const ast::Expr& expr);
+
+ private:
+  ExprPtr BindColumnRef(const ast::ColumnRef& ref);
+  ExprPtr BindFunction(const ast::Function& fn);
+  ExprPtr BindAggregate(const ast::Function& fn);
+  ExprPtr BindWindow(const ast::Function& fn);
+  ExprPtr BindSubquery(const ast::Query& query, plan::SubqueryKind kind, size_t position,
+                       ExprPtr left);
+  ExprPtr BindLiteral(const ast::Literal& literal);
+  ExprPtr BindChild(const ast::Expr& expr) { return Bind(expr); }
+  std::vector<plan::SortKey> BindOrderItems(const std::vector<ast::OrderItem>& items);
+
+  Binder& binder_;
+  const Scope* scope_;
+  ExprContext context_;
+  BlockCollector* collector_;
+};
+
+class Binder {
+ public:
+  Binder(std::string_view text, std::shared_ptr<const CatalogSnapshot> catalog,
+         const std::map<std::string, ViewInfo>* session_views)
+      : text_(text), catalog_(std::move(catalog)), session_views_(session_views) {}
+
+  plan::LogicalPlan BindStatement(const ast::Statement& statement);
+  plan::LogicalPlan BindTopQuery(const ast::Query& query);
+
+  // A bound query: its plan, its output columns (ids and names), and how many of them are visible
+  // (the rest are hidden sort keys, already stripped when `strip_hidden` was requested).
+  struct BoundQuery {
+    PlanPtr plan;
+    std::vector<ColumnId> outputs;
+    std::vector<std::string> names;
+  };
+  BoundQuery BindQuery(const ast::Query& query, const Scope* outer);
+
+  plan::ColumnTable& columns() { return columns_; }
+  std::string_view text() const { return text_; }
+  std::string_view SpanText(ast::SourceSpan span) const;
+  void NoteParam(uint32_t index) { param_count_ = std::max(param_count_, index); }
+  ColumnId NewColumn(std::string name, ExprType type, std::string qualifier = "");
+
+  // The output name PostgreSQL would give a select item without an alias.
+  std::string DerivedName(const ast::Expr& expr) const;
+
+ private:
+  friend class ExpressionBinder;
+
+  struct FromItem {
+    PlanPtr plan;
+    std::vector<ScopeTable> tables;
+  };
+
+  BoundQuery BindQueryBody(const ast::QueryBody& body, const Scope* outer, const ast::Query* owner);
+  BoundQuery BindSelectBlock(const ast::SelectCore& core, const Scope* outer,
+                             const ast::Query* owner);
+  BoundQuery BindValues(const ast::QueryBody& body, const Scope* outer);
+  BoundQuery BindSetOp(const ast::QueryBody& body, const Scope* outer);
+  // ORDER BY / LIMIT over a query whose ORDER BY may only name output columns.
+  BoundQuery ApplyOutputOrderAndLimit(BoundQuery bound, const ast::Query& query,
+                                      const Scope* outer);
+  PlanPtr ApplyLimit(PlanPtr plan, const ast::Query& query, const Scope* outer);
+
+  FromItem BindFromItem(const ast::TableRef& ref, const Scope* outer, Scope& block_scope);
+  FromItem BindNamedTable(const ast::NamedTable& ref, const Scope* outer);
+  FromItem BindDerived(const ast::Query& query, const std::string& alias,
+                       const std::vector<std::string>& column_aliases, const Scope* outer,
+                       ast::SourceSpan span);
+  FromItem BindJoin(const ast::JoinRef& join, const Scope* outer, Scope& block_scope);
+  FromItem BindView(const ViewInfo& view, const ast::NamedTable& ref, const std::string& alias);
+  const ViewInfo* FindView(const std::string& name) const;
+
+  plan::LogicalPlan BindInsert(const ast::InsertStatement& stmt);
+  plan::LogicalPlan BindUpdate(const ast::UpdateStatement& stmt);
+  plan::LogicalPlan BindDelete(const ast::DeleteStatement& stmt);
+  std::shared_ptr<const TableInfo> WritableTable(const std::vector<std::string>& name,
+                                                 ast::SourceSpan span) const;
+  // Scan of a DML target table, and the scope that names its columns.
+  std::unique_ptr<plan::ScanNode> TargetScan(std::shared_ptr<const TableInfo> table,
+                                             const std::string& alias, Scope& scope);
+
+  const ast::CommonTableExpr* FindCte(const std::string& name) const;
+
+  std::string_view text_;
+  std::shared_ptr<const CatalogSnapshot> catalog_;
+  const std::map<std::string, ViewInfo>* session_views_;
+  plan::ColumnTable columns_;
+  uint32_t param_count_ = 0;
+  // WITH lists in force, innermost last.
+  std::vector<const std::vector<ast::CommonTableExpr>*> ctes_;
+  // Views and CTEs being expanded: a definition that reaches itself is refused.
+  std::vector<std::string> expanding_;
+};
+
+// Structural equality of bound expressions (same kinds, payloads and children); subqueries are
+// never equal. Used to match GROUP BY and ORDER BY expressions with select items.
+bool ExprEquals(const plan::Expr& a, const plan::Expr& b);
+
+// True when the AST expression calls an aggregate at this query level (not inside a subquery).
+bool HasAggregateCall(const ast::Expr& expr);
+bool IsAggregateName(const std::string& name, size_t arg_count);
+
+// The type a reference to a column computed by `type` sees from outside its block: SQLite makes
+// an ephemeral column with that affinity and collation, and the collation becomes implicit.
+ExprType AsColumnType(const ExprType& type);
+
+}  // namespace shardql::bind

@@ -1,0 +1,176 @@
+#include "planner/catalog.h"
+
+#include <fmt/format.h>
+
+#include "grammar/parser.h"
+#include "grammar/sql_error.h"
+#include "planner/catalog_store.h"
+#include "planner/ddl.h"
+
+namespace shardql {
+
+const char* ToString(DistributionKind kind) {
+  switch (kind) {
+    case DistributionKind::kHash:
+      return "hash";
+    case DistributionKind::kReference:
+      return "reference";
+  }
+  return "?";
+}
+
+int TableInfo::FindColumn(const std::string& column_name) const {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].name == column_name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::shared_ptr<const TableInfo> CatalogSnapshot::FindTable(const std::string& name) const {
+  auto it = tables_.find(name);
+  return it == tables_.end() ? nullptr : it->second;
+}
+
+const IndexInfo* CatalogSnapshot::FindIndex(const std::string& name) const {
+  auto it = indexes_.find(name);
+  return it == indexes_.end() ? nullptr : &it->second;
+}
+
+const ViewInfo* CatalogSnapshot::FindView(const std::string& name) const {
+  auto it = views_.find(name);
+  return it == views_.end() ? nullptr : &it->second;
+}
+
+std::vector<const IndexInfo*> CatalogSnapshot::IndexesOf(const std::string& table) const {
+  std::vector<const IndexInfo*> out;
+  for (const auto& [name, index] : indexes_) {
+    if (index.table == table) out.push_back(&index);
+  }
+  return out;
+}
+
+Catalog::Catalog() : Catalog(nullptr) {}
+
+Catalog::Catalog(std::unique_ptr<CatalogStore> store)
+    : store_(std::move(store)), current_(std::make_shared<CatalogSnapshot>()) {}
+
+Catalog::~Catalog() = default;
+
+std::shared_ptr<const CatalogSnapshot> Catalog::Snapshot() const {
+  std::lock_guard lock(mutex_);
+  return current_;
+}
+
+template <typename Mutation>
+void Catalog::Change(Mutation&& mutate) {
+  std::lock_guard lock(mutex_);
+  auto next = std::make_shared<CatalogSnapshot>(*current_);
+  mutate(*next);
+  ++next->version_;
+  if (store_) store_->Save(*next);
+  current_ = std::move(next);
+}
+
+namespace {
+
+// Tables, views and indexes share one namespace, as relations do in PostgreSQL and SQLite.
+void CheckNameFree(const CatalogSnapshot& snapshot, const std::string& name) {
+  if (snapshot.FindTable(name) || snapshot.FindView(name) || snapshot.FindIndex(name)) {
+    throw SqlError(sqlstate::kDuplicateTable, fmt::format("relation \"{}\" already exists", name));
+  }
+}
+
+}  // namespace
+
+void Catalog::AddTable(std::shared_ptr<const TableInfo> table) {
+  Change([&](CatalogSnapshot& s) {
+    CheckNameFree(s, table->name);
+    s.tables_[table->name] = table;
+  });
+}
+
+void Catalog::DropTable(const std::string& name) {
+  Change([&](CatalogSnapshot& s) {
+    if (!s.tables_.erase(name)) {
+      throw SqlError(sqlstate::kUndefinedTable, fmt::format("table \"{}\" does not exist", name));
+    }
+    std::erase_if(s.indexes_, [&](const auto& entry) { return entry.second.table == name; });
+  });
+}
+
+void Catalog::AddIndex(IndexInfo index) {
+  Change([&](CatalogSnapshot& s) {
+    CheckNameFree(s, index.name);
+    if (!s.FindTable(index.table)) {
+      throw SqlError(sqlstate::kUndefinedTable,
+                     fmt::format("table \"{}\" does not exist", index.table));
+    }
+    std::string name = index.name;
+    s.indexes_.emplace(name, std::move(index));
+  });
+}
+
+void Catalog::DropIndex(const std::string& name) {
+  Change([&](CatalogSnapshot& s) {
+    if (!s.indexes_.erase(name)) {
+      throw SqlError(sqlstate::kUndefinedObject, fmt::format("index \"{}\" does not exist", name));
+    }
+  });
+}
+
+void Catalog::AddView(ViewInfo view, bool replace) {
+  Change([&](CatalogSnapshot& s) {
+    if (!(replace && s.FindView(view.name))) CheckNameFree(s, view.name);
+    std::string name = view.name;
+    s.views_[name] = std::move(view);
+  });
+}
+
+void Catalog::DropView(const std::string& name) {
+  Change([&](CatalogSnapshot& s) {
+    if (!s.views_.erase(name)) {
+      throw SqlError(sqlstate::kUndefinedTable, fmt::format("view \"{}\" does not exist", name));
+    }
+  });
+}
+
+void Catalog::Load() {
+  if (!store_) return;
+  CatalogStore::Records records = store_->LoadAll();
+  auto next = std::make_shared<CatalogSnapshot>();
+  auto parse_one = [&](const std::string& sql, const std::string& name) {
+    std::vector<ast::StatementPtr> statements = ParseSql(sql);
+    if (statements.size() != 1) {
+      throw SqlError(sqlstate::kIoError,
+                     fmt::format("catalog file \"{}\" holds a damaged definition of \"{}\"",
+                                 store_->path(), name));
+    }
+    return std::move(statements[0]);
+  };
+  for (const CatalogStore::TableRecord& r : records.tables) {
+    ast::StatementPtr stmt = parse_one(r.definition_sql, r.name);
+    ShardLayout layout{r.shards, r.vnodes};
+    next->tables_[r.name] = BuildTableInfo(stmt->As<ast::CreateTableStatement>(), r.definition_sql,
+                                           layout, DefaultDistribution::kHashFirstColumn);
+  }
+  for (const CatalogStore::IndexRecord& r : records.indexes) {
+    ast::StatementPtr stmt = parse_one(r.definition_sql, r.name);
+    auto table = next->FindTable(r.table);
+    if (!table) {
+      throw SqlError(sqlstate::kIoError, fmt::format("catalog file \"{}\": index \"{}\" names a "
+                                                     "missing table \"{}\"",
+                                                     store_->path(), r.name, r.table));
+    }
+    next->indexes_[r.name] =
+        BuildIndexInfo(stmt->As<ast::CreateIndexStatement>(), r.definition_sql, *table);
+  }
+  for (const CatalogStore::ViewRecord& r : records.views) {
+    ast::StatementPtr stmt = parse_one(r.definition_sql, r.name);
+    next->views_[r.name] = BuildViewInfo(stmt->As<ast::CreateViewStatement>(), r.definition_sql);
+  }
+  std::lock_guard lock(mutex_);
+  next->version_ = current_->version_ + 1;
+  current_ = std::move(next);
+}
+
+}  // namespace shardql

@@ -1,0 +1,155 @@
+#include "planner/catalog_store.h"
+
+#include <sqlite3.h>
+
+#include "grammar/sql_error.h"
+#include "planner/catalog.h"
+
+namespace shardql {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS shardql_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT OR IGNORE INTO shardql_info VALUES ('format_version', '1');
+CREATE TABLE IF NOT EXISTS shardql_tables (
+  name TEXT PRIMARY KEY, definition TEXT NOT NULL, shards TEXT NOT NULL, vnodes INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS shardql_indexes (
+  name TEXT PRIMARY KEY, table_name TEXT NOT NULL, definition TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS shardql_views (name TEXT PRIMARY KEY, definition TEXT NOT NULL);
+)sql";
+
+[[noreturn]] void Fail(sqlite3* db, const std::string& what) {
+  throw SqlError(sqlstate::kIoError,
+                 "catalog " + what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+}
+
+// Shard names never contain a newline (the config refuses them), so a newline-joined list is safe.
+std::string JoinLines(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) {
+    if (!out.empty()) out += '\n';
+    out += item;
+  }
+  return out;
+}
+
+std::vector<std::string> SplitLines(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) Fail(db, "query");
+  }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  void Bind(int i, const std::string& v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  void Bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+  bool Step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) Fail(db_, "write");
+    sqlite3_reset(stmt_);
+    return false;
+  }
+  std::string Text(int i) {
+    const unsigned char* p = sqlite3_column_text(stmt_, i);
+    return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, i)) : "";
+  }
+  int64_t Int(int i) { return sqlite3_column_int64(stmt_, i); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<CatalogStore> CatalogStore::Open(const std::string& path) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    throw SqlError(sqlstate::kIoError, "could not open catalog file \"" + path + "\": " + message);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  std::unique_ptr<CatalogStore> store(new CatalogStore(db, path));
+  store->Exec(kSchema);
+  return store;
+}
+
+CatalogStore::~CatalogStore() {
+  sqlite3_close(db_);
+}
+
+void CatalogStore::Exec(const char* sql) {
+  char* error = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+    std::string message = error ? error : "unknown error";
+    sqlite3_free(error);
+    throw SqlError(sqlstate::kIoError, "catalog file \"" + path_ + "\": " + message);
+  }
+}
+
+CatalogStore::Records CatalogStore::LoadAll() {
+  Records records;
+  Statement tables(db_,
+                   "SELECT name, definition, shards, vnodes FROM shardql_tables ORDER BY name");
+  while (tables.Step()) {
+    records.tables.push_back({tables.Text(0), tables.Text(1), SplitLines(tables.Text(2)),
+                              static_cast<uint32_t>(tables.Int(3))});
+  }
+  Statement indexes(db_, "SELECT name, table_name, definition FROM shardql_indexes ORDER BY name");
+  while (indexes.Step()) {
+    records.indexes.push_back({indexes.Text(0), indexes.Text(1), indexes.Text(2)});
+  }
+  Statement views(db_, "SELECT name, definition FROM shardql_views ORDER BY name");
+  while (views.Step())
+    records.views.push_back({views.Text(0), views.Text(1)});
+  return records;
+}
+
+void CatalogStore::Save(const CatalogSnapshot& snapshot) {
+  Exec("BEGIN IMMEDIATE");
+  try {
+    Exec("DELETE FROM shardql_tables; DELETE FROM shardql_indexes; DELETE FROM shardql_views;");
+    Statement table(db_, "INSERT INTO shardql_tables VALUES (?, ?, ?, ?)");
+    for (const auto& [name, info] : snapshot.tables()) {
+      table.Bind(1, name);
+      table.Bind(2, info->definition_sql);
+      table.Bind(3, JoinLines(info->shards()));
+      table.Bind(4, static_cast<int64_t>(info->ring->vnodes_per_shard()));
+      table.Step();
+    }
+    Statement index(db_, "INSERT INTO shardql_indexes VALUES (?, ?, ?)");
+    for (const auto& [name, info] : snapshot.indexes()) {
+      index.Bind(1, name);
+      index.Bind(2, info.table);
+      index.Bind(3, info.definition_sql);
+      index.Step();
+    }
+    Statement view(db_, "INSERT INTO shardql_views VALUES (?, ?)");
+    for (const auto& [name, info] : snapshot.views()) {
+      view.Bind(1, name);
+      view.Bind(2, info.definition_sql);
+      view.Step();
+    }
+    Exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+}  // namespace shardql

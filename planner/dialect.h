@@ -1,0 +1,68 @@
+#pragma once
+// A Dialect is one backend kind's rules, in one object: how it compares and combines values (the
+// router's merges must follow the backend, not C++), and how a plan fragment is written as SQL it
+// accepts. The planner and executor see only this interface; backends/ implements it (SQLite now,
+// PostgreSQL later).
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "planner/catalog.h"
+#include "planner/logical_plan.h"
+#include "planner/types.h"
+#include "planner/value.h"
+
+namespace shardql {
+
+class Dialect {
+ public:
+  virtual ~Dialect() = default;
+
+  // The engine name sqllogictest's skipif/onlyif use: "sqlite", "postgresql".
+  virtual const char* name() const = 0;
+
+  // ---- Values
+
+  // Orders two values the way the backend's ORDER BY does with `collation`, NULLs included
+  // (SQLite: NULL < numbers < text < blob). Negative, zero or positive.
+  virtual int Compare(const Value& a, const Value& b, Collation collation) const = 0;
+  // Whether NULL sorts first in an ascending ORDER BY without NULLS FIRST/LAST.
+  virtual bool NullsFirstWhenAscending() const = 0;
+
+  // The value a column of affinity `affinity` stores for `v` (SQLite's type affinity rules), used
+  // to route a row or a key to the shard that stores it.
+  virtual Value ApplyAffinity(const Value& v, Affinity affinity) const = 0;
+
+  // Two-phase aggregation: the backend's own rules for merging per-shard partial results.
+  // SUM of partial sums (integer overflow is the backend's error; a REAL anywhere makes it REAL).
+  virtual Value CombineSum(const Value& a, const Value& b) const = 0;
+  // AVG from a partial-sum total and a count.
+  virtual Value FinishAvg(const Value& total, const Value& count) const = 0;
+
+  // Appends bytes for `v` such that two values' bytes are equal exactly when the backend's
+  // GROUP BY / DISTINCT would treat them as equal under `collation` (the router's hash merges key
+  // on these bytes).
+  virtual void AppendGroupKey(const Value& v, Collation collation, std::string& out) const = 0;
+
+  // The text a front shows for a value (SQLite's own REAL formatting, for instance).
+  virtual std::string FormatValue(const Value& v) const = 0;
+
+  // ---- SQL
+
+  // SQL for a plan fragment whose result columns are exactly `root.outputs`, in order
+  // (SELECT), or for an INSERT / UPDATE / DELETE plan.
+  virtual std::string RenderPlan(const plan::PlanNode& root,
+                                 const plan::ColumnTable& columns) const = 0;
+  // DDL for a shard.
+  virtual std::string RenderCreateTable(const TableInfo& table) const = 0;
+  virtual std::string RenderCreateIndex(const IndexInfo& index) const = 0;
+  virtual std::string RenderDropTable(const std::string& table) const = 0;
+  virtual std::string RenderDropIndex(const std::string& index) const = 0;
+  virtual std::string QuoteIdentifier(const std::string& name) const = 0;
+  // The placeholder for the index-th (1-based) bound value: ?1 in SQLite, $1 in PostgreSQL.
+  virtual std::string Placeholder(uint32_t index) const = 0;
+  virtual std::string QuoteLiteral(const Value& value) const = 0;
+};
+
+}  // namespace shardql

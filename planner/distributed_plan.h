@@ -1,0 +1,143 @@
+#pragma once
+// The distributed plan: routes (which shards run which fragment) under a merge tree the router
+// runs (Vitess's routes and primitives, ShardingSphere's merged results). A plan is a template:
+// routes pruned by a parameter ($1) pick their shards when the statement executes.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "planner/logical_plan.h"
+#include "planner/types.h"
+
+namespace shardql {
+
+enum class RouteVariant : uint8_t {
+  kSingleShard,  // one shard, known at plan time or from a parameter
+  kSomeShards,   // a pruned subset
+  kAllShards,    // scatter
+  kAnyShard,     // reference data: any one shard has all of it
+  kNone,         // pruned to nothing: no shard runs (e.g. WHERE k IN ())
+};
+
+const char* ToString(RouteVariant variant);
+
+// How a route's shards are chosen.
+struct ShardChoice {
+  // Indices into the ring's shards, known at plan time.
+  std::vector<uint32_t> fixed;
+  // Shard-key values held in parameters: each one adds the shard owning its value (after the key
+  // column's affinity), at execute time.
+  std::vector<uint32_t> key_params;
+  Affinity key_affinity = Affinity::kNone;
+  Collation key_collation = Collation::kBinary;
+  bool all = false;  // no pruning
+};
+
+struct Route {
+  RouteVariant variant = RouteVariant::kAllShards;
+  // The ring the shards are chosen on: the shard names in ring order.
+  std::vector<std::string> ring_shards;
+  std::shared_ptr<const HashRing> ring;
+  ShardChoice choice;
+  // The fragment every chosen shard runs, and its SQL in the backend's dialect.
+  plan::PlanPtr fragment;
+  std::string sql;
+  // Per-shard SQL when shards run different text (IN lists split by shard): shard index → SQL.
+  std::vector<std::pair<uint32_t, std::string>> per_shard_sql;
+  size_t width = 0;  // columns each shard returns
+  // One line on why these shards: "order_num = 1008 → s2", "no shard-key predicate", ...
+  std::string reason;
+};
+
+// A column of a merge's sort order.
+struct MergeSortKey {
+  size_t column = 0;
+  bool descending = false;
+  bool nulls_first = false;
+  Collation collation = Collation::kBinary;
+  std::string label;  // the key as EXPLAIN shows it
+};
+
+enum class FinalAggregateKind : uint8_t {
+  kSum,    // SUM of partial sums; also COUNT (a sum of partial counts) and TOTAL
+  kCount,  // a sum of partial counts that is 0, not NULL, when no shard saw a row
+  kTotal,  // a sum that is 0.0, not NULL, when no shard saw a row
+  kMin,
+  kMax,
+  kAvg,  // from a partial TOTAL and a partial COUNT
+};
+
+struct FinalAggregate {
+  FinalAggregateKind kind = FinalAggregateKind::kSum;
+  size_t input = 0;                          // the partial's column
+  size_t count_input = 0;                    // kAvg: the partial COUNT's column
+  Collation collation = Collation::kBinary;  // kMin / kMax
+  std::string label;                         // the aggregate as EXPLAIN shows it: "sum(b)"
+};
+
+// A table the general path loads into the merge engine before it runs the query there.
+struct TempTableLoad {
+  std::string table;  // created under the same name in the merge engine
+  // Column definitions in the merge engine: name, declared type (for the same affinity), collation.
+  std::vector<std::string> column_definitions;
+  // The columns the fetched rows fill, in order: "rowid" first, so the merge engine scans rows in
+  // the order one database would (its rowid order), then the columns defined above.
+  std::vector<std::string> insert_columns;
+  std::unique_ptr<Route> source;
+};
+
+enum class MergeKind : uint8_t {
+  kRoute,           // leaf: the route's shards' rows, as they arrive
+  kGather,          // children's rows, in any order (UNION ALL)
+  kMergeSort,       // children sorted by `sort_keys`: a k-way merge keeps the order
+  kSort,            // sorts all its input in memory (merged groups)
+  kLimit,           // the real LIMIT / OFFSET over a child that kept limit+offset rows per shard
+  kFinalAggregate,  // two-phase aggregation's second phase
+  kDistinct,
+  kProject,     // picks columns (drops hidden sort keys, reorders)
+  kLocalQuery,  // the general path: loads, then `sql` in the merge engine
+};
+
+const char* ToString(MergeKind kind);
+
+struct MergeNode {
+  MergeKind kind = MergeKind::kGather;
+  std::vector<std::unique_ptr<MergeNode>> children;
+
+  std::unique_ptr<Route> route;              // kRoute
+  std::vector<MergeSortKey> sort_keys;       // kMergeSort, kSort
+  std::vector<Collation> column_collations;  // kDistinct: per column
+  // kLimit: a constant, or a parameter index (1-based) when `*_param` is set.
+  std::optional<int64_t> limit, offset;
+  uint32_t limit_param = 0, offset_param = 0;
+  // kFinalAggregate: the first `group_columns` input columns are the group key.
+  size_t group_columns = 0;
+  std::vector<Collation> group_collations;
+  std::vector<FinalAggregate> aggregates;
+  bool sort_groups = true;      // emit groups in key order, as one database's GROUP BY does
+  std::vector<size_t> columns;  // kProject: input columns, in output order
+  // kLocalQuery
+  std::vector<TempTableLoad> loads;
+  std::string sql;
+  // The rows a kLocalQuery's first child (when it has one) feeds in come from a merge, into a table
+  // named `child_table` with `child_columns`.
+  std::string child_table;
+  std::vector<std::string> child_columns;
+
+  size_t width = 0;  // columns this node produces
+};
+
+struct DistributedPlan {
+  std::unique_ptr<MergeNode> root;
+  std::vector<plan::OutputColumn> output;
+  uint32_t param_count = 0;
+  // The strategy, for EXPLAIN: "single route", "scatter", "general path".
+  std::string strategy;
+  // Names and types of every column id the routes' fragments use.
+  plan::ColumnTable columns;
+};
+
+}  // namespace shardql

@@ -1,0 +1,35 @@
+#pragma once
+// The distributor turns a bound query's logical plan into a distributed plan, choosing the
+// cheapest strategy that is exact:
+//
+//   1. one route: every distributed table the query reads is pinned to the same shard (or it reads
+//      only reference tables), so that shard runs the whole query;
+//   2. scatter + merge: the query block's FROM is co-located (one distributed table, joins on the
+//      shard key, reference tables) so shards run it and the router merges: gather, k-way merge
+//      for ORDER BY, LIMIT, DISTINCT, two-phase aggregation;
+//   3. the general path: each table's needed, filtered rows are fetched into a merge engine of the
+//      same dialect inside the router, which runs the whole query.
+//
+// A strategy is used only when its conditions hold; the general path answers everything the
+// backend can.
+
+#include "planner/dialect.h"
+#include "planner/distributed_plan.h"
+#include "planner/logical_plan.h"
+
+namespace shardql {
+
+struct DistributorOptions {
+  // Force the general path for every multi-shard query (a test switch: results must not change).
+  bool general_path_only = false;
+};
+
+DistributedPlan DistributeQuery(const plan::LogicalPlan& plan, const Dialect& dialect,
+                                const DistributorOptions& options = {});
+
+// The shard choice for the rows of `scan` (a hash-distributed table) that `plan` can read,
+// from the predicates that constrain them. Used for writes (UPDATE / DELETE) too.
+ShardChoice ChooseShardsForScan(const plan::LogicalPlan& plan, const plan::ScanNode& scan,
+                                const Dialect& dialect, std::string* reason);
+
+}  // namespace shardql

@@ -1,0 +1,210 @@
+// Strategy 3, the general path: every table the statement reads is fetched — only the columns it
+// uses, only the rows its own predicates allow, only from the shards that can hold them — into a
+// table of the same name, declared type and collation in the router's merge engine (an engine of
+// the backend's own dialect), which then runs the whole statement. The temp table keeps each
+// column's affinity and collation, so the merge engine compares values exactly as one database
+// holding all the rows would.
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <map>
+#include <set>
+
+#include "planner/distributor_internal.h"
+
+namespace shardql::distribute {
+
+using plan::ColumnId;
+using plan::Expr;
+using plan::ExprKind;
+using plan::NodeKind;
+using plan::PlanNode;
+
+namespace {
+
+bool Deterministic(const Expr& e) {
+  bool ok = true;
+  VisitExpr(e, [&](const Expr& sub) {
+    if (sub.kind == ExprKind::kFunction &&
+        (sub.name == "random" || sub.name == "randomblob" || sub.name == "changes" ||
+         sub.name == "last_insert_rowid" || sub.name == "total_changes")) {
+      ok = false;
+    }
+  });
+  return ok;
+}
+
+void Remap(Expr& e, const std::map<ColumnId, ColumnId>& ids) {
+  if (e.kind == ExprKind::kColumn) {
+    auto it = ids.find(e.column);
+    if (it != ids.end()) e.column = it->second;
+  }
+  for (auto& child : e.children) {
+    if (child) Remap(*child, ids);
+  }
+}
+
+std::string ColumnDefinition(const Dialect& dialect, const ColumnInfo& column) {
+  std::string out = dialect.QuoteIdentifier(column.name);
+  if (!column.declared_type.empty()) out += " " + column.declared_type;
+  out += std::string(" COLLATE ") + ToString(column.collation);
+  return out;
+}
+
+}  // namespace
+
+DistributedPlan GeneralPath(Context& ctx, const PlanAnalysis& analysis) {
+  const PlanNode& root = *ctx.logical.root;
+  std::set<ColumnId> referenced;
+  VisitPlan(
+      root,
+      [&](const PlanNode& node) {
+        for (const Expr* e : NodeExpressions(node)) {
+          for (ColumnId id : ReferencedColumns(*e, false))
+            referenced.insert(id);
+        }
+      },
+      true);
+
+  std::map<std::string, std::vector<const plan::ScanNode*>> by_table;
+  for (const plan::ScanNode* scan : analysis.scans())
+    by_table[scan->table->name].push_back(scan);
+
+  auto local = std::make_unique<MergeNode>();
+  local->kind = MergeKind::kLocalQuery;
+  for (const auto& [name, scans] : by_table) {
+    const TableInfo& table = *scans.front()->table;
+    // The fetch reads the table through fresh column ids; every scan's predicates are remapped
+    // onto them.
+    auto fetch_scan = std::make_unique<plan::ScanNode>();
+    fetch_scan->table = scans.front()->table;
+    fetch_scan->alias = table.name;
+    for (size_t j = 0; j < table.columns.size(); ++j) {
+      const ColumnInfo& col = table.columns[j];
+      ExprType type;
+      type.affinity = col.affinity;
+      type.collation = col.collation;
+      type.collation_source = CollationSource::kImplicit;
+      type.declared_type = col.declared_type;
+      fetch_scan->column_indexes.push_back(static_cast<int>(j));
+      fetch_scan->outputs.push_back(ctx.columns.Add({col.name, table.name, type}));
+    }
+
+    std::set<int> needed;
+    bool filter_everything_in = false;
+    std::vector<plan::ExprPtr> disjuncts;
+    ShardChoice choice;
+    bool first_choice = true;
+    std::vector<std::string> reasons;
+    for (const plan::ScanNode* scan : scans) {
+      std::map<ColumnId, ColumnId> ids;
+      std::set<ColumnId> own(scan->outputs.begin(), scan->outputs.end());
+      for (size_t i = 0; i < scan->outputs.size(); ++i) {
+        ids[scan->outputs[i]] = fetch_scan->outputs[scan->column_indexes[i]];
+        if (referenced.count(scan->outputs[i])) needed.insert(scan->column_indexes[i]);
+      }
+      std::vector<plan::ExprPtr> kept;
+      for (const Expr* predicate : analysis.ScanPredicates(*scan)) {
+        for (plan::ExprPtr& conjunct : plan::SplitConjuncts(predicate->Clone())) {
+          std::vector<ColumnId> used = ReferencedColumns(*conjunct, true);
+          bool own_only = !used.empty() && std::all_of(used.begin(), used.end(),
+                                                       [&](ColumnId id) { return own.count(id); });
+          if (!own_only || plan::ContainsKind(*conjunct, ExprKind::kSubquery) ||
+              !Deterministic(*conjunct)) {
+            continue;
+          }
+          Remap(*conjunct, ids);
+          kept.push_back(std::move(conjunct));
+        }
+      }
+      if (kept.empty()) {
+        filter_everything_in = true;
+      } else {
+        disjuncts.push_back(plan::JoinConjuncts(std::move(kept)));
+      }
+      if (table.distribution == DistributionKind::kHash) {
+        std::string reason;
+        ShardChoice c = analysis.Choice(*scan, ctx.columns, &reason);
+        reasons.push_back(reason);
+        if (first_choice) {
+          choice = c;
+        } else if (c.all || choice.all) {
+          choice.all = true;
+        } else {
+          for (uint32_t s : c.fixed) {
+            if (std::find(choice.fixed.begin(), choice.fixed.end(), s) == choice.fixed.end()) {
+              choice.fixed.push_back(s);
+            }
+          }
+          std::sort(choice.fixed.begin(), choice.fixed.end());
+          choice.key_params.insert(choice.key_params.end(), c.key_params.begin(),
+                                   c.key_params.end());
+        }
+        first_choice = false;
+      }
+    }
+    // A count(*) reads no column, but the rows must still come: fetch the narrowest choice.
+    if (needed.empty()) needed.insert(table.shard_key >= 0 ? table.shard_key : 0);
+
+    plan::PlanPtr fragment = std::move(fetch_scan);
+    if (!filter_everything_in) {
+      auto filter = std::make_unique<plan::FilterNode>();
+      plan::ExprPtr predicate;
+      for (plan::ExprPtr& d : disjuncts) {
+        predicate = predicate
+                        ? plan::MakeBinary(ast::BinaryOp::kOr, std::move(predicate), std::move(d))
+                        : std::move(d);
+      }
+      filter->predicate = std::move(predicate);
+      filter->outputs = fragment->outputs;
+      filter->children.push_back(std::move(fragment));
+      fragment = std::move(filter);
+    }
+    // The rowid comes along, so the merge engine keeps one database's row order.
+    plan::ColumnId rowid = ctx.columns.Add({"rowid", table.name, ExprType{}});
+    auto* scan_node = fragment.get();
+    while (scan_node->kind != NodeKind::kScan)
+      scan_node = scan_node->children[0].get();
+    auto& fetch = scan_node->Cast<plan::ScanNode>();
+    fetch.column_indexes.push_back(plan::kRowidColumn);
+    fetch.outputs.push_back(rowid);
+    if (fragment.get() != scan_node) fragment->outputs.push_back(rowid);
+    auto project = std::make_unique<plan::ProjectNode>();
+    TempTableLoad load;
+    load.table = table.name;
+    project->exprs.push_back(plan::MakeColumn(rowid, ExprType{}));
+    project->outputs.push_back(rowid);
+    load.insert_columns.push_back("rowid");
+    for (int j : needed) {
+      ColumnId id = fragment->outputs[j];
+      project->exprs.push_back(plan::MakeColumn(id, ctx.columns[id].type));
+      project->outputs.push_back(id);
+      load.column_definitions.push_back(ColumnDefinition(ctx.dialect, table.columns[j]));
+      load.insert_columns.push_back(ctx.dialect.QuoteIdentifier(table.columns[j].name));
+    }
+    project->children.push_back(std::move(fragment));
+
+    std::string reason;
+    if (table.distribution == DistributionKind::kReference) {
+      choice = ShardChoice{};
+      choice.fixed = {0};
+      reason = "reference table: one shard has every row";
+    } else {
+      reason = fmt::format("{}", fmt::join(reasons, "; "));
+    }
+    load.source = MakeRoute(ctx, std::move(project), choice, table, reason);
+    if (table.distribution == DistributionKind::kReference) {
+      load.source->variant = RouteVariant::kAnyShard;
+    }
+    local->loads.push_back(std::move(load));
+  }
+  local->sql = ctx.dialect.RenderPlan(root, ctx.columns);
+  local->width = root.outputs.size();
+  DistributedPlan out;
+  out.strategy = "general path";
+  out.root = std::move(local);
+  return out;
+}
+
+}  // namespace shardql::distribute

@@ -1,0 +1,153 @@
+#pragma once
+// Bound expressions: the AST's expressions with names resolved to column ids, types worked out
+// and subqueries turned into plans. One node struct for every kind keeps generic walks (collect
+// columns, clone, rewrite) a loop over `children`; the kind says what the children and the payload
+// fields mean:
+//
+//   kConstant   —                                   value, text (numerals as written)
+//   kColumn     —                                   column
+//   kParam      —                                   param_index
+//   kUnary      [operand]                           unary_op
+//   kBinary     [left, right]                       binary_op
+//   kIsNull     [operand]                           negated
+//   kIsBool     [operand]                           negated, bool_test
+//   kIsDistinct [left, right]                       negated (IS NOT DISTINCT FROM)
+//   kBetween    [operand, low, high]                negated
+//   kInList     [operand, item...]                  negated
+//   kLike       [operand, pattern, escape?]         negated, like_kind, has_escape
+//   kCase       [operand?, when, then, ..., else?]  has_operand, has_else
+//   kCast       [operand]                           name (the target type as written)
+//   kCollate    [operand]                           name (the collation)
+//   kFunction   [arg...]                            name
+//   kAggregate  [arg..., filter?]                   name, distinct, star, has_filter
+//   kWindow     [arg...]                            name, window (partition, order, frame)
+//   kSubquery   [left operand?]                     subquery_kind, negated, binary_op, quantifier,
+//                                                   plan
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "grammar/ast.h"
+#include "planner/types.h"
+#include "planner/value.h"
+
+namespace shardql::plan {
+
+using ColumnId = uint32_t;
+
+struct PlanNode;
+using PlanPtr = std::unique_ptr<PlanNode>;
+
+enum class ExprKind : uint8_t {
+  kConstant,
+  kColumn,
+  kParam,
+  kUnary,
+  kBinary,
+  kIsNull,
+  kIsBool,
+  kIsDistinct,
+  kBetween,
+  kInList,
+  kLike,
+  kCase,
+  kCast,
+  kCollate,
+  kFunction,
+  kAggregate,
+  kWindow,
+  kSubquery,
+};
+
+enum class SubqueryKind : uint8_t {
+  kScalar,      // (SELECT x ...)
+  kExists,      // EXISTS (SELECT ...)
+  kIn,          // left IN (SELECT ...)
+  kQuantified,  // left op ANY|ALL (SELECT ...)
+};
+
+struct Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct SortKey {
+  ExprPtr expr;
+  bool descending = false;
+  ast::NullsOrder nulls = ast::NullsOrder::kDefault;
+
+  SortKey Clone() const;
+};
+
+struct WindowDef {
+  std::vector<ExprPtr> partition_by;
+  std::vector<SortKey> order_by;
+  std::string frame;  // passed through to the backend as written
+
+  std::unique_ptr<WindowDef> Clone() const;
+};
+
+struct Expr {
+  explicit Expr(ExprKind kind) : kind(kind) {}
+  ~Expr();
+  Expr(const Expr&) = delete;
+  Expr& operator=(const Expr&) = delete;
+
+  ExprKind kind;
+  ExprType type;
+  std::vector<ExprPtr> children;
+
+  Value value;       // kConstant
+  std::string text;  // kConstant: a numeral as written, so backends parse the very same digits
+  ColumnId column = 0;
+  uint32_t param_index = 0;
+  ast::UnaryOp unary_op = ast::UnaryOp::kMinus;
+  ast::BinaryOp binary_op = ast::BinaryOp::kEq;
+  ast::BoolTest bool_test = ast::BoolTest::kTrue;
+  ast::LikeKind like_kind = ast::LikeKind::kLike;
+  ast::Quantifier quantifier = ast::Quantifier::kAny;
+  SubqueryKind subquery_kind = SubqueryKind::kScalar;
+  bool negated = false;
+  bool has_escape = false;
+  bool has_operand = false;
+  bool has_else = false;
+  bool distinct = false;
+  bool star = false;
+  bool has_filter = false;
+  std::string name;
+  std::unique_ptr<WindowDef> window;
+  PlanPtr plan;  // kSubquery
+
+  ExprPtr Clone() const;
+};
+
+// Constructors for the common shapes.
+ExprPtr MakeConstant(Value value, std::string text = "");
+ExprPtr MakeColumn(ColumnId id, ExprType type);
+ExprPtr MakeBinary(ast::BinaryOp op, ExprPtr left, ExprPtr right);
+ExprPtr MakeUnary(ast::UnaryOp op, ExprPtr operand);
+
+// Calls `fn` on every expression in the tree (pre-order), including the expressions inside
+// subquery plans when `into_subqueries` is set.
+void VisitExpr(const Expr& expr, const std::function<void(const Expr&)>& fn,
+               bool into_subqueries = false);
+
+// The column ids an expression reads, in first-use order, without duplicates (subqueries' outer
+// references included when `into_subqueries`).
+std::vector<ColumnId> ReferencedColumns(const Expr& expr, bool into_subqueries = true);
+
+// True when the expression holds an aggregate / window call / subquery anywhere below it (not
+// looking inside subquery plans).
+bool ContainsKind(const Expr& expr, ExprKind kind);
+
+// Splits a predicate into its top-level AND conjuncts (moves out of `predicate`).
+std::vector<ExprPtr> SplitConjuncts(ExprPtr predicate);
+// Joins conjuncts back with AND; null for an empty list.
+ExprPtr JoinConjuncts(std::vector<ExprPtr> conjuncts);
+
+// The comparison operators and their mirror image (a < b ⇔ b > a).
+bool IsComparison(ast::BinaryOp op);
+ast::BinaryOp MirrorComparison(ast::BinaryOp op);
+
+}  // namespace shardql::plan

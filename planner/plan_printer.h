@@ -1,0 +1,42 @@
+#pragma once
+// The one plan printer, used by EXPLAIN and by the golden tests (CockroachDB's EXPLAIN and its
+// test harness share one formatter too). Plans become ExplainNode trees — a title, detail lines
+// and children — and RenderExplainTree draws any such tree. Output is deterministic: no pointers,
+// no addresses, stable ordering.
+
+#include <string>
+#include <vector>
+
+#include "planner/distributed_plan.h"
+#include "planner/logical_plan.h"
+
+namespace shardql {
+
+struct ExplainNode {
+  std::string title;
+  std::vector<std::string> details;
+  std::vector<ExplainNode> children;
+};
+
+// Draws the tree:
+//   Project a, b
+//   └── Filter a > 1
+//       └── Scan t
+std::string RenderExplainTree(const ExplainNode& root);
+
+// The logical plan as an explain tree; subquery plans hang under their node, labelled.
+ExplainNode ExplainLogicalPlan(const plan::LogicalPlan& plan);
+ExplainNode ExplainPlanNode(const plan::PlanNode& node, const plan::ColumnTable& columns);
+
+// A SQL-like rendering of an expression for EXPLAIN (not for backends): columns by name.
+std::string FormatExpr(const plan::Expr& expr, const plan::ColumnTable& columns);
+
+// The distributed plan: the merge tree the router runs, each route's variant, its shards with
+// the SQL each runs, and why those shards.
+ExplainNode ExplainDistributedPlan(const DistributedPlan& plan);
+
+inline std::string PrintPlan(const plan::LogicalPlan& plan) {
+  return RenderExplainTree(ExplainLogicalPlan(plan));
+}
+
+}  // namespace shardql
