@@ -1,0 +1,84 @@
+#pragma once
+// A Backend is one shard's database. A BackendConnection runs fragments on it and streams their
+// rows in batches. Failures are return values (BackendStatus), not exceptions: the executor decides
+// what a failed shard means for the statement (cancel the others, roll back, name the shard).
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "planner/value.h"
+
+namespace shardql {
+
+// Rows in one flat, row-major vector. `row_count` is kept explicitly so zero-column rows still
+// count.
+struct RowBatch {
+  size_t width = 0;
+  size_t row_count = 0;
+  std::vector<Value> values;
+
+  size_t rows() const { return row_count; }
+  const Value& at(size_t row, size_t column) const { return values[row * width + column]; }
+  void clear() {
+    values.clear();
+    row_count = 0;
+  }
+};
+
+// Receives a fragment's rows. Returning false asks the producer to stop early (LIMIT reached,
+// another shard failed).
+class RowSink {
+ public:
+  virtual ~RowSink() = default;
+  virtual bool Consume(RowBatch& batch) = 0;
+};
+
+struct BackendStatus {
+  bool ok = true;
+  std::string sqlstate;  // PostgreSQL's code for the backend's error
+  std::string message;   // the backend's own words
+  int64_t rows_changed = 0;
+
+  static BackendStatus Error(std::string sqlstate, std::string message) {
+    BackendStatus s;
+    s.ok = false;
+    s.sqlstate = std::move(sqlstate);
+    s.message = std::move(message);
+    return s;
+  }
+};
+
+class BackendConnection {
+ public:
+  virtual ~BackendConnection() = default;
+
+  // Runs one statement with `params` bound to $1.. / ?1..; rows (if any) go to `sink` in batches of
+  // up to `batch_rows`. A null sink discards rows.
+  virtual BackendStatus Execute(const std::string& sql, const std::vector<Value>& params,
+                                RowSink* sink, size_t batch_rows = 1024) = 0;
+
+  // Makes a running Execute return (with SQLSTATE 57014) as soon as it can. Thread-safe.
+  virtual void Interrupt() = 0;
+
+  // `for_write` takes the write lock at once (SQLite's BEGIN IMMEDIATE), so a statement that
+  // writes several shards cannot deadlock half-way.
+  virtual BackendStatus Begin(bool for_write) = 0;
+  virtual BackendStatus Commit() = 0;
+  virtual BackendStatus Rollback() = 0;
+  virtual bool in_transaction() const = 0;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual const std::string& shard_name() const = 0;
+  // A human description for \d and EXPLAIN: "sqlite:/path/shard0.db".
+  virtual std::string location() const = 0;
+  // Opens a new connection; fails with a BackendStatus when the shard cannot be reached.
+  virtual std::unique_ptr<BackendConnection> Connect(BackendStatus& status) = 0;
+};
+
+}  // namespace shardql

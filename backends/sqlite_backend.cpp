@@ -1,0 +1,285 @@
+#include "backends/sqlite_backend.h"
+
+#include <sqlite3.h>
+
+#include <list>
+#include <unordered_map>
+
+#include "grammar/sql_error.h"
+
+namespace shardql {
+namespace {
+
+constexpr size_t kStatementCacheSize = 128;
+
+void BindValue(sqlite3_stmt* stmt, int index, const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kNull:
+      sqlite3_bind_null(stmt, index);
+      break;
+    case Value::Kind::kInteger:
+    case Value::Kind::kBoolean:
+      sqlite3_bind_int64(stmt, index, v.integer());
+      break;
+    case Value::Kind::kReal:
+      sqlite3_bind_double(stmt, index, v.real());
+      break;
+    case Value::Kind::kText:
+      sqlite3_bind_text(stmt, index, v.bytes().data(), static_cast<int>(v.bytes().size()),
+                        SQLITE_STATIC);
+      break;
+    case Value::Kind::kBlob:
+      sqlite3_bind_blob(stmt, index, v.bytes().data(), static_cast<int>(v.bytes().size()),
+                        SQLITE_STATIC);
+      break;
+  }
+}
+
+void AppendColumn(sqlite3_stmt* stmt, int i, std::vector<Value>& out) {
+  switch (sqlite3_column_type(stmt, i)) {
+    case SQLITE_INTEGER:
+      out.push_back(Value::Integer(sqlite3_column_int64(stmt, i)));
+      break;
+    case SQLITE_FLOAT:
+      out.push_back(Value::Real(sqlite3_column_double(stmt, i)));
+      break;
+    case SQLITE_TEXT: {
+      const char* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
+      out.push_back(Value::Text(std::string(p, sqlite3_column_bytes(stmt, i))));
+      break;
+    }
+    case SQLITE_BLOB: {
+      const char* p = static_cast<const char*>(sqlite3_column_blob(stmt, i));
+      out.push_back(Value::Blob(std::string(p ? p : "", sqlite3_column_bytes(stmt, i))));
+      break;
+    }
+    default:
+      out.push_back(Value::Null());
+  }
+}
+
+class SqliteConnection : public BackendConnection {
+ public:
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  ~SqliteConnection() override {
+    for (auto& [sql, entry] : cache_)
+      sqlite3_finalize(entry.stmt);
+    sqlite3_close(db_);
+  }
+
+  BackendStatus Execute(const std::string& sql, const std::vector<Value>& params, RowSink* sink,
+                        size_t batch_rows) override {
+    const char* tail = nullptr;
+    sqlite3_stmt* stmt = Prepare(sql, &tail);
+    if (!stmt) {
+      // Empty text, or an error.
+      int code = sqlite3_extended_errcode(db_);
+      if (code == SQLITE_OK) return BackendStatus{};
+      return Error();
+    }
+    bool cached = tail == nullptr || *tail == '\0';
+    BackendStatus status = Run(stmt, params, sink, batch_rows);
+    if (!cached) {
+      // Several statements in one text (DDL scripts): the rest run one by one, uncached.
+      sqlite3_finalize(stmt);
+      std::string rest = tail ? tail : "";
+      while (status.ok && !rest.empty()) {
+        sqlite3_stmt* next = nullptr;
+        const char* next_tail = nullptr;
+        if (sqlite3_prepare_v2(db_, rest.c_str(), -1, &next, &next_tail) != SQLITE_OK) {
+          return Error();
+        }
+        if (!next) break;
+        status = Run(next, {}, nullptr, batch_rows);
+        sqlite3_finalize(next);
+        rest = next_tail ? next_tail : "";
+      }
+    }
+    return status;
+  }
+
+  void Interrupt() override { sqlite3_interrupt(db_); }
+
+  BackendStatus Begin(bool for_write) override {
+    return Execute(for_write ? "BEGIN IMMEDIATE" : "BEGIN", {}, nullptr, 1);
+  }
+  BackendStatus Commit() override { return Execute("COMMIT", {}, nullptr, 1); }
+  BackendStatus Rollback() override {
+    if (sqlite3_get_autocommit(db_)) return BackendStatus{};
+    return Execute("ROLLBACK", {}, nullptr, 1);
+  }
+  bool in_transaction() const override { return sqlite3_get_autocommit(db_) == 0; }
+
+ private:
+  struct CacheEntry {
+    sqlite3_stmt* stmt;
+    std::list<std::string>::iterator lru;
+  };
+
+  BackendStatus Error() const {
+    std::string message = sqlite3_errmsg(db_);
+    return BackendStatus::Error(SqliteErrorToSqlstate(sqlite3_extended_errcode(db_), message),
+                                message);
+  }
+
+  // A prepared statement for `sql`: from the cache when the text is one statement.
+  sqlite3_stmt* Prepare(const std::string& sql, const char** tail) {
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) {
+      lru_.splice(lru_.begin(), lru_, it->second.lru);
+      *tail = nullptr;
+      return it->second.stmt;
+    }
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
+                           SQLITE_PREPARE_PERSISTENT, &stmt, tail) != SQLITE_OK) {
+      return nullptr;
+    }
+    if (stmt && (*tail == nullptr || **tail == '\0')) {
+      lru_.push_front(sql);
+      cache_[sql] = {stmt, lru_.begin()};
+      if (cache_.size() > kStatementCacheSize) {
+        auto victim = cache_.find(lru_.back());
+        sqlite3_finalize(victim->second.stmt);
+        cache_.erase(victim);
+        lru_.pop_back();
+      }
+      *tail = nullptr;
+    }
+    return stmt;
+  }
+
+  BackendStatus Run(sqlite3_stmt* stmt, const std::vector<Value>& params, RowSink* sink,
+                    size_t batch_rows) {
+    int expected = sqlite3_bind_parameter_count(stmt);
+    for (int i = 0; i < expected; ++i) {
+      if (static_cast<size_t>(i) < params.size()) {
+        BindValue(stmt, i + 1, params[i]);
+      } else {
+        sqlite3_bind_null(stmt, i + 1);
+      }
+    }
+    RowBatch batch;
+    batch.width = static_cast<size_t>(sqlite3_column_count(stmt));
+    batch.values.reserve(batch.width * std::min<size_t>(batch_rows, 1024));
+    BackendStatus status;
+    bool stopped = false;
+    for (;;) {
+      int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_ROW) {
+        for (size_t c = 0; c < batch.width; ++c)
+          AppendColumn(stmt, static_cast<int>(c), batch.values);
+        ++batch.row_count;
+        if (batch.row_count >= batch_rows) {
+          if (sink && !sink->Consume(batch)) {
+            stopped = true;
+            break;
+          }
+          batch.clear();
+        }
+        continue;
+      }
+      if (rc != SQLITE_DONE) status = Error();
+      break;
+    }
+    if (status.ok && !stopped && batch.row_count > 0 && sink) sink->Consume(batch);
+    status.rows_changed = status.ok ? sqlite3_changes64(db_) : 0;
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    return status;
+  }
+
+  sqlite3* db_;
+  std::unordered_map<std::string, CacheEntry> cache_;
+  std::list<std::string> lru_;
+};
+
+}  // namespace
+
+std::string SqliteErrorToSqlstate(int code, const std::string& message) {
+  switch (code) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+    case SQLITE_CONSTRAINT_ROWID:
+      return sqlstate::kUniqueViolation;
+    case SQLITE_CONSTRAINT_NOTNULL:
+      return sqlstate::kNotNullViolation;
+    case SQLITE_CONSTRAINT_CHECK:
+      return "23514";
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      return "23503";
+    default:
+      break;
+  }
+  switch (code & 0xff) {
+    case SQLITE_CONSTRAINT:
+      return sqlstate::kIntegrityConstraintViolation;
+    case SQLITE_INTERRUPT:
+      return sqlstate::kQueryCanceled;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return "55P03";
+    case SQLITE_NOMEM:
+      return "53200";
+    case SQLITE_FULL:
+      return "53100";
+    case SQLITE_IOERR:
+    case SQLITE_CORRUPT:
+    case SQLITE_CANTOPEN:
+    case SQLITE_NOTADB:
+    case SQLITE_READONLY:
+      return sqlstate::kIoError;
+    case SQLITE_TOOBIG:
+      return sqlstate::kProgramLimitExceeded;
+    case SQLITE_MISMATCH:
+      return sqlstate::kDatatypeMismatch;
+    default:
+      break;
+  }
+  auto has = [&](const char* s) { return message.find(s) != std::string::npos; };
+  if (has("no such table")) return sqlstate::kUndefinedTable;
+  if (has("no such column")) return sqlstate::kUndefinedColumn;
+  if (has("no such function")) return sqlstate::kUndefinedFunction;
+  if (has("integer overflow")) return sqlstate::kNumericValueOutOfRange;
+  if (has("syntax error")) return sqlstate::kSyntaxError;
+  if (has("already exists")) return sqlstate::kDuplicateTable;
+  if (has("wrong number of arguments")) return sqlstate::kUndefinedFunction;
+  if (has("misuse of aggregate") || has("must appear in the GROUP BY"))
+    return sqlstate::kGroupingError;
+  if (has("columns") && has("sub-select")) return sqlstate::kSyntaxError;
+  return sqlstate::kInternalError;
+}
+
+SqliteBackend::SqliteBackend(std::string shard_name, std::string path)
+    : shard_name_(std::move(shard_name)), path_(std::move(path)) {}
+
+std::unique_ptr<BackendConnection> SqliteBackend::Connect(BackendStatus& status) {
+  sqlite3* db = nullptr;
+  int rc =
+      sqlite3_open_v2(path_.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    status = BackendStatus::Error(sqlstate::kConnectionFailure,
+                                  "could not open \"" + path_ + "\": " + message);
+    return nullptr;
+  }
+  sqlite3_busy_timeout(db, 10000);
+  // WAL lets readers on other connections run while one writes; NORMAL sync is WAL's usual
+  // pairing (a power loss can lose the last commits, never corrupt the file).
+  char* error = nullptr;
+  if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", nullptr, nullptr,
+                   &error) != SQLITE_OK) {
+    std::string message = error ? error : "unknown error";
+    sqlite3_free(error);
+    sqlite3_close(db);
+    status = BackendStatus::Error(sqlstate::kConnectionFailure,
+                                  "could not open \"" + path_ + "\": " + message);
+    return nullptr;
+  }
+  status = BackendStatus{};
+  return std::make_unique<SqliteConnection>(db);
+}
+
+}  // namespace shardql

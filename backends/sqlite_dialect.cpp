@@ -1,0 +1,435 @@
+#include "backends/sqlite_dialect.h"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "backends/sql_renderer.h"
+#include "grammar/parser.h"
+#include "grammar/sql_error.h"
+#include "planner/ddl.h"
+
+namespace shardql {
+namespace {
+
+// SQLite's SQL: ?N parameters, IS / IS NOT for null-safe comparison, LIKE for ILIKE (SQLite's LIKE
+// ignores ASCII case already), no ANY/ALL, and PostgreSQL's substring / position / extract written
+// with SQLite's functions.
+class SqliteRenderer : public SqlRenderer {
+ public:
+  using SqlRenderer::SqlRenderer;
+
+ protected:
+  std::string Param(uint32_t index) const override { return fmt::format("?{}", index); }
+
+  std::string IsDistinctFrom(const std::string& left, const std::string& right,
+                             bool negated) const override {
+    return fmt::format("({} IS {}{})", left, negated ? "" : "NOT ", right);
+  }
+
+  std::string Like(const std::string& operand, const std::string& pattern,
+                   const std::string* escape, ast::LikeKind, bool negated) const override {
+    std::string out = "(" + operand + (negated ? " NOT LIKE " : " LIKE ") + pattern;
+    if (escape) out += " ESCAPE " + *escape;
+    return out + ")";
+  }
+
+  std::string Function(const std::string& name,
+                       const std::vector<std::string>& args) const override {
+    if (name == "substring") return SqlRenderer::Function("substr", args);
+    if (name == "position" && args.size() == 2) {
+      return SqlRenderer::Function("instr", {args[1], args[0]});
+    }
+    if (name == "extract" && args.size() == 2) {
+      static const std::pair<const char*, const char*> kFields[] = {
+          {"'year'", "%Y"}, {"'month'", "%m"},  {"'day'", "%d"},
+          {"'hour'", "%H"}, {"'minute'", "%M"}, {"'second'", "%S"},
+          {"'dow'", "%w"},  {"'doy'", "%j"},    {"'epoch'", "%s"}};
+      for (const auto& [field, format] : kFields) {
+        if (args[0] == field) {
+          return fmt::format("CAST(strftime('{}', {}) AS INTEGER)", format, args[1]);
+        }
+      }
+    }
+    return SqlRenderer::Function(name, args);
+  }
+
+  // x op ANY (S) and x op ALL (S) with three-valued logic, from EXISTS:
+  //   ANY: true if some comparison is true; else NULL if some is NULL; else false.
+  //   ALL: false if some comparison is false; else NULL if some is NULL; else true.
+  std::string Quantified(const std::string& left, ast::BinaryOp op, ast::Quantifier quantifier,
+                         const std::string& subquery, const std::string& column_alias) override {
+    std::string column = QuoteIdentifier(column_alias);
+    std::string a = NewAlias('q'), b = NewAlias('q');
+    std::string cmp_a = fmt::format("({} {} {}.{})", left, ast::ToString(op), a, column);
+    std::string cmp_b = fmt::format("({} {} {}.{})", left, ast::ToString(op), b, column);
+    bool all = quantifier == ast::Quantifier::kAll;
+    return fmt::format(
+        "CASE WHEN EXISTS (SELECT 1 FROM ({}) AS {} WHERE {}) THEN {} "
+        "WHEN EXISTS (SELECT 1 FROM ({}) AS {} WHERE ({} IS NULL)) THEN NULL ELSE {} END",
+        subquery, a, all ? "(NOT " + cmp_a + ")" : cmp_a, all ? 0 : 1, subquery, b, cmp_b,
+        all ? 1 : 0);
+  }
+
+  const char* UnconditionedJoin() const override { return ", "; }
+  bool OffsetNeedsLimit() const override { return true; }
+  bool ParenthesizedSetOperands() const override { return false; }
+};
+
+int CompareIntReal(int64_t i, double r) {
+  if (std::isnan(r)) return 1;
+  if (r < -9223372036854775808.0) return 1;
+  if (r >= 9223372036854775808.0) return -1;
+  auto y = static_cast<int64_t>(r);
+  if (i < y) return -1;
+  if (i > y) return 1;
+  double fraction = r - static_cast<double>(y);
+  if (fraction > 0) return -1;
+  if (fraction < 0) return 1;
+  return 0;
+}
+
+int CompareBytes(std::string_view a, std::string_view b) {
+  int c = std::memcmp(a.data(), b.data(), std::min(a.size(), b.size()));
+  if (c != 0) return c;
+  return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
+}
+
+int CompareText(std::string_view a, std::string_view b, Collation collation) {
+  switch (collation) {
+    case Collation::kBinary:
+      return CompareBytes(a, b);
+    case Collation::kNoCase: {
+      size_t n = std::min(a.size(), b.size());
+      for (size_t i = 0; i < n; ++i) {
+        unsigned char x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
+        if (x >= 'A' && x <= 'Z') x = static_cast<unsigned char>(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z') y = static_cast<unsigned char>(y - 'A' + 'a');
+        if (x != y) return x < y ? -1 : 1;
+      }
+      return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
+    }
+    case Collation::kRtrim: {
+      while (!a.empty() && a.back() == ' ')
+        a.remove_suffix(1);
+      while (!b.empty() && b.back() == ' ')
+        b.remove_suffix(1);
+      return CompareBytes(a, b);
+    }
+  }
+  return CompareBytes(a, b);
+}
+
+// SQLite's storage classes order: NULL < INTEGER/REAL < TEXT < BLOB.
+int ClassRank(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kNull:
+      return 0;
+    case Value::Kind::kInteger:
+    case Value::Kind::kReal:
+    case Value::Kind::kBoolean:
+      return 1;
+    case Value::Kind::kText:
+      return 2;
+    case Value::Kind::kBlob:
+      return 3;
+  }
+  return 0;
+}
+
+std::string AffinityTypeName(Affinity a) {
+  switch (a) {
+    case Affinity::kInteger:
+      return "INTEGER";
+    case Affinity::kNumeric:
+      return "NUMERIC";
+    case Affinity::kReal:
+      return "REAL";
+    case Affinity::kText:
+      return "TEXT";
+    case Affinity::kNone:
+      return "BLOB";
+  }
+  return "BLOB";
+}
+
+void BindValue(sqlite3_stmt* stmt, int index, const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kNull:
+      sqlite3_bind_null(stmt, index);
+      break;
+    case Value::Kind::kInteger:
+    case Value::Kind::kBoolean:
+      sqlite3_bind_int64(stmt, index, v.integer());
+      break;
+    case Value::Kind::kReal:
+      sqlite3_bind_double(stmt, index, v.real());
+      break;
+    case Value::Kind::kText:
+      sqlite3_bind_text(stmt, index, v.bytes().data(), static_cast<int>(v.bytes().size()),
+                        SQLITE_TRANSIENT);
+      break;
+    case Value::Kind::kBlob:
+      sqlite3_bind_blob(stmt, index, v.bytes().data(), static_cast<int>(v.bytes().size()),
+                        SQLITE_TRANSIENT);
+      break;
+  }
+}
+
+Value ColumnValue(sqlite3_stmt* stmt, int i) {
+  switch (sqlite3_column_type(stmt, i)) {
+    case SQLITE_INTEGER:
+      return Value::Integer(sqlite3_column_int64(stmt, i));
+    case SQLITE_FLOAT:
+      return Value::Real(sqlite3_column_double(stmt, i));
+    case SQLITE_TEXT:
+      return Value::Text(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, i)),
+                                     sqlite3_column_bytes(stmt, i)));
+    case SQLITE_BLOB: {
+      const void* p = sqlite3_column_blob(stmt, i);
+      return Value::Blob(std::string(static_cast<const char*>(p), sqlite3_column_bytes(stmt, i)));
+    }
+    default:
+      return Value::Null();
+  }
+}
+
+}  // namespace
+
+std::string SqliteRealText(double d) {
+  char buffer[64];
+  sqlite3_snprintf(sizeof buffer, buffer, "%!.15g", d);
+  return buffer;
+}
+
+SqliteDialect::SqliteDialect() {
+  if (sqlite3_open_v2(":memory:", &scratch_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
+    throw SqlError(sqlstate::kInternalError, "could not open an in-memory SQLite database");
+  }
+  const Affinity kinds[] = {Affinity::kNone, Affinity::kText, Affinity::kNumeric,
+                            Affinity::kInteger, Affinity::kReal};
+  for (Affinity a : kinds) {
+    std::string table = "conv_" + AffinityTypeName(a);
+    std::string create = "CREATE TABLE " + table + "(v " + AffinityTypeName(a) + ")";
+    sqlite3_exec(scratch_, create.c_str(), nullptr, nullptr, nullptr);
+    std::string store = "REPLACE INTO " + table + "(rowid, v) VALUES (1, ?1)";
+    std::string load = "SELECT v FROM " + table + " WHERE rowid = 1";
+    auto i = static_cast<size_t>(a);
+    sqlite3_prepare_v2(scratch_, store.c_str(), -1, &store_[i], nullptr);
+    sqlite3_prepare_v2(scratch_, load.c_str(), -1, &load_[i], nullptr);
+  }
+}
+
+SqliteDialect::~SqliteDialect() {
+  for (size_t i = 0; i < 5; ++i) {
+    sqlite3_finalize(store_[i]);
+    sqlite3_finalize(load_[i]);
+  }
+  sqlite3_close(scratch_);
+}
+
+int SqliteDialect::Compare(const Value& a, const Value& b, Collation collation) const {
+  int ra = ClassRank(a), rb = ClassRank(b);
+  if (ra != rb) return ra < rb ? -1 : 1;
+  switch (ra) {
+    case 0:
+      return 0;
+    case 1: {
+      bool ai = a.kind() != Value::Kind::kReal, bi = b.kind() != Value::Kind::kReal;
+      if (ai && bi) return a.integer() < b.integer() ? -1 : a.integer() > b.integer() ? 1 : 0;
+      if (!ai && !bi) return a.real() < b.real() ? -1 : a.real() > b.real() ? 1 : 0;
+      if (ai) return CompareIntReal(a.integer(), b.real());
+      return -CompareIntReal(b.integer(), a.real());
+    }
+    case 2:
+      return CompareText(a.text(), b.text(), collation);
+    default:
+      return CompareBytes(a.bytes(), b.bytes());
+  }
+}
+
+Value SqliteDialect::ApplyAffinity(const Value& v, Affinity affinity) const {
+  if (v.is_null() || v.kind() == Value::Kind::kBlob || affinity == Affinity::kNone) return v;
+  switch (affinity) {
+    case Affinity::kText:
+      if (v.kind() == Value::Kind::kInteger) return Value::Text(std::to_string(v.integer()));
+      if (v.kind() == Value::Kind::kReal) return Value::Text(SqliteRealText(v.real()));
+      return v;
+    case Affinity::kInteger:
+    case Affinity::kNumeric:
+      if (v.kind() == Value::Kind::kInteger) return v;
+      if (v.kind() == Value::Kind::kReal) {
+        double d = v.real();
+        // A REAL with no fractional part that fits is stored as an INTEGER.
+        if (d >= -9223372036854775808.0 && d < 9223372036854775808.0 && d == std::floor(d)) {
+          return Value::Integer(static_cast<int64_t>(d));
+        }
+        return v;
+      }
+      break;
+    case Affinity::kReal:
+      if (v.kind() == Value::Kind::kInteger) return Value::Real(static_cast<double>(v.integer()));
+      if (v.kind() == Value::Kind::kReal) return v;
+      break;
+    case Affinity::kNone:
+      return v;
+  }
+  return ApplyAffinityWithSqlite(v, affinity);
+}
+
+Value SqliteDialect::ApplyAffinityWithSqlite(const Value& v, Affinity affinity) const {
+  std::lock_guard lock(mutex_);
+  auto i = static_cast<size_t>(affinity);
+  BindValue(store_[i], 1, v);
+  sqlite3_step(store_[i]);
+  sqlite3_reset(store_[i]);
+  Value out = v;
+  if (sqlite3_step(load_[i]) == SQLITE_ROW) out = ColumnValue(load_[i], 0);
+  sqlite3_reset(load_[i]);
+  return out;
+}
+
+Value SqliteDialect::CombineSum(const Value& a, const Value& b) const {
+  if (a.is_null()) return b;
+  if (b.is_null()) return a;
+  if (a.kind() == Value::Kind::kInteger && b.kind() == Value::Kind::kInteger) {
+    int64_t out;
+    if (__builtin_add_overflow(a.integer(), b.integer(), &out)) {
+      throw SqlError(sqlstate::kNumericValueOutOfRange, "integer overflow");
+    }
+    return Value::Integer(out);
+  }
+  auto as_double = [](const Value& v) {
+    return v.kind() == Value::Kind::kReal ? v.real() : static_cast<double>(v.integer());
+  };
+  return Value::Real(as_double(a) + as_double(b));
+}
+
+Value SqliteDialect::FinishAvg(const Value& total, const Value& count) const {
+  if (count.is_null() || count.integer() == 0) return Value::Null();
+  double sum = total.kind() == Value::Kind::kReal ? total.real()
+               : total.is_null()                  ? 0.0
+                                                  : static_cast<double>(total.integer());
+  return Value::Real(sum / static_cast<double>(count.integer()));
+}
+
+void SqliteDialect::AppendGroupKey(const Value& v, Collation collation, std::string& out) const {
+  auto append_int = [&](char tag, uint64_t bits) {
+    out += tag;
+    for (int i = 0; i < 8; ++i)
+      out += static_cast<char>((bits >> (8 * i)) & 0xff);
+  };
+  switch (v.kind()) {
+    case Value::Kind::kNull:
+      out += 'n';
+      return;
+    case Value::Kind::kInteger:
+    case Value::Kind::kBoolean:
+      append_int('i', static_cast<uint64_t>(v.integer()));
+      return;
+    case Value::Kind::kReal: {
+      double d = v.real();
+      // An integral REAL equals the INTEGER of the same value.
+      if (d >= -9223372036854775808.0 && d < 9223372036854775808.0 && d == std::floor(d)) {
+        append_int('i', static_cast<uint64_t>(static_cast<int64_t>(d)));
+      } else {
+        uint64_t bits;
+        std::memcpy(&bits, &d, sizeof bits);
+        append_int('r', bits);
+      }
+      return;
+    }
+    case Value::Kind::kText: {
+      std::string_view text = v.text();
+      std::string folded(text);
+      if (collation == Collation::kNoCase) {
+        for (char& c : folded) {
+          if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        }
+      } else if (collation == Collation::kRtrim) {
+        while (!folded.empty() && folded.back() == ' ')
+          folded.pop_back();
+      }
+      append_int('t', folded.size());
+      out += folded;
+      return;
+    }
+    case Value::Kind::kBlob:
+      append_int('b', v.bytes().size());
+      out += v.bytes();
+      return;
+  }
+}
+
+std::string SqliteDialect::FormatValue(const Value& v) const {
+  switch (v.kind()) {
+    case Value::Kind::kNull:
+      return "";
+    case Value::Kind::kInteger:
+      return std::to_string(v.integer());
+    case Value::Kind::kBoolean:
+      return v.boolean() ? "1" : "0";
+    case Value::Kind::kReal:
+      return SqliteRealText(v.real());
+    case Value::Kind::kText:
+      return v.bytes();
+    case Value::Kind::kBlob: {
+      std::string out = "\\x";
+      for (unsigned char c : v.bytes())
+        out += fmt::format("{:02x}", c);
+      return out;
+    }
+  }
+  return "";
+}
+
+std::string SqliteDialect::RenderPlan(const plan::PlanNode& root,
+                                      const plan::ColumnTable& columns) const {
+  SqliteRenderer renderer(columns);
+  return renderer.Render(root);
+}
+
+std::string SqliteDialect::RenderCreateTable(const TableInfo& table) const {
+  // The shard's table is the catalog's definition without its DISTRIBUTE BY clause.
+  std::vector<ast::StatementPtr> parsed = ParseSql(table.definition_sql);
+  const auto& stmt = parsed.at(0)->As<ast::CreateTableStatement>();
+  std::string_view text = SpanText(table.definition_sql, stmt.span);
+  if (stmt.distribution.kind == ast::DistributionKind::kNone) return std::string(text);
+  size_t begin = stmt.distribution.span.begin - stmt.span.begin;
+  size_t end = stmt.distribution.span.end - stmt.span.begin;
+  std::string out = std::string(text.substr(0, begin)) + std::string(text.substr(end));
+  while (!out.empty() && (out.back() == ' ' || out.back() == '\n'))
+    out.pop_back();
+  return out;
+}
+
+std::string SqliteDialect::RenderCreateIndex(const IndexInfo& index) const {
+  return index.definition_sql;
+}
+
+std::string SqliteDialect::RenderDropTable(const std::string& table) const {
+  return "DROP TABLE IF EXISTS " + QuoteIdentifier(table);
+}
+
+std::string SqliteDialect::RenderDropIndex(const std::string& index) const {
+  return "DROP INDEX IF EXISTS " + QuoteIdentifier(index);
+}
+
+std::string SqliteDialect::QuoteIdentifier(const std::string& name) const {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string SqliteDialect::QuoteLiteral(const Value& value) const {
+  return SqlLiteral(value);
+}
+
+}  // namespace shardql

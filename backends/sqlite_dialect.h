@@ -1,0 +1,55 @@
+#pragma once
+// SQLite's rules: its ordering of values, its type affinity, its SUM and AVG, its REAL formatting,
+// and the SQL it accepts. Where a rule is subtle (text to number conversion under affinity) the
+// dialect asks a private in-memory SQLite to apply it, so the router can never disagree with the
+// shards.
+
+#include <memory>
+#include <mutex>
+
+#include "planner/dialect.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace shardql {
+
+class SqliteDialect : public Dialect {
+ public:
+  SqliteDialect();
+  ~SqliteDialect() override;
+
+  const char* name() const override { return "sqlite"; }
+
+  int Compare(const Value& a, const Value& b, Collation collation) const override;
+  bool NullsFirstWhenAscending() const override { return true; }
+  Value ApplyAffinity(const Value& v, Affinity affinity) const override;
+  Value CombineSum(const Value& a, const Value& b) const override;
+  Value FinishAvg(const Value& total, const Value& count) const override;
+  void AppendGroupKey(const Value& v, Collation collation, std::string& out) const override;
+  std::string FormatValue(const Value& v) const override;
+
+  std::string RenderPlan(const plan::PlanNode& root,
+                         const plan::ColumnTable& columns) const override;
+  std::string RenderCreateTable(const TableInfo& table) const override;
+  std::string RenderCreateIndex(const IndexInfo& index) const override;
+  std::string RenderDropTable(const std::string& table) const override;
+  std::string RenderDropIndex(const std::string& index) const override;
+  std::string QuoteIdentifier(const std::string& name) const override;
+  std::string Placeholder(uint32_t index) const override { return "?" + std::to_string(index); }
+  std::string QuoteLiteral(const Value& value) const override;
+
+ private:
+  // The slow path of ApplyAffinity: SQLite itself converts the value.
+  Value ApplyAffinityWithSqlite(const Value& v, Affinity affinity) const;
+
+  mutable std::mutex mutex_;
+  sqlite3* scratch_ = nullptr;  // in-memory, for affinity conversions
+  sqlite3_stmt* store_[5] = {};
+  sqlite3_stmt* load_[5] = {};
+};
+
+// SQLite's text form of a REAL ("%!.15g": 1.0, 0.1, 1.0e+20).
+std::string SqliteRealText(double d);
+
+}  // namespace shardql
