@@ -1,0 +1,91 @@
+#include "executor/cluster.h"
+
+#include <fmt/format.h>
+
+#include <thread>
+
+#include "backends/sqlite_backend.h"
+#include "backends/sqlite_dialect.h"
+#include "grammar/sql_error.h"
+#include "planner/catalog_store.h"
+
+namespace shardql {
+
+std::unique_ptr<BackendConnection> ConnectionPool::Acquire(BackendStatus& status) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      auto connection = std::move(idle_.back());
+      idle_.pop_back();
+      status = BackendStatus{};
+      return connection;
+    }
+  }
+  return backend_->Connect(status);
+}
+
+void ConnectionPool::Release(std::unique_ptr<BackendConnection> connection) {
+  if (!connection) return;
+  if (connection->in_transaction() && !connection->Rollback().ok) return;  // drop it
+  std::lock_guard lock(mutex_);
+  if (idle_.size() < max_idle_) idle_.push_back(std::move(connection));
+}
+
+std::unique_ptr<Cluster> Cluster::Open(const ClusterSpec& spec) {
+  if (spec.shards.empty()) {
+    throw SqlError(sqlstate::kConfigFileError, "the cluster has no shards");
+  }
+  std::vector<Shard> shards;
+  ShardLayout layout;
+  layout.vnodes = spec.vnodes;
+  for (const auto& s : spec.shards) {
+    Shard shard;
+    shard.name = s.name;
+    shard.backend = std::make_shared<SqliteBackend>(s.name, s.sqlite_path);
+    shard.pool = std::make_unique<ConnectionPool>(shard.backend);
+    // Open once now, so a missing directory or an unreadable file is reported at startup.
+    BackendStatus status;
+    auto connection = shard.pool->Acquire(status);
+    if (!connection) {
+      SqlError error(status.sqlstate, status.message);
+      error.shard = s.name;
+      throw error;
+    }
+    shard.pool->Release(std::move(connection));
+    layout.shards.push_back(s.name);
+    shards.push_back(std::move(shard));
+  }
+  std::unique_ptr<CatalogStore> store;
+  if (!spec.catalog_path.empty()) store = CatalogStore::Open(spec.catalog_path);
+  auto catalog = std::make_unique<Catalog>(std::move(store));
+  catalog->Load();
+  return std::make_unique<Cluster>(std::make_unique<SqliteDialect>(), std::move(shards),
+                                   std::move(catalog), layout);
+}
+
+Cluster::Cluster(std::unique_ptr<Dialect> dialect, std::vector<Shard> shards,
+                 std::unique_ptr<Catalog> catalog, ShardLayout layout)
+    : dialect_(std::move(dialect)),
+      shards_(std::move(shards)),
+      catalog_(std::move(catalog)),
+      layout_(std::move(layout)),
+      // A thread per shard lets every shard of a scatter start at once; the pool grows on demand.
+      workers_(shards_.size()) {
+  for (size_t i = 0; i < shards_.size(); ++i)
+    by_name_[shards_[i].name] = i;
+}
+
+Cluster::~Cluster() = default;
+
+size_t Cluster::ShardIndex(const std::string& name) const {
+  auto it = by_name_.find(name);
+  if (it == by_name_.end()) {
+    throw SqlError(sqlstate::kConfigFileError,
+                   fmt::format("the catalog places data on shard \"{}\", which the cluster "
+                               "configuration does not name",
+                               name));
+  }
+  return it->second;
+}
+
+}  // namespace shardql

@@ -1,0 +1,87 @@
+#pragma once
+// The cluster a router serves: its shards (backends with connection pools), the backend dialect,
+// the catalog, and the worker threads that run shard work.
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "backends/backend.h"
+#include "executor/rowid_allocator.h"
+#include "executor/worker_pool.h"
+#include "planner/catalog.h"
+#include "planner/ddl.h"
+#include "planner/dialect.h"
+
+namespace shardql {
+
+// Idle connections to one shard, reused across statements.
+class ConnectionPool {
+ public:
+  explicit ConnectionPool(std::shared_ptr<Backend> backend, size_t max_idle = 16)
+      : backend_(std::move(backend)), max_idle_(max_idle) {}
+
+  // A connection from the pool, or a new one; null (with `status` set) when the shard is down.
+  std::unique_ptr<BackendConnection> Acquire(BackendStatus& status);
+  // Returns a connection; one left inside a transaction is rolled back first.
+  void Release(std::unique_ptr<BackendConnection> connection);
+
+  Backend& backend() { return *backend_; }
+
+ private:
+  std::shared_ptr<Backend> backend_;
+  size_t max_idle_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<BackendConnection>> idle_;
+};
+
+struct Shard {
+  std::string name;
+  std::shared_ptr<Backend> backend;
+  std::unique_ptr<ConnectionPool> pool;
+};
+
+// What a config file (or --demo) describes.
+struct ClusterSpec {
+  struct ShardSpec {
+    std::string name;
+    std::string sqlite_path;
+  };
+  std::string catalog_path;  // empty: an in-memory catalog
+  uint32_t vnodes = 64;
+  std::vector<ShardSpec> shards;
+};
+
+class Cluster {
+ public:
+  // Opens the backends and the catalog (loading what the catalog file holds). Throws SqlError.
+  static std::unique_ptr<Cluster> Open(const ClusterSpec& spec);
+  Cluster(std::unique_ptr<Dialect> dialect, std::vector<Shard> shards,
+          std::unique_ptr<Catalog> catalog, ShardLayout layout);
+  ~Cluster();
+
+  const Dialect& dialect() const { return *dialect_; }
+  Catalog& catalog() { return *catalog_; }
+  const ShardLayout& layout() const { return layout_; }
+  WorkerPool& workers() { return workers_; }
+  RowidAllocator& rowids() { return rowids_; }
+
+  size_t shard_count() const { return shards_.size(); }
+  Shard& shard(size_t index) { return shards_.at(index); }
+  // The cluster index of a shard by name; throws SqlError when the catalog names a shard the
+  // config no longer has.
+  size_t ShardIndex(const std::string& name) const;
+
+ private:
+  std::unique_ptr<Dialect> dialect_;
+  std::vector<Shard> shards_;
+  std::map<std::string, size_t> by_name_;
+  std::unique_ptr<Catalog> catalog_;
+  ShardLayout layout_;
+  RowidAllocator rowids_;
+  WorkerPool workers_;
+};
+
+}  // namespace shardql

@@ -1,0 +1,220 @@
+#include "executor/ddl_executor.h"
+
+#include <fmt/format.h>
+
+#include "grammar/sql_error.h"
+#include "planner/binder.h"
+#include "planner/ddl.h"
+
+namespace shardql {
+namespace {
+
+std::string SingleName(const std::vector<std::string>& parts, ast::SourceSpan span) {
+  std::vector<std::string> name = parts;
+  if (name.size() == 2 && (name[0] == "main" || name[0] == "public")) name.erase(name.begin());
+  if (name.size() != 1) {
+    throw SqlError(sqlstate::kFeatureNotSupported, "schema-qualified names are not supported",
+                   span.begin);
+  }
+  return name[0];
+}
+
+// Runs one DDL statement on each named shard; on a failure, runs `undo` on the shards done so far
+// and throws the failing shard's error.
+void RunOnShards(Cluster& cluster, const std::vector<std::string>& shards, const std::string& sql,
+                 const std::string& undo) {
+  std::vector<size_t> done;
+  for (const std::string& name : shards) {
+    size_t index = cluster.ShardIndex(name);
+    ConnectionPool& pool = *cluster.shard(index).pool;
+    BackendStatus status;
+    std::unique_ptr<BackendConnection> connection = pool.Acquire(status);
+    if (connection) status = connection->Execute(sql, {}, nullptr);
+    pool.Release(std::move(connection));
+    if (!status.ok) {
+      for (size_t d : done) {
+        BackendStatus ignored;
+        auto c = cluster.shard(d).pool->Acquire(ignored);
+        if (c && !undo.empty()) c->Execute(undo, {}, nullptr);
+        cluster.shard(d).pool->Release(std::move(c));
+      }
+      SqlError error(status.sqlstate, status.message);
+      error.shard = name;
+      throw error;
+    }
+    done.push_back(index);
+  }
+}
+
+std::string CreateTable(const ast::CreateTableStatement& stmt, std::string_view text,
+                        Cluster& cluster, DefaultDistribution default_distribution,
+                        ResultSink& sink) {
+  auto snapshot = cluster.catalog().Snapshot();
+  std::string name = SingleName(stmt.table, stmt.span);
+  if (snapshot->FindTable(name) || snapshot->FindView(name) || snapshot->FindIndex(name)) {
+    if (stmt.if_not_exists) {
+      sink.Notice(fmt::format("NOTICE:  relation \"{}\" already exists, skipping", name));
+      return "CREATE TABLE";
+    }
+    throw SqlError(sqlstate::kDuplicateTable, fmt::format("relation \"{}\" already exists", name),
+                   stmt.span.begin);
+  }
+  std::shared_ptr<TableInfo> table =
+      BuildTableInfo(stmt, text, cluster.layout(), default_distribution);
+  cluster.rowids().Forget(table->name);
+  const Dialect& dialect = cluster.dialect();
+  RunOnShards(cluster, table->shards(), dialect.RenderCreateTable(*table),
+              dialect.RenderDropTable(table->name));
+  try {
+    cluster.catalog().AddTable(table);
+  } catch (...) {
+    RunOnShards(cluster, table->shards(), dialect.RenderDropTable(table->name), "");
+    throw;
+  }
+  return "CREATE TABLE";
+}
+
+std::string CreateIndex(const ast::CreateIndexStatement& stmt, std::string_view text,
+                        Cluster& cluster, ResultSink& sink) {
+  auto snapshot = cluster.catalog().Snapshot();
+  std::string table_name = SingleName(stmt.table, stmt.span);
+  auto table = snapshot->FindTable(table_name);
+  if (!table) {
+    throw SqlError(sqlstate::kUndefinedTable,
+                   fmt::format("relation \"{}\" does not exist", table_name), stmt.span.begin);
+  }
+  IndexInfo index = BuildIndexInfo(stmt, text, *table);
+  if (snapshot->FindTable(index.name) || snapshot->FindView(index.name) ||
+      snapshot->FindIndex(index.name)) {
+    if (stmt.if_not_exists) {
+      sink.Notice(fmt::format("NOTICE:  relation \"{}\" already exists, skipping", index.name));
+      return "CREATE INDEX";
+    }
+    throw SqlError(sqlstate::kDuplicateTable,
+                   fmt::format("relation \"{}\" already exists", index.name), stmt.span.begin);
+  }
+  const Dialect& dialect = cluster.dialect();
+  RunOnShards(cluster, table->shards(), dialect.RenderCreateIndex(index),
+              dialect.RenderDropIndex(index.name));
+  try {
+    cluster.catalog().AddIndex(index);
+  } catch (...) {
+    RunOnShards(cluster, table->shards(), dialect.RenderDropIndex(index.name), "");
+    throw;
+  }
+  return "CREATE INDEX";
+}
+
+std::string CreateView(const ast::CreateViewStatement& stmt, std::string_view text,
+                       Cluster& cluster, ResultSink& sink) {
+  auto snapshot = cluster.catalog().Snapshot();
+  ViewInfo view = BuildViewInfo(stmt, text);
+  if (snapshot->FindView(view.name) && stmt.if_not_exists) {
+    sink.Notice(fmt::format("NOTICE:  relation \"{}\" already exists, skipping", view.name));
+    return "CREATE VIEW";
+  }
+  // Bind the defining query now, so a view that cannot work is refused when it is created.
+  plan::LogicalPlan bound = BindQuery(*stmt.query, text, snapshot);
+  if (!view.column_names.empty() && view.column_names.size() != bound.output.size()) {
+    throw SqlError(sqlstate::kSyntaxError,
+                   fmt::format("CREATE VIEW specifies {} column names, but the query returns {}",
+                               view.column_names.size(), bound.output.size()),
+                   stmt.span.begin);
+  }
+  cluster.catalog().AddView(std::move(view), stmt.or_replace);
+  return "CREATE VIEW";
+}
+
+std::string Drop(const ast::DropStatement& stmt, Cluster& cluster, ResultSink& sink) {
+  const Dialect& dialect = cluster.dialect();
+  for (const auto& parts : stmt.names) {
+    auto snapshot = cluster.catalog().Snapshot();
+    std::string name = SingleName(parts, stmt.span);
+    switch (stmt.object) {
+      case ast::ObjectKind::kTable: {
+        auto table = snapshot->FindTable(name);
+        if (!table) {
+          if (snapshot->FindView(name)) {
+            SqlError error(sqlstate::kWrongObjectType, fmt::format("\"{}\" is not a table", name),
+                           stmt.span.begin);
+            error.hint = "Use DROP VIEW to remove a view.";
+            throw error;
+          }
+          if (stmt.if_exists) {
+            sink.Notice(fmt::format("NOTICE:  table \"{}\" does not exist, skipping", name));
+            continue;
+          }
+          throw SqlError(sqlstate::kUndefinedTable,
+                         fmt::format("table \"{}\" does not exist", name), stmt.span.begin);
+        }
+        RunOnShards(cluster, table->shards(), dialect.RenderDropTable(name), "");
+        cluster.catalog().DropTable(name);
+        cluster.rowids().Forget(name);
+        break;
+      }
+      case ast::ObjectKind::kIndex: {
+        const IndexInfo* index = snapshot->FindIndex(name);
+        if (!index) {
+          if (stmt.if_exists) {
+            sink.Notice(fmt::format("NOTICE:  index \"{}\" does not exist, skipping", name));
+            continue;
+          }
+          throw SqlError(sqlstate::kUndefinedObject,
+                         fmt::format("index \"{}\" does not exist", name), stmt.span.begin);
+        }
+        auto table = snapshot->FindTable(index->table);
+        if (table) RunOnShards(cluster, table->shards(), dialect.RenderDropIndex(name), "");
+        cluster.catalog().DropIndex(name);
+        break;
+      }
+      case ast::ObjectKind::kView: {
+        if (!snapshot->FindView(name)) {
+          if (snapshot->FindTable(name)) {
+            SqlError error(sqlstate::kWrongObjectType, fmt::format("\"{}\" is not a view", name),
+                           stmt.span.begin);
+            error.hint = "Use DROP TABLE to remove a table.";
+            throw error;
+          }
+          if (stmt.if_exists) {
+            sink.Notice(fmt::format("NOTICE:  view \"{}\" does not exist, skipping", name));
+            continue;
+          }
+          throw SqlError(sqlstate::kUndefinedTable, fmt::format("view \"{}\" does not exist", name),
+                         stmt.span.begin);
+        }
+        cluster.catalog().DropView(name);
+        break;
+      }
+    }
+  }
+  switch (stmt.object) {
+    case ast::ObjectKind::kTable:
+      return "DROP TABLE";
+    case ast::ObjectKind::kIndex:
+      return "DROP INDEX";
+    case ast::ObjectKind::kView:
+      return "DROP VIEW";
+  }
+  return "DROP";
+}
+
+}  // namespace
+
+std::string ExecuteDdl(const ast::Statement& statement, std::string_view text, Cluster& cluster,
+                       DefaultDistribution default_distribution, ResultSink& sink) {
+  switch (statement.kind) {
+    case ast::StatementKind::kCreateTable:
+      return CreateTable(statement.As<ast::CreateTableStatement>(), text, cluster,
+                         default_distribution, sink);
+    case ast::StatementKind::kCreateIndex:
+      return CreateIndex(statement.As<ast::CreateIndexStatement>(), text, cluster, sink);
+    case ast::StatementKind::kCreateView:
+      return CreateView(statement.As<ast::CreateViewStatement>(), text, cluster, sink);
+    case ast::StatementKind::kDrop:
+      return Drop(statement.As<ast::DropStatement>(), cluster, sink);
+    default:
+      throw SqlError(sqlstate::kInternalError, "internal error: not a DDL statement");
+  }
+}
+
+}  // namespace shardql

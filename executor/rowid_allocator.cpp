@@ -1,0 +1,53 @@
+#include "executor/rowid_allocator.h"
+
+#include "executor/cluster.h"
+#include "grammar/sql_error.h"
+
+namespace shardql {
+namespace {
+
+class MaxSink : public RowSink {
+ public:
+  bool Consume(RowBatch& batch) override {
+    for (const Value& v : batch.values) {
+      if (v.kind() == Value::Kind::kInteger && v.integer() > max) max = v.integer();
+    }
+    return true;
+  }
+  int64_t max = 0;
+};
+
+}  // namespace
+
+int64_t RowidAllocator::Reserve(const TableInfo& table, size_t count, Cluster& cluster) {
+  std::lock_guard lock(mutex_);
+  auto it = next_.find(table.name);
+  if (it == next_.end()) {
+    MaxSink sink;
+    std::string sql = "SELECT max(rowid) FROM " + cluster.dialect().QuoteIdentifier(table.name);
+    for (const std::string& name : table.shards()) {
+      size_t index = cluster.ShardIndex(name);
+      ConnectionPool& pool = *cluster.shard(index).pool;
+      BackendStatus status;
+      auto connection = pool.Acquire(status);
+      if (connection) status = connection->Execute(sql, {}, &sink);
+      pool.Release(std::move(connection));
+      if (!status.ok) {
+        SqlError error(status.sqlstate, status.message);
+        error.shard = name;
+        throw error;
+      }
+    }
+    it = next_.emplace(table.name, sink.max + 1).first;
+  }
+  int64_t first = it->second;
+  it->second += static_cast<int64_t>(count);
+  return first;
+}
+
+void RowidAllocator::Forget(const std::string& table) {
+  std::lock_guard lock(mutex_);
+  next_.erase(table);
+}
+
+}  // namespace shardql
