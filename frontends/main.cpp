@@ -1,0 +1,193 @@
+// shardql: the one binary. `shardql shell` (the interactive shell), `shardql slt` (the
+// sqllogictest runner) and `shardql explain` (a plan without a shell).
+
+#include <fmt/format.h>
+#include <boost/program_options.hpp>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "executor/cluster.h"
+#include "executor/session.h"
+#include "frontends/cluster_config.h"
+#include "frontends/demo_cluster.h"
+#include "frontends/shell.h"
+#include "frontends/slt_runner.h"
+#include "grammar/sql_error.h"
+
+namespace po = boost::program_options;
+using namespace shardql;
+
+namespace {
+
+constexpr const char* kVersion = "shardql 0.1.0";
+
+constexpr const char* kUsage =
+    "shardql — a SQL query router over sharded databases\n"
+    "\n"
+    "Usage:\n"
+    "  shardql shell [--config FILE | --demo] [-c SQL]... [-f FILE]...\n"
+    "  shardql explain [--config FILE | --demo] SQL\n"
+    "  shardql slt [--shards N] [--distribute hash|reference] [--oracle] FILE...\n"
+    "  shardql --version\n"
+    "\n"
+    "Run `shardql COMMAND --help` for a command's options.\n";
+
+// The cluster a shell or explain runs on: a config file, or the demo in a temporary folder.
+struct OpenedCluster {
+  std::unique_ptr<DemoFolder> demo;
+  std::unique_ptr<Cluster> cluster;
+  std::string name;
+};
+
+OpenedCluster OpenCluster(const po::variables_map& vm, bool load_demo_data) {
+  OpenedCluster out;
+  if (vm.count("demo")) {
+    out.demo = std::make_unique<DemoFolder>(4);
+    out.cluster = Cluster::Open(out.demo->spec());
+    out.name = "demo";
+    if (load_demo_data) {
+      Session loader(*out.cluster);
+      LoadDemoData(loader);
+    }
+    return out;
+  }
+  if (!vm.count("config")) {
+    throw po::error("give --config FILE (a cluster configuration) or --demo");
+  }
+  std::string path = vm["config"].as<std::string>();
+  out.cluster = Cluster::Open(ReadClusterConfig(path));
+  out.name = std::filesystem::path(path).stem().string();
+  return out;
+}
+
+int ShellCommand(const std::vector<std::string>& args) {
+  po::options_description options("shardql shell options");
+  options.add_options()("help,h", "show this help")("config", po::value<std::string>(),
+                                                    "cluster configuration file (INI)")(
+      "demo", "a demo cluster of 4 SQLite shards with example data, in a temporary folder")(
+      "command,c", po::value<std::vector<std::string>>(), "run SQL (and \\ commands), then exit")(
+      "file,f", po::value<std::vector<std::string>>(), "run statements from FILE ('-': stdin)");
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(options).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << "Usage: shardql shell [--config FILE | --demo] [-c SQL]... [-f FILE]...\n\n"
+              << options;
+    return 0;
+  }
+  OpenedCluster opened = OpenCluster(vm, true);
+  Session session(*opened.cluster);
+  ShellOptions shell_options;
+  shell_options.name = opened.name;
+  if (vm.count("command")) shell_options.commands = vm["command"].as<std::vector<std::string>>();
+  if (vm.count("file")) shell_options.files = vm["file"].as<std::vector<std::string>>();
+  if (opened.demo) {
+    shell_options.banner = fmt::format(
+        "{} — demo cluster: {} SQLite shards in {}\n"
+        "Tables: customer, orders, cust, rcvbles, part, vendor, parven, flights (\\d lists them).\n"
+        "SEEDS.md's worked queries: \\i examples/demo/queries.sql; EXPLAIN shows how a query is "
+        "routed.\n"
+        "Type \\? for help, \\q to quit.\n\n",
+        kVersion, opened.cluster->shard_count(), opened.demo->path());
+  } else {
+    shell_options.banner = fmt::format("{} — cluster \"{}\": {} shards\nType \\? for help.\n\n",
+                                       kVersion, opened.name, opened.cluster->shard_count());
+  }
+  shardql::Shell shell(session, std::cout, std::cerr);
+  return shell.Run(shell_options);
+}
+
+int ExplainCommand(const std::vector<std::string>& args) {
+  po::options_description options("shardql explain options");
+  options.add_options()("help,h", "show this help")("config", po::value<std::string>(),
+                                                    "cluster configuration file (INI)")(
+      "demo", "explain against the demo cluster")("sql", po::value<std::string>(), "the statement");
+  po::positional_options_description positional;
+  positional.add("sql", 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
+  po::notify(vm);
+  if (vm.count("help") || !vm.count("sql")) {
+    std::cout << "Usage: shardql explain [--config FILE | --demo] SQL\n\n" << options;
+    return vm.count("help") ? 0 : 2;
+  }
+  OpenedCluster opened = OpenCluster(vm, true);
+  Session session(*opened.cluster);
+  shardql::Shell shell(session, std::cout, std::cerr);
+  return shell.RunBuffer("EXPLAIN " + vm["sql"].as<std::string>(), true) ? 0 : 1;
+}
+
+int SltCommand(const std::vector<std::string>& args) {
+  po::options_description options("shardql slt options");
+  options.add_options()("help,h", "show this help")("shards", po::value<size_t>()->default_value(4),
+                                                    "number of fresh SQLite shards per file")(
+      "distribute", po::value<std::string>()->default_value("hash"),
+      "tables created without DISTRIBUTE BY: hash (on their first column) or reference")(
+      "oracle", "also run every record on one plain SQLite database; a difference is a failure")(
+      "force-general-path", "answer every multi-shard query through the merge engine")(
+      "show-failures", po::value<size_t>()->default_value(5), "failures shown per file")(
+      "known-failures", po::value<std::string>(),
+      "file of FILE:LINE records expected to fail; only other failures fail the run")(
+      "files", po::value<std::vector<std::string>>(), "sqllogictest files");
+  po::positional_options_description positional;
+  positional.add("files", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
+  po::notify(vm);
+  if (vm.count("help") || !vm.count("files")) {
+    std::cout << "Usage: shardql slt [--shards N] [--distribute hash|reference] [--oracle] FILE..."
+                 "\n\n"
+              << options;
+    return vm.count("help") ? 0 : 2;
+  }
+  SltOptions slt;
+  slt.shards = vm["shards"].as<size_t>();
+  if (slt.shards < 1 || slt.shards > 256) throw po::error("--shards must be from 1 to 256");
+  std::string distribute = vm["distribute"].as<std::string>();
+  if (distribute == "hash") {
+    slt.distribution = DefaultDistribution::kHashFirstColumn;
+  } else if (distribute == "reference") {
+    slt.distribution = DefaultDistribution::kReference;
+  } else {
+    throw po::error("--distribute must be hash or reference");
+  }
+  slt.oracle = vm.count("oracle") > 0;
+  slt.force_general_path = vm.count("force-general-path") > 0;
+  slt.failures_shown = vm["show-failures"].as<size_t>();
+  slt.files = vm["files"].as<std::vector<std::string>>();
+  if (vm.count("known-failures")) slt.known_failures_file = vm["known-failures"].as<std::string>();
+  SltCounts counts = RunSlt(slt, std::cout, std::cerr);
+  return counts.unexpected == 0 && counts.stale == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version" || args[0] == "-V") {
+    std::cout << kVersion << "\n";
+    return 0;
+  }
+  std::string command = args[0];
+  args.erase(args.begin());
+  try {
+    if (command == "shell") return ShellCommand(args);
+    if (command == "slt") return SltCommand(args);
+    if (command == "explain") return ExplainCommand(args);
+    std::cerr << "shardql: unknown command \"" << command << "\"\n\n" << kUsage;
+    return 2;
+  } catch (const po::error& e) {
+    std::cerr << "shardql " << command << ": " << e.what() << "\n";
+    return 2;
+  } catch (const SqlError& e) {
+    std::cerr << FormatError(e, "") << "\n";
+    return 2;
+  }
+}

@@ -1,0 +1,328 @@
+#include "frontends/shell.h"
+
+#include <editline/readline.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "frontends/statement_splitter.h"
+#include "frontends/table_printer.h"
+#include "grammar/sql_error.h"
+
+namespace shardql {
+namespace {
+
+std::string Trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  size_t e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+bool IsNumeric(const Value& v) {
+  return v.kind() == Value::Kind::kInteger || v.kind() == Value::Kind::kReal;
+}
+
+// Collects one statement's rows and prints them as psql would when it completes.
+class ShellSink : public ResultSink {
+ public:
+  ShellSink(std::ostream& out, std::ostream& err, const Dialect& dialect, bool expanded)
+      : out_(out), err_(err), dialect_(dialect), expanded_(expanded) {}
+
+  void BeginRows(const std::vector<plan::OutputColumn>& columns) override {
+    table_ = PrintedTable{};
+    for (const auto& c : columns)
+      table_.headers.push_back(c.name);
+    numeric_.assign(columns.size(), true);
+    seen_value_.assign(columns.size(), false);
+    has_rows_ = true;
+  }
+
+  void Rows(const RowBatch& batch) override {
+    for (size_t r = 0; r < batch.rows(); ++r) {
+      std::vector<std::string> row;
+      for (size_t c = 0; c < batch.width; ++c) {
+        const Value& v = batch.at(r, c);
+        if (!v.is_null()) {
+          seen_value_[c] = true;
+          if (!IsNumeric(v)) numeric_[c] = false;
+        }
+        row.push_back(v.is_null() ? "" : dialect_.FormatValue(v));
+      }
+      table_.rows.push_back(std::move(row));
+    }
+  }
+
+  void Complete(const std::string& tag) override {
+    if (has_rows_) {
+      for (size_t c = 0; c < numeric_.size(); ++c) {
+        table_.right_aligned.push_back(numeric_[c] && seen_value_[c]);
+      }
+      out_ << (expanded_ ? FormatExpanded(table_) : FormatAligned(table_)) << "\n";
+      has_rows_ = false;
+    } else {
+      out_ << tag << "\n";
+    }
+  }
+
+  void Notice(const std::string& message) override { err_ << message << "\n"; }
+
+ private:
+  std::ostream& out_;
+  std::ostream& err_;
+  const Dialect& dialect_;
+  bool expanded_;
+  PrintedTable table_;
+  std::vector<bool> numeric_, seen_value_;
+  bool has_rows_ = false;
+};
+
+std::string HistoryFile() {
+  const char* home = std::getenv("HOME");
+  return home ? std::string(home) + "/.shardql_history" : "";
+}
+
+}  // namespace
+
+Shell::Shell(Session& session, std::ostream& out, std::ostream& err)
+    : session_(session), out_(out), err_(err) {}
+
+std::string Shell::Prompt(bool continuation) const {
+  char state = session_.transaction_failed() ? '!' : session_.in_transaction() ? '*' : ' ';
+  std::string mark = continuation ? "-" : "=";
+  if (state == ' ') return name_ + mark + "> ";
+  return name_ + mark + state + "> ";
+}
+
+bool Shell::RunBuffer(const std::string& sql, bool stop_on_error) {
+  SplitResult split = SplitStatements(sql);
+  std::vector<std::string> statements = std::move(split.statements);
+  if (!IsBlankSql(split.rest)) statements.push_back(split.rest);
+  bool ok = true;
+  for (const std::string& statement : statements) {
+    auto start = std::chrono::steady_clock::now();
+    try {
+      ShellSink sink(out_, err_, session_.cluster().dialect(), expanded_);
+      session_.Execute(statement, sink);
+    } catch (const SqlError& e) {
+      err_ << FormatError(e, statement) << "\n";
+      had_error_ = true;
+      ok = false;
+      if (stop_on_error) return false;
+    }
+    if (timing_) {
+      double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count();
+      out_ << fmt::format("Time: {:.3f} ms", ms) << "\n";
+    }
+  }
+  return ok;
+}
+
+bool Shell::RunScript(std::istream& in, bool interactive) {
+  std::string buffer;
+  std::string history = interactive ? HistoryFile() : "";
+  if (interactive && !history.empty()) read_history(history.c_str());
+  bool keep_going = true;
+  for (;;) {
+    std::string line;
+    if (interactive) {
+      char* raw = readline(Prompt(!buffer.empty()).c_str());
+      if (!raw) {
+        out_ << "\n";
+        break;
+      }
+      line = raw;
+      std::free(raw);
+      if (!Trim(line).empty()) add_history(line.c_str());
+    } else if (!std::getline(in, line)) {
+      break;
+    }
+    std::string trimmed = Trim(line);
+    if (buffer.empty() && !trimmed.empty() && trimmed[0] == '\\') {
+      if (!RunMetaCommand(trimmed)) {
+        keep_going = false;
+        break;
+      }
+      continue;
+    }
+    buffer += line + "\n";
+    SplitResult split = SplitStatements(buffer);
+    if (split.statements.empty()) continue;
+    std::string complete = buffer.substr(0, buffer.size() - split.rest.size());
+    buffer = IsBlankSql(split.rest) ? "" : split.rest;
+    RunBuffer(complete, false);
+  }
+  // A last statement without ';' still runs, as psql does at the end of a file.
+  if (keep_going && !IsBlankSql(buffer)) RunBuffer(buffer, false);
+  if (interactive && !history.empty()) write_history(history.c_str());
+  return keep_going;
+}
+
+void Shell::PrintHelp() {
+  out_ << "General\n"
+          "  \\q                     quit\n"
+          "  \\timing [on|off]       toggle timing of statements\n"
+          "  \\x [on|off]            toggle expanded output\n"
+          "  \\i FILE                run statements from FILE\n"
+          "Informational\n"
+          "  \\d                     list tables and views\n"
+          "  \\d NAME                describe a table or view: columns, indexes, distribution\n"
+          "SQL\n"
+          "  statements end with ';' and may span lines; EXPLAIN shows the distributed plan\n";
+}
+
+bool Shell::RunMetaCommand(const std::string& line) {
+  std::istringstream words(line);
+  std::string command, argument;
+  words >> command;
+  std::getline(words, argument);
+  argument = Trim(argument);
+  if (command == "\\q" || command == "\\quit") return false;
+  if (command == "\\?" || command == "\\help") {
+    PrintHelp();
+  } else if (command == "\\timing") {
+    timing_ = argument.empty() ? !timing_ : argument == "on";
+    out_ << "Timing is " << (timing_ ? "on" : "off") << ".\n";
+  } else if (command == "\\x") {
+    expanded_ = argument.empty() ? !expanded_ : argument == "on";
+    out_ << "Expanded display is " << (expanded_ ? "on" : "off") << ".\n";
+  } else if (command == "\\d") {
+    if (argument.empty()) {
+      DescribeAll();
+    } else {
+      Describe(argument);
+    }
+  } else if (command == "\\i" || command == "\\include") {
+    std::ifstream file(argument);
+    if (!file) {
+      err_ << argument << ": No such file or directory\n";
+      had_error_ = true;
+    } else {
+      return RunScript(file, false);
+    }
+  } else {
+    err_ << "invalid command " << command << "\nTry \\? for help.\n";
+    had_error_ = true;
+  }
+  return true;
+}
+
+void Shell::DescribeAll() {
+  auto snapshot = session_.cluster().catalog().Snapshot();
+  PrintedTable table;
+  table.headers = {"Name", "Type", "Distribution", "Shards"};
+  table.right_aligned = {false, false, false, true};
+  for (const auto& [name, info] : snapshot->tables()) {
+    std::string distribution = info->distribution == DistributionKind::kReference
+                                   ? "reference"
+                                   : "hash (" + info->shard_key_column().name + ")";
+    table.rows.push_back({name, "table", distribution, std::to_string(info->shards().size())});
+  }
+  for (const auto& [name, view] : snapshot->views())
+    table.rows.push_back({name, "view", "", ""});
+  std::sort(table.rows.begin(), table.rows.end());
+  if (table.rows.empty()) {
+    out_ << "Did not find any relations.\n";
+    return;
+  }
+  out_ << "      List of relations\n" << FormatAligned(table) << "\n";
+}
+
+void Shell::Describe(const std::string& raw_name) {
+  std::string name = raw_name;
+  if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
+    name = name.substr(1, name.size() - 2);
+  } else {
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  }
+  auto snapshot = session_.cluster().catalog().Snapshot();
+  if (auto info = snapshot->FindTable(name)) {
+    PrintedTable table;
+    table.headers = {"Column", "Type", "Collation", "Nullable", "Default"};
+    table.right_aligned = {false, false, false, false, false};
+    for (const ColumnInfo& c : info->columns) {
+      table.rows.push_back({c.name, c.declared_type,
+                            c.collation == Collation::kBinary ? "" : ToString(c.collation),
+                            c.not_null ? "not null" : "", c.default_sql});
+    }
+    std::string text = FormatAligned(table);
+    text = text.substr(0, text.rfind('('));  // \d shows no row count
+    out_ << "          Table \"" << info->name << "\"\n" << text;
+    std::vector<const IndexInfo*> indexes = snapshot->IndexesOf(name);
+    if (!indexes.empty()) {
+      out_ << "Indexes:\n";
+      for (const IndexInfo* index : indexes) {
+        std::string columns;
+        for (const std::string& c : index->columns)
+          columns += (columns.empty() ? "" : ", ") + c;
+        out_ << "    \"" << index->name << "\"" << (index->unique ? " UNIQUE" : "") << " ("
+             << columns << ")\n";
+      }
+    }
+    std::string shards;
+    for (const std::string& s : info->shards())
+      shards += (shards.empty() ? "" : ", ") + s;
+    if (info->distribution == DistributionKind::kReference) {
+      out_ << "Distribution: reference, a full copy on each of " << info->shards().size()
+           << " shards: " << shards << "\n";
+    } else {
+      out_ << "Distribution: hash on " << info->shard_key_column().name
+           << ", consistent-hash ring of " << info->shards().size() << " shards ("
+           << info->ring->vnodes_per_shard() << " virtual nodes each): " << shards << "\n";
+    }
+    for (const std::string& s : info->shards()) {
+      out_ << "    " << s << ": "
+           << session_.cluster().shard(session_.cluster().ShardIndex(s)).backend->location()
+           << "\n";
+    }
+    out_ << "\n";
+    return;
+  }
+  if (const ViewInfo* view = snapshot->FindView(name)) {
+    out_ << "View \"" << view->name << "\"\nView definition:\n " << view->query_sql << "\n\n";
+    return;
+  }
+  err_ << "Did not find any relation named \"" << raw_name << "\".\n";
+  had_error_ = true;
+}
+
+int Shell::Run(const ShellOptions& options) {
+  name_ = options.name;
+  if (!options.commands.empty() || !options.files.empty()) {
+    for (const std::string& command : options.commands) {
+      std::string trimmed = Trim(command);
+      if (!trimmed.empty() && trimmed[0] == '\\') {
+        RunMetaCommand(trimmed);
+      } else if (!RunBuffer(command, true)) {
+        return 1;
+      }
+    }
+    for (const std::string& file : options.files) {
+      if (file == "-") {
+        RunScript(std::cin, false);
+        continue;
+      }
+      std::ifstream in(file);
+      if (!in) {
+        err_ << "shardql: could not read file \"" << file << "\"\n";
+        return 1;
+      }
+      if (!RunScript(in, false)) break;
+    }
+    return had_error_ ? 1 : 0;
+  }
+  bool interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+  if (interactive) out_ << options.banner;
+  RunScript(std::cin, interactive);
+  return !interactive && had_error_ ? 1 : 0;
+}
+
+}  // namespace shardql
