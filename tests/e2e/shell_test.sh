@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# End-to-end test of the shell as a user runs it: -c, -f, a script on a pipe, \ commands, errors
+# with their SQLSTATE and caret, exit statuses, and a cluster configuration file that survives a
+# restart. Usage: shell_test.sh path/to/shardql
+set -u
+SHARDQL=${1:?usage: shell_test.sh SHARDQL}
+WORK=$(mktemp -d /tmp/shardql-e2e-XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+failures=0
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+# expect_contains NAME TEXT NEEDLE
+expect_contains() { grep -qF -- "$3" <<<"$2" || fail "$1: expected to find [$3] in:"$'\n'"$2"; }
+expect_not_contains() { ! grep -qF -- "$3" <<<"$2" || fail "$1: did not expect [$3] in:"$'\n'"$2"; }
+expect_status() { [ "$2" -eq "$3" ] || fail "$1: exit status $2, expected $3"; }
+
+# -c runs SQL and \ commands against the demo cluster and prints psql-style tables.
+out=$("$SHARDQL" shell --demo -c "SELECT order_num, customer_num FROM orders WHERE order_num = 1008" 2>&1)
+expect_status "-c select" $? 0
+expect_contains "-c select" "$out" " order_num | customer_num"
+expect_contains "-c select" "$out" "(1 row)"
+expect_contains "-c select" "$out" "      1008 |"
+
+out=$("$SHARDQL" shell --demo -c '\d orders' 2>&1)
+expect_contains "\\d orders" "$out" 'Table "orders"'
+expect_contains "\\d orders" "$out" "Distribution: hash on order_num"
+out=$("$SHARDQL" shell --demo -c '\d' 2>&1)
+expect_contains "\\d" "$out" "List of relations"
+expect_contains "\\d" "$out" "reference"
+
+# A syntax error: SQLSTATE 42601, line and column, a caret; exit status 1; later -c not run.
+out=$("$SHARDQL" shell --demo -c "SELECT * FORM orders" -c "SELECT 'not reached'" 2>&1)
+expect_status "-c syntax error" $? 1
+expect_contains "-c syntax error" "$out" "ERROR:  42601: syntax error at or near \"FORM\""
+expect_contains "-c syntax error" "$out" "LINE 1: SELECT * FORM orders"
+expect_contains "-c syntax error" "$out" "                 ^"
+expect_not_contains "-c syntax error" "$out" "not reached"
+
+# -f runs a file; statements span lines; an error is reported and the script goes on; status 1.
+cat >"$WORK/script.sql" <<'SQL'
+CREATE TABLE pets (id INTEGER PRIMARY KEY, name TEXT, kind TEXT) DISTRIBUTE BY HASH (id);
+INSERT INTO pets VALUES (1, 'rex', 'dog'), (2, 'tom', 'cat'),
+  (3, 'kit', 'cat');
+SELECT kind, count(*)
+  FROM pets
+  GROUP BY kind
+  ORDER BY kind;
+SELECT nope FROM pets;
+\timing on
+SELECT name FROM pets WHERE id = 3;
+SQL
+out=$("$SHARDQL" shell --demo -f "$WORK/script.sql" 2>&1)
+expect_status "-f script" $? 1
+expect_contains "-f script" "$out" "CREATE TABLE"
+expect_contains "-f script" "$out" "INSERT 0 3"
+expect_contains "-f script" "$out" " cat  |     2"
+expect_contains "-f script" "$out" "ERROR:  42703: column \"nope\" does not exist"
+expect_contains "-f script" "$out" "Timing is on."
+expect_contains "-f script" "$out" " kit"
+expect_contains "-f script" "$out" "Time: "
+
+# A script on a pipe (stdin not a terminal): no prompt, same output.
+out=$(printf 'SELECT 40 + 2 AS answer;\n' | "$SHARDQL" shell --demo 2>&1)
+expect_status "pipe" $? 0
+expect_contains "pipe" "$out" "     42"
+expect_not_contains "pipe" "$out" "demo=>"
+
+# A configuration file: the catalog survives a restart, data lives in the shard files.
+mkdir -p "$WORK/data"
+cat >"$WORK/cluster.ini" <<'INI'
+catalog = catalog.db
+[shard.a]
+sqlite = data/a.db
+[shard.b]
+sqlite = data/b.db
+INI
+"$SHARDQL" shell --config "$WORK/cluster.ini" -c "CREATE TABLE kv (k TEXT PRIMARY KEY, v INTEGER) DISTRIBUTE BY HASH (k)" \
+  -c "INSERT INTO kv VALUES ('x', 1), ('y', 2), ('z', 3)" >/dev/null 2>&1
+expect_status "config create" $? 0
+out=$("$SHARDQL" shell --config "$WORK/cluster.ini" -c "SELECT sum(v) FROM kv" -c '\d kv' 2>&1)
+expect_status "config restart" $? 0
+expect_contains "config restart" "$out" "   6"
+expect_contains "config restart" "$out" "a: sqlite:"
+
+# Bad configuration: a clear error, no crash.
+printf '[shard.a]\npostgres = x\n' >"$WORK/bad.ini"
+out=$("$SHARDQL" shell --config "$WORK/bad.ini" -c "SELECT 1" 2>&1)
+expect_status "bad config" $? 2
+expect_contains "bad config" "$out" "F0000"
+out=$("$SHARDQL" shell --config "$WORK/missing.ini" -c "SELECT 1" 2>&1)
+expect_status "missing config" $? 2
+expect_contains "missing config" "$out" "cannot be read"
+
+# A dead shard: its file's folder is gone; the statement fails naming the shard; others still work.
+mkdir -p "$WORK/dead"
+cat >"$WORK/dead.ini" <<'INI'
+[shard.good]
+sqlite = good.db
+[shard.gone]
+sqlite = gone/gone.db
+INI
+out=$("$SHARDQL" shell --config "$WORK/dead.ini" -c "SELECT 1" 2>&1)
+expect_status "dead shard" $? 2
+expect_contains "dead shard" "$out" "(shard gone)"
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures failure(s)"
+  exit 1
+fi
+echo "shell end-to-end: all checks passed"

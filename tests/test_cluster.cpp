@@ -1,0 +1,57 @@
+#include "tests/test_cluster.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <stdexcept>
+
+namespace shardql::testing {
+
+TestCluster::TestCluster(size_t shards, bool persistent_catalog) {
+  char dir_template[] = "/tmp/shardql-test-XXXXXX";
+  const char* dir = mkdtemp(dir_template);
+  if (!dir) throw std::runtime_error("cannot create a temporary folder");
+  folder_ = dir;
+  if (persistent_catalog) spec_.catalog_path = folder_ + "/catalog.db";
+  for (size_t i = 0; i < shards; ++i) {
+    spec_.shards.push_back({fmt::format("s{}", i), fmt::format("{}/s{}.db", folder_, i)});
+  }
+  cluster_ = Cluster::Open(spec_);
+  session_ = std::make_unique<Session>(*cluster_);
+}
+
+TestCluster::~TestCluster() {
+  session_.reset();
+  cluster_.reset();
+  std::error_code ignored;
+  std::filesystem::remove_all(folder_, ignored);
+}
+
+void TestCluster::Restart() {
+  session_.reset();
+  cluster_.reset();
+  cluster_ = Cluster::Open(spec_);
+  session_ = std::make_unique<Session>(*cluster_);
+}
+
+QueryResult Run(Session& session, const std::string& sql, const std::vector<Value>& params) {
+  QueryResult result;
+  CollectingSink sink(result);
+  session.Execute(sql, sink, params);
+  return result;
+}
+
+std::string FormatRows(const QueryResult& result, const Dialect& dialect) {
+  std::string out;
+  for (const auto& row : result.rows) {
+    std::string line;
+    for (size_t c = 0; c < row.size(); ++c) {
+      line +=
+          (c ? " | " : "") + (row[c].is_null() ? std::string("NULL") : dialect.FormatValue(row[c]));
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
+}  // namespace shardql::testing

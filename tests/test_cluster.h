@@ -1,0 +1,71 @@
+#pragma once
+// A real cluster of SQLite shard files in a temporary folder, for tests: created fresh, removed
+// afterwards.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "executor/cluster.h"
+#include "executor/session.h"
+
+namespace shardql::testing {
+
+class TestCluster {
+ public:
+  explicit TestCluster(size_t shards = 4, bool persistent_catalog = false);
+  ~TestCluster();
+
+  Cluster& cluster() { return *cluster_; }
+  Session& session() { return *session_; }
+  const std::string& folder() const { return folder_; }
+  const ClusterSpec& spec() const { return spec_; }
+
+  // Closes and reopens the cluster from its files (a router restart).
+  void Restart();
+
+ private:
+  std::string folder_;
+  ClusterSpec spec_;
+  std::unique_ptr<Cluster> cluster_;
+  std::unique_ptr<Session> session_;
+};
+
+// Rows as text, for assertions.
+struct QueryResult {
+  std::vector<std::string> columns;
+  std::vector<std::vector<Value>> rows;
+  std::vector<std::string> tags;
+  std::vector<std::string> notices;
+};
+
+class CollectingSink : public ResultSink {
+ public:
+  explicit CollectingSink(QueryResult& result) : result_(result) {}
+  void BeginRows(const std::vector<plan::OutputColumn>& columns) override {
+    result_.columns.clear();
+    result_.rows.clear();
+    for (const auto& c : columns)
+      result_.columns.push_back(c.name);
+  }
+  void Rows(const RowBatch& batch) override {
+    for (size_t r = 0; r < batch.rows(); ++r) {
+      result_.rows.emplace_back(batch.values.begin() + static_cast<long>(r * batch.width),
+                                batch.values.begin() + static_cast<long>((r + 1) * batch.width));
+    }
+  }
+  void Complete(const std::string& tag) override { result_.tags.push_back(tag); }
+  void Notice(const std::string& message) override { result_.notices.push_back(message); }
+
+ private:
+  QueryResult& result_;
+};
+
+// Runs SQL on a session and returns what came back (throws SqlError).
+QueryResult Run(Session& session, const std::string& sql, const std::vector<Value>& params = {});
+
+// The rows, one per line, columns separated by " | ", NULL as NULL.
+std::string FormatRows(const QueryResult& result, const Dialect& dialect);
+
+}  // namespace shardql::testing
