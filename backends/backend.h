@@ -51,9 +51,24 @@ struct BackendStatus {
   }
 };
 
+// A statement's rows, read on demand on the caller's thread (a single-shard route needs no
+// worker thread).
+class RowCursor {
+ public:
+  virtual ~RowCursor() = default;
+  // Up to `max_rows` more rows into `out` (cleared first); false at the end, or on failure with
+  // `status` set.
+  virtual bool Next(RowBatch& out, size_t max_rows, BackendStatus& status) = 0;
+};
+
 class BackendConnection {
  public:
   virtual ~BackendConnection() = default;
+
+  // Opens a cursor over one statement's rows; null (with `status`) when it cannot start. The
+  // connection runs nothing else until the cursor is gone.
+  virtual std::unique_ptr<RowCursor> Query(const std::string& sql, const std::vector<Value>& params,
+                                           BackendStatus& status) = 0;
 
   // Runs one statement with `params` bound to $1.. / ?1..; rows (if any) go to `sink` in batches of
   // up to `batch_rows`. A null sink discards rows.

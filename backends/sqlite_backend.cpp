@@ -12,6 +12,13 @@ namespace {
 
 constexpr size_t kStatementCacheSize = 128;
 
+// SQLite counts every allocation under one process-wide mutex unless told not to: with shards
+// scanning on several threads that lock becomes the bottleneck. Must run before SQLite starts.
+const bool kSqliteConfigured = [] {
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  return true;
+}();
+
 void BindValue(sqlite3_stmt* stmt, int index, const Value& v) {
   switch (v.kind()) {
     case Value::Kind::kNull:
@@ -58,6 +65,57 @@ void AppendColumn(sqlite3_stmt* stmt, int i, std::vector<Value>& out) {
   }
 }
 
+class SqliteCursor : public RowCursor {
+ public:
+  // `owned` statements (not from the cache) are finalized with the cursor.
+  SqliteCursor(sqlite3* db, sqlite3_stmt* stmt, bool owned, std::vector<Value> params)
+      : db_(db), stmt_(stmt), owned_(owned), params_(std::move(params)) {
+    int expected = sqlite3_bind_parameter_count(stmt_);
+    for (int i = 0; i < expected; ++i) {
+      if (static_cast<size_t>(i) < params_.size()) {
+        BindValue(stmt_, i + 1, params_[i]);
+      } else {
+        sqlite3_bind_null(stmt_, i + 1);
+      }
+    }
+    width_ = static_cast<size_t>(sqlite3_column_count(stmt_));
+  }
+  ~SqliteCursor() override {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    if (owned_) sqlite3_finalize(stmt_);
+  }
+
+  bool Next(RowBatch& out, size_t max_rows, BackendStatus& status) override {
+    out.clear();
+    out.width = width_;
+    while (!done_ && out.row_count < max_rows) {
+      int rc = sqlite3_step(stmt_);
+      if (rc == SQLITE_ROW) {
+        for (size_t c = 0; c < width_; ++c) AppendColumn(stmt_, static_cast<int>(c), out.values);
+        ++out.row_count;
+        continue;
+      }
+      done_ = true;
+      if (rc != SQLITE_DONE) {
+        std::string message = sqlite3_errmsg(db_);
+        status = BackendStatus::Error(SqliteErrorToSqlstate(sqlite3_extended_errcode(db_), message),
+                                      message);
+        return false;
+      }
+    }
+    return out.row_count > 0;
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  bool owned_;
+  std::vector<Value> params_;  // bound with SQLITE_STATIC: they live as long as the cursor
+  size_t width_ = 0;
+  bool done_ = false;
+};
+
 class SqliteConnection : public BackendConnection {
  public:
   explicit SqliteConnection(sqlite3* db) : db_(db) {}
@@ -96,6 +154,21 @@ class SqliteConnection : public BackendConnection {
       }
     }
     return status;
+  }
+
+  std::unique_ptr<RowCursor> Query(const std::string& sql, const std::vector<Value>& params,
+                                   BackendStatus& status) override {
+    const char* tail = nullptr;
+    sqlite3_stmt* stmt = Prepare(sql, &tail);
+    if (!stmt) {
+      status = sqlite3_extended_errcode(db_) == SQLITE_OK
+                   ? BackendStatus::Error(sqlstate::kSyntaxError, "empty statement")
+                   : Error();
+      return nullptr;
+    }
+    status = BackendStatus{};
+    bool owned = tail != nullptr && *tail != '\0';
+    return std::make_unique<SqliteCursor>(db_, stmt, owned, params);
   }
 
   void Interrupt() override { sqlite3_interrupt(db_); }

@@ -207,6 +207,22 @@ int main(int argc, char** argv) {
   if (!skip_cold) ReportCold();
 
   static Planner planner;
+  // Each phase of a point SELECT on its own: where the time goes.
+  static const std::string point = "SELECT * FROM sales WHERE sale_id = 1008";
+  benchmark::RegisterBenchmark("phase/parse/point_select", [](benchmark::State& state) {
+    for (auto _ : state) benchmark::DoNotOptimize(ParseSql(point));
+  })->Unit(benchmark::kMicrosecond)->Repetitions(10)->ReportAggregatesOnly(true);
+  benchmark::RegisterBenchmark("phase/bind/point_select", [](benchmark::State& state) {
+    std::vector<ast::StatementPtr> parsed = ParseSql(point);
+    for (auto _ : state) {
+      benchmark::DoNotOptimize(Bind(*parsed[0], point, planner.catalog->Snapshot()));
+    }
+  })->Unit(benchmark::kMicrosecond)->Repetitions(10)->ReportAggregatesOnly(true);
+  benchmark::RegisterBenchmark("phase/distribute/point_select", [](benchmark::State& state) {
+    std::vector<ast::StatementPtr> parsed = ParseSql(point);
+    plan::LogicalPlan logical = Bind(*parsed[0], point, planner.catalog->Snapshot());
+    for (auto _ : state) benchmark::DoNotOptimize(DistributeQuery(logical, planner.dialect));
+  })->Unit(benchmark::kMicrosecond)->Repetitions(10)->ReportAggregatesOnly(true);
   for (const auto& [name, sql] : Corpus()) {
     benchmark::RegisterBenchmark(("warm/" + name).c_str(),
                                  [sql = sql](benchmark::State& state) {

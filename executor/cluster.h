@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "backends/backend.h"
+#include "executor/plan_cache.h"
 #include "executor/rowid_allocator.h"
 #include "executor/worker_pool.h"
 #include "planner/catalog.h"
@@ -67,6 +68,7 @@ class Cluster {
   const ShardLayout& layout() const { return layout_; }
   WorkerPool& workers() { return workers_; }
   RowidAllocator& rowids() { return rowids_; }
+  PlanCache& plan_cache() { return plan_cache_; }
 
   size_t shard_count() const { return shards_.size(); }
   Shard& shard(size_t index) { return shards_.at(index); }
@@ -81,6 +83,7 @@ class Cluster {
   std::unique_ptr<Catalog> catalog_;
   ShardLayout layout_;
   RowidAllocator rowids_;
+  PlanCache plan_cache_;
   WorkerPool workers_;
 };
 

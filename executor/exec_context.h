@@ -5,6 +5,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <thread>
+#include <algorithm>
 #include <vector>
 
 #include "backends/backend.h"
@@ -62,6 +64,9 @@ class ShardTransaction : public ConnectionProvider {
 
 struct ExecSettings {
   size_t batch_rows = 1024;
+  // Shards of one route read at once when their rows may arrive in any order: one per core by
+  // default (SQLite shards are CPU-bound inside this process).
+  size_t max_parallel_shards = std::max(1u, std::thread::hardware_concurrency());
   // The merge engine keeps this much in memory, then spills to a temporary file.
   int64_t merge_memory_limit_kb = 256 * 1024;
   bool general_path_only = false;

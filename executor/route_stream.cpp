@@ -37,6 +37,7 @@ std::vector<ResolvedShard> ResolveRoute(const Route& route, const ExecContext& c
 }
 
 struct RouteStream::State {
+  std::atomic<size_t> next_shard{0};  // gather mode: the next shard a producer takes
   std::mutex mutex;
   std::condition_variable finished;
   size_t running = 0;
@@ -79,63 +80,102 @@ class ChannelSink : public RowSink {
 
 }  // namespace
 
+namespace {
+
+// Runs one shard's fragment, its rows into `channel`; the first failure cancels the route.
+void RunShard(RouteStream::State& state, Channel& channel, const ResolvedShard& shard,
+              ExecContext& ctx, size_t source) {
+  auto fail = [&](const std::string& sqlstate, const std::string& message) {
+    bool first = false;
+    {
+      std::lock_guard lock(state.mutex);
+      if (!state.error && !state.cancelled) {
+        state.error.emplace(sqlstate, message);
+        state.error->shard = shard.name;
+        first = true;
+      }
+    }
+    if (first) state.Cancel();
+  };
+  if (state.cancelled) return;
+  BackendStatus status;
+  BackendConnection* connection = ctx.connections.Acquire(shard.cluster_shard, status);
+  if (!connection) {
+    fail(status.sqlstate, status.message);
+    return;
+  }
+  {
+    std::lock_guard lock(state.mutex);
+    state.active[source] = connection;
+  }
+  if (state.cancelled) connection->Interrupt();
+  ChannelSink sink(channel, source);
+  status = connection->Execute(*shard.sql, ctx.params, &sink, ctx.settings.batch_rows);
+  {
+    std::lock_guard lock(state.mutex);
+    state.active[source] = nullptr;
+  }
+  ctx.connections.Release(shard.cluster_shard, connection);
+  if (!status.ok) fail(status.sqlstate, status.message);
+}
+
+}  // namespace
+
 RouteStream::RouteStream(const Route& route, ExecContext& ctx, bool channel_per_shard)
     : ctx_(ctx),
       shards_(ResolveRoute(route, ctx)),
       width_(route.width),
       state_(std::make_shared<State>()) {
   size_t n = shards_.size();
-  if (channel_per_shard) {
-    for (size_t i = 0; i < n; ++i)
-      state_->channels.push_back(std::make_unique<Channel>(1, 2));
-  } else {
-    state_->channels.push_back(std::make_unique<Channel>(n, 2 * std::max<size_t>(n, 1)));
-  }
-  state_->active.assign(n, nullptr);
-  state_->running = n;
-  for (size_t i = 0; i < n; ++i)
-    Start(i);
-}
-
-void RouteStream::Start(size_t source) {
-  std::shared_ptr<State> state = state_;
-  Channel& channel = *state->channels[state->channels.size() == 1 ? 0 : source];
-  ResolvedShard shard = shards_[source];
-  ExecContext& ctx = ctx_;
-  ctx.cluster.workers().Submit([state, &channel, shard, &ctx, source] {
-    auto fail = [&](const std::string& sqlstate, const std::string& message) {
-      bool first = false;
-      {
-        std::lock_guard lock(state->mutex);
-        if (!state->error && !state->cancelled) {
-          state->error.emplace(sqlstate, message);
-          state->error->shard = shard.name;
-          first = true;
-        }
-      }
-      if (first) state->Cancel();
-    };
-    if (!state->cancelled) {
-      BackendStatus status;
-      BackendConnection* connection = ctx.connections.Acquire(shard.cluster_shard, status);
-      if (!connection) {
-        fail(status.sqlstate, status.message);
-      } else {
-        {
-          std::lock_guard lock(state->mutex);
-          state->active[source] = connection;
-        }
-        if (state->cancelled) connection->Interrupt();
-        ChannelSink sink(channel, source);
-        status = connection->Execute(*shard.sql, ctx.params, &sink, ctx.settings.batch_rows);
-        {
-          std::lock_guard lock(state->mutex);
-          state->active[source] = nullptr;
-        }
-        ctx.connections.Release(shard.cluster_shard, connection);
-        if (!status.ok) fail(status.sqlstate, status.message);
+  if (n == 1) {
+    const ResolvedShard& shard = shards_[0];
+    BackendStatus status;
+    inline_connection_ = ctx_.connections.Acquire(shard.cluster_shard, status);
+    if (inline_connection_) {
+      inline_cursor_ = inline_connection_->Query(*shard.sql, ctx_.params, status);
+      if (!inline_cursor_) {
+        ctx_.connections.Release(shard.cluster_shard, inline_connection_);
+        inline_connection_ = nullptr;
       }
     }
+    if (!inline_cursor_) {
+      SqlError error(status.sqlstate, status.message);
+      error.shard = shard.name;
+      throw error;
+    }
+    return;
+  }
+  state_->active.assign(n, nullptr);
+  if (channel_per_shard) {
+    // A k-way merge needs every shard's next rows at once: a producer per shard.
+    for (size_t i = 0; i < n; ++i) state_->channels.push_back(std::make_unique<Channel>(1, 2));
+    state_->running = n;
+    for (size_t i = 0; i < n; ++i) {
+      StartTask([this, i](State& state) { RunShard(state, *state.channels[i], shards_[i], ctx_, i); },
+                *state_->channels[i]);
+    }
+    return;
+  }
+  // Rows taken in any order: at most one producer per core, each taking the next shard as it
+  // finishes one (more threads than cores only make CPU-bound SQLite shards slower).
+  size_t producers = std::min(n, std::max<size_t>(ctx_.settings.max_parallel_shards, 1));
+  state_->channels.push_back(std::make_unique<Channel>(producers, 2 * std::max<size_t>(n, 1)));
+  state_->running = producers;
+  for (size_t p = 0; p < producers; ++p) {
+    StartTask(
+        [this](State& state) {
+          for (size_t i = state.next_shard++; i < shards_.size(); i = state.next_shard++) {
+            RunShard(state, *state.channels[0], shards_[i], ctx_, i);
+          }
+        },
+        *state_->channels[0]);
+  }
+}
+
+void RouteStream::StartTask(std::function<void(State&)> work, Channel& channel) {
+  std::shared_ptr<State> state = state_;
+  ctx_.cluster.workers().Submit([state, work = std::move(work), &channel] {
+    work(*state);
     channel.Close();
     std::lock_guard lock(state->mutex);
     --state->running;
@@ -144,6 +184,11 @@ void RouteStream::Start(size_t source) {
 }
 
 RouteStream::~RouteStream() {
+  if (inline_connection_) {
+    inline_cursor_.reset();
+    ctx_.connections.Release(shards_[0].cluster_shard, inline_connection_);
+    return;
+  }
   state_->Cancel();
   std::unique_lock lock(state_->mutex);
   state_->finished.wait(lock, [&] { return state_->running == 0; });
@@ -154,7 +199,19 @@ void RouteStream::ThrowIfFailed() {
   if (state_->error) throw *state_->error;
 }
 
+bool RouteStream::NextInline(RowBatch& out) {
+  BackendStatus status;
+  if (inline_cursor_->Next(out, ctx_.settings.batch_rows, status)) return true;
+  if (!status.ok) {
+    SqlError error(status.sqlstate, status.message);
+    error.shard = shards_[0].name;
+    throw error;
+  }
+  return false;
+}
+
 bool RouteStream::Next(RowBatch& out) {
+  if (inline_connection_) return NextInline(out);
   out.clear();
   std::optional<ShardBatch> batch = state_->channels[0]->Pop();
   if (!batch) {
@@ -166,6 +223,7 @@ bool RouteStream::Next(RowBatch& out) {
 }
 
 bool RouteStream::NextFrom(size_t source, RowBatch& out) {
+  if (inline_connection_) return NextInline(out);
   out.clear();
   std::optional<ShardBatch> batch = state_->channels[source]->Pop();
   if (!batch) {

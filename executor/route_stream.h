@@ -3,9 +3,11 @@
 // arrive in batches through bounded channels: one shared channel when the consumer takes rows in
 // any order (gather), one per shard when it needs each shard's order (k-way merge). The first
 // shard to fail cancels the others — their connections are interrupted — and the consumer's next
-// read throws that shard's error.
+// read throws that shard's error. A route to one shard needs no worker: it reads that shard's
+// cursor on the consumer's own thread.
 
 #include <atomic>
+#include <functional>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -21,6 +23,8 @@ namespace shardql {
 
 class RouteStream : public RowStream {
  public:
+  struct State;
+
   RouteStream(const Route& route, ExecContext& ctx, bool channel_per_shard);
   ~RouteStream() override;
 
@@ -33,14 +37,19 @@ class RouteStream : public RowStream {
   bool NextFrom(size_t source, RowBatch& out);
 
  private:
-  struct State;
-  void Start(size_t source);
+  // Runs `work` on a worker; closes `channel` and counts the task done when it returns.
+  void StartTask(std::function<void(State&)> work, Channel& channel);
   void ThrowIfFailed();
+
+  // The one-shard case, read on this thread.
+  bool NextInline(RowBatch& out);
 
   ExecContext& ctx_;
   std::vector<ResolvedShard> shards_;
   size_t width_;
   std::shared_ptr<State> state_;
+  BackendConnection* inline_connection_ = nullptr;
+  std::unique_ptr<RowCursor> inline_cursor_;
 };
 
 }  // namespace shardql

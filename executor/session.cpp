@@ -118,15 +118,46 @@ ConnectionProvider& Session::Connections() {
   return pooled_;
 }
 
+std::string Session::CacheKey(std::string_view sql) const {
+  // The settings that change a plan are part of its key.
+  std::string key(sql);
+  key += exec_settings_.general_path_only ? "\x01g" : "\x01-";
+  return key;
+}
+
+bool Session::RunCached(std::string_view sql, ResultSink& sink, const std::vector<Value>& params) {
+  // Temporary views change what names mean; a failed transaction must report itself.
+  if (!temp_views_.empty() || transaction_failed_) return false;
+  std::shared_ptr<const CachedPlan> cached =
+      cluster_.plan_cache().Find(CacheKey(sql), cluster_.catalog().Snapshot()->version());
+  if (!cached) return false;
+  try {
+    if (cached->kind == ast::StatementKind::kSelect) {
+      RunDistributed(*cached->distributed, sink, params);
+    } else {
+      RunWritePlan(cached->logical, cached->kind, sink, params);
+    }
+  } catch (const SqlError&) {
+    if (transaction_) transaction_failed_ = true;
+    throw;
+  }
+  return true;
+}
+
 void Session::Execute(std::string_view sql, ResultSink& sink, const std::vector<Value>& params) {
+  if (RunCached(sql, sink, params)) return;
   std::vector<ast::StatementPtr> statements = ParseSql(sql);
+  std::string key;
+  bool cacheable = statements.size() == 1 && temp_views_.empty();
+  if (cacheable) key = CacheKey(sql);
   for (const ast::StatementPtr& statement : statements) {
-    ExecuteStatement(*statement, sql, sink, params);
+    ExecuteStatement(*statement, sql, sink, params, cacheable ? &key : nullptr);
   }
 }
 
 void Session::ExecuteStatement(const ast::Statement& statement, std::string_view text,
-                               ResultSink& sink, const std::vector<Value>& params) {
+                               ResultSink& sink, const std::vector<Value>& params,
+                               const std::string* cache_key) {
   bool ends_transaction =
       statement.kind == ast::StatementKind::kTransaction &&
       statement.As<ast::TransactionStatement>().op != ast::TransactionOp::kBegin;
@@ -138,12 +169,12 @@ void Session::ExecuteStatement(const ast::Statement& statement, std::string_view
   try {
     switch (statement.kind) {
       case ast::StatementKind::kSelect:
-        RunQuery(statement, text, sink, params);
+        RunQuery(statement, text, sink, params, cache_key);
         return;
       case ast::StatementKind::kInsert:
       case ast::StatementKind::kUpdate:
       case ast::StatementKind::kDelete:
-        RunWrite(statement, text, sink, params);
+        RunWrite(statement, text, sink, params, cache_key);
         return;
       case ast::StatementKind::kCreateTable:
       case ast::StatementKind::kCreateIndex:
@@ -178,19 +209,33 @@ void Session::ExecuteStatement(const ast::Statement& statement, std::string_view
 }
 
 void Session::RunQuery(const ast::Statement& statement, std::string_view text, ResultSink& sink,
-                       const std::vector<Value>& params) {
-  plan::LogicalPlan logical = Bind(statement, text, cluster_.catalog().Snapshot(), &temp_views_);
-  if (params.size() < logical.param_count) {
-    throw SqlError(sqlstate::kUndefinedParameter,
-                   fmt::format("the statement uses ${} but {} parameters were given",
-                               logical.param_count, params.size()));
-  }
+                       const std::vector<Value>& params, const std::string* cache_key) {
+  auto snapshot = cluster_.catalog().Snapshot();
+  plan::LogicalPlan logical = Bind(statement, text, snapshot, &temp_views_);
   DistributorOptions options;
   options.general_path_only = exec_settings_.general_path_only;
-  DistributedPlan distributed = DistributeQuery(logical, cluster_.dialect(), options);
+  auto distributed = std::make_unique<DistributedPlan>(
+      DistributeQuery(logical, cluster_.dialect(), options));
+  RunDistributed(*distributed, sink, params);
+  if (cache_key) {
+    auto cached = std::make_shared<CachedPlan>();
+    cached->catalog_version = snapshot->version();
+    cached->kind = statement.kind;
+    cached->distributed = std::move(distributed);
+    cluster_.plan_cache().Insert(*cache_key, std::move(cached));
+  }
+}
+
+void Session::RunDistributed(const DistributedPlan& plan, ResultSink& sink,
+                             const std::vector<Value>& params) {
+  if (params.size() < plan.param_count) {
+    throw SqlError(sqlstate::kUndefinedParameter,
+                   fmt::format("the statement uses ${} but {} parameters were given",
+                               plan.param_count, params.size()));
+  }
   ExecContext ctx{cluster_, Connections(), params, exec_settings_};
-  std::unique_ptr<RowStream> rows = OpenMergeTree(*distributed.root, ctx);
-  sink.BeginRows(distributed.output);
+  std::unique_ptr<RowStream> rows = OpenMergeTree(*plan.root, ctx);
+  sink.BeginRows(plan.output);
   RowBatch batch;
   size_t count = 0;
   while (rows->Next(batch)) {
@@ -201,16 +246,28 @@ void Session::RunQuery(const ast::Statement& statement, std::string_view text, R
 }
 
 void Session::RunWrite(const ast::Statement& statement, std::string_view text, ResultSink& sink,
-                       const std::vector<Value>& params) {
-  plan::LogicalPlan logical = Bind(statement, text, cluster_.catalog().Snapshot(), &temp_views_);
-  if (params.size() < logical.param_count) {
+                       const std::vector<Value>& params, const std::string* cache_key) {
+  auto snapshot = cluster_.catalog().Snapshot();
+  plan::LogicalPlan logical = Bind(statement, text, snapshot, &temp_views_);
+  RunWritePlan(logical, statement.kind, sink, params);
+  if (cache_key) {
+    auto cached = std::make_shared<CachedPlan>();
+    cached->catalog_version = snapshot->version();
+    cached->kind = statement.kind;
+    cached->logical = std::move(logical);
+    cluster_.plan_cache().Insert(*cache_key, std::move(cached));
+  }
+}
+
+void Session::RunWritePlan(const plan::LogicalPlan& plan, ast::StatementKind kind,
+                           ResultSink& sink, const std::vector<Value>& params) {
+  if (params.size() < plan.param_count) {
     throw SqlError(sqlstate::kUndefinedParameter,
                    fmt::format("the statement uses ${} but {} parameters were given",
-                               logical.param_count, params.size()));
+                               plan.param_count, params.size()));
   }
-  int64_t rows =
-      ExecuteWrite(logical, cluster_, transaction_.get(), pooled_, params, exec_settings_);
-  switch (statement.kind) {
+  int64_t rows = ExecuteWrite(plan, cluster_, transaction_.get(), pooled_, params, exec_settings_);
+  switch (kind) {
     case ast::StatementKind::kInsert:
       sink.Complete(fmt::format("INSERT 0 {}", rows));
       break;

@@ -13,6 +13,7 @@
 #include "executor/exec_context.h"
 #include "planner/binder.h"
 #include "planner/ddl.h"
+#include "planner/distributed_plan.h"
 #include "planner/logical_plan.h"
 
 namespace shardql {
@@ -55,12 +56,20 @@ class Session {
   DefaultDistribution default_distribution() const { return default_distribution_; }
 
  private:
+  // `cache_key` is set when the statement is the whole text and its plan may be cached.
   void ExecuteStatement(const ast::Statement& statement, std::string_view text, ResultSink& sink,
-                        const std::vector<Value>& params);
+                        const std::vector<Value>& params, const std::string* cache_key);
   void RunQuery(const ast::Statement& statement, std::string_view text, ResultSink& sink,
-                const std::vector<Value>& params);
+                const std::vector<Value>& params, const std::string* cache_key);
   void RunWrite(const ast::Statement& statement, std::string_view text, ResultSink& sink,
-                const std::vector<Value>& params);
+                const std::vector<Value>& params, const std::string* cache_key);
+  void RunDistributed(const DistributedPlan& plan, ResultSink& sink,
+                      const std::vector<Value>& params);
+  void RunWritePlan(const plan::LogicalPlan& plan, ast::StatementKind kind, ResultSink& sink,
+                    const std::vector<Value>& params);
+  // Runs `sql` from the plan cache when it was planned before; false when it was not.
+  bool RunCached(std::string_view sql, ResultSink& sink, const std::vector<Value>& params);
+  std::string CacheKey(std::string_view sql) const;
   void RunDdl(const ast::Statement& statement, std::string_view text, ResultSink& sink);
   // CREATE TEMP VIEW and DROP VIEW of one; false when the statement is not about a temp view.
   bool RunTempViewDdl(const ast::Statement& statement, std::string_view text, ResultSink& sink);

@@ -170,21 +170,34 @@ int64_t OrdinalOf(const ast::Expr& e, size_t item_count, const char* clause) {
   return n;
 }
 
+template <typename Frame>
 class CteGuard {
  public:
-  CteGuard(std::vector<const std::vector<ast::CommonTableExpr>*>& stack,
-           const std::vector<ast::CommonTableExpr>* list)
-      : stack_(stack), pushed_(list != nullptr && !list->empty()) {
-    if (pushed_) stack_.push_back(list);
+  CteGuard(std::vector<Frame>& stack, Frame frame)
+      : stack_(stack), pushed_(frame.list != nullptr && !frame.list->empty()) {
+    if (pushed_) stack_.push_back(frame);
   }
   ~CteGuard() {
     if (pushed_) stack_.pop_back();
   }
 
  private:
-  std::vector<const std::vector<ast::CommonTableExpr>*>& stack_;
+  std::vector<Frame>& stack_;
   bool pushed_;
 };
+
+// Whether a bare name is a column of this block's own FROM (not of an enclosing block).
+bool ResolvesLocally(const Scope& scope, const std::string& name) {
+  for (const ScopeColumn& c : scope.merged) {
+    if (c.name == name) return true;
+  }
+  for (const ScopeTable& t : scope.tables) {
+    for (const ScopeColumn& c : t.columns) {
+      if (c.name == name) return true;
+    }
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -229,18 +242,18 @@ std::string Binder::DerivedName(const ast::Expr& expr) const {
   }
 }
 
-const ast::CommonTableExpr* Binder::FindCte(const std::string& name) const {
+Binder::CteRef Binder::FindCte(const std::string& name) const {
   for (auto it = ctes_.rbegin(); it != ctes_.rend(); ++it) {
-    for (const ast::CommonTableExpr& cte : **it) {
+    for (const ast::CommonTableExpr& cte : *it->list) {
       // A non-recursive CTE does not see itself: a reference from inside falls through to the
       // catalog.
       if (cte.name == name &&
           std::find(expanding_.begin(), expanding_.end(), "cte:" + name) == expanding_.end()) {
-        return &cte;
+        return {&cte, it->outer};
       }
     }
   }
-  return nullptr;
+  return {};
 }
 
 plan::LogicalPlan Binder::BindStatement(const ast::Statement& statement) {
@@ -273,7 +286,7 @@ plan::LogicalPlan Binder::BindTopQuery(const ast::Query& query) {
 
 Binder::BoundQuery Binder::BindQuery(const ast::Query& query, const Scope* outer) {
   CheckStackDepth();
-  CteGuard guard(ctes_, &query.with);
+  CteGuard guard(ctes_, CteFrame{&query.with, outer});
   if (query.body->kind == ast::QueryBodyKind::kSelect) {
     return BindSelectBlock(*query.body->select, outer, &query);
   }
@@ -481,19 +494,18 @@ Binder::BoundQuery Binder::BindSelectBlock(const ast::SelectCore& core, const Sc
                        g->span.begin);
       }
     }
-    ExprPtr bound;
-    try {
-      bound = ExpressionBinder(*this, &scope, ExprContext::kGroupBy, nullptr).Bind(*source);
-    } catch (const SqlError& e) {
-      if (e.sqlstate() != sqlstate::kUndefinedColumn || !IsBareName(*g)) throw;
+    // A bare name is this block's input column if it has one, else a select item's alias, else
+    // whatever it names further out (PostgreSQL's findTargetlistEntrySQL92).
+    if (IsBareName(*g) && !ResolvesLocally(scope, g->As<ast::ColumnRef>().parts[0])) {
       const std::string& name = g->As<ast::ColumnRef>().parts[0];
-      const ast::SelectItem* aliased = nullptr;
       for (const ast::SelectItem& item : core.items) {
-        if (item.has_alias && item.alias == name) aliased = &item;
+        if (item.has_alias && item.alias == name && !HasAggregateCall(*item.expr)) {
+          source = item.expr.get();
+          break;
+        }
       }
-      if (!aliased || HasAggregateCall(*aliased->expr)) throw;
-      bound = ExpressionBinder(*this, &scope, ExprContext::kGroupBy, nullptr).Bind(*aliased->expr);
     }
+    ExprPtr bound = ExpressionBinder(*this, &scope, ExprContext::kGroupBy, nullptr).Bind(*source);
     bool duplicate = std::any_of(groups.begin(), groups.end(),
                                  [&](const ExprPtr& e) { return ExprEquals(*e, *bound); });
     if (!duplicate) groups.push_back(std::move(bound));
@@ -750,11 +762,11 @@ Binder::FromItem Binder::BindNamedTable(const ast::NamedTable& ref, const Scope*
   const std::string& table_name = name[0];
   std::string alias = ref.alias.empty() ? table_name : ref.alias;
 
-  if (const ast::CommonTableExpr* cte = FindCte(table_name)) {
+  if (CteRef found = FindCte(table_name); found.cte) {
     std::vector<std::string> aliases = ref.column_aliases;
-    if (aliases.empty()) aliases = cte->column_names;
+    if (aliases.empty()) aliases = found.cte->column_names;
     expanding_.push_back("cte:" + table_name);
-    FromItem item = BindDerived(*cte->query, alias, aliases, outer, ref.span);
+    FromItem item = BindDerived(*found.cte->query, alias, aliases, found.outer, ref.span);
     expanding_.pop_back();
     return item;
   }

@@ -159,15 +159,25 @@ class Binder {
   std::unique_ptr<plan::ScanNode> TargetScan(std::shared_ptr<const TableInfo> table,
                                              const std::string& alias, Scope& scope);
 
-  const ast::CommonTableExpr* FindCte(const std::string& name) const;
+  // A CTE by name, innermost WITH first, with the scope its WITH was written in (its body binds
+  // there, not where it is referenced).
+  struct CteRef {
+    const ast::CommonTableExpr* cte = nullptr;
+    const Scope* outer = nullptr;
+  };
+  CteRef FindCte(const std::string& name) const;
 
   std::string_view text_;
   std::shared_ptr<const CatalogSnapshot> catalog_;
   const std::map<std::string, ViewInfo>* session_views_;
   plan::ColumnTable columns_;
   uint32_t param_count_ = 0;
-  // WITH lists in force, innermost last.
-  std::vector<const std::vector<ast::CommonTableExpr>*> ctes_;
+  // WITH lists in force, innermost last, each with the scope it was written in.
+  struct CteFrame {
+    const std::vector<ast::CommonTableExpr>* list;
+    const Scope* outer;
+  };
+  std::vector<CteFrame> ctes_;
   // Views and CTEs being expanded: a definition that reaches itself is refused.
   std::vector<std::string> expanding_;
 };
