@@ -344,7 +344,7 @@ uint64_t EnvOr(const char* name, uint64_t fallback) {
 
 TEST_CASE("differential: shardql over 1, 2 and 5 shards answers as one SQLite database") {
   uint64_t seed = EnvOr("SHARDQL_DIFF_SEED", 20261120);
-  uint64_t queries = EnvOr("SHARDQL_DIFF_QUERIES", 700);
+  uint64_t queries = EnvOr("SHARDQL_DIFF_QUERIES", 1000);
   for (size_t shards : {1, 2, 5}) {
     Random rng(seed + shards);
     TestCluster cluster(shards);

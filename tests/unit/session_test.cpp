@@ -1,0 +1,273 @@
+// Sessions over real SQLite shards: what users rely on beyond single query results — persistence,
+// plan-cache invalidation, transactions, atomic multi-shard writes, failing shards, parameters,
+// spilling, settings, and where rows physically are.
+
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include <string>
+
+#include "grammar/sql_error.h"
+#include "planner/hash_ring.h"
+#include "planner/shard_pruning.h"
+#include "tests/test_cluster.h"
+
+using namespace shardql;
+using namespace shardql::testing;
+
+namespace {
+
+std::string Rows(TestCluster& c, const std::string& sql, const std::vector<Value>& params = {}) {
+  return FormatRows(Run(c.session(), sql, params), c.cluster().dialect());
+}
+
+std::string SqlstateOf(Session& session, const std::string& sql) {
+  try {
+    Run(session, sql);
+  } catch (const SqlError& e) {
+    return e.sqlstate();
+  }
+  return "ok";
+}
+
+// Rows of a table in one shard's file, read with SQLite directly.
+int64_t CountInShardFile(const std::string& path, const std::string& table) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* stmt = nullptr;
+  int64_t n = -1;
+  if (sqlite3_prepare_v2(db, ("SELECT count(*) FROM " + table).c_str(), -1, &stmt, nullptr) ==
+          SQLITE_OK &&
+      sqlite3_step(stmt) == SQLITE_ROW) {
+    n = sqlite3_column_int64(stmt, 0);
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("a restarted router sees the same tables, indexes, views and rows") {
+  TestCluster c(3, /*persistent_catalog=*/true);
+  Run(c.session(),
+      "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT) DISTRIBUTE BY HASH (k);"
+      "CREATE INDEX t_v ON t (v);"
+      "CREATE TABLE r (a TEXT) DISTRIBUTE BY REFERENCE;"
+      "CREATE VIEW big AS SELECT k FROM t WHERE k > 2;"
+      "INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, 'd');"
+      "INSERT INTO r VALUES ('x');");
+  c.Restart();
+  auto snapshot = c.cluster().catalog().Snapshot();
+  REQUIRE(snapshot->FindTable("t"));
+  CHECK(snapshot->FindTable("t")->distribution == DistributionKind::kHash);
+  CHECK(snapshot->FindTable("r")->distribution == DistributionKind::kReference);
+  CHECK(snapshot->FindIndex("t_v"));
+  CHECK(snapshot->FindView("big"));
+  CHECK(Rows(c, "SELECT k FROM big ORDER BY k") == "3\n4\n");
+  CHECK(Rows(c, "SELECT count(*) FROM t") == "4\n");
+  // New rows after the restart keep the cluster-wide insertion order.
+  Run(c.session(), "INSERT INTO t VALUES (10, 'e')");
+  CHECK(Rows(c, "SELECT group_concat(v, '') FROM (SELECT v FROM t) AS x") == "abcde\n");
+}
+
+TEST_CASE("rows live on the shard the ring assigns, reference rows on every shard") {
+  TestCluster c(4);
+  Run(c.session(),
+      "CREATE TABLE t (k TEXT, v INTEGER) DISTRIBUTE BY HASH (k);"
+      "CREATE TABLE r (a INTEGER) DISTRIBUTE BY REFERENCE;");
+  std::string values;
+  for (int i = 0; i < 200; ++i)
+    values += (i ? ", " : "") + std::string("('key") + std::to_string(i) + "', " +
+              std::to_string(i) + ")";
+  Run(c.session(), "INSERT INTO t VALUES " + values);
+  Run(c.session(), "INSERT INTO r VALUES (1), (2), (3)");
+  auto table = c.cluster().catalog().Snapshot()->FindTable("t");
+  std::vector<int64_t> expected(4, 0);
+  for (int i = 0; i < 200; ++i) {
+    uint32_t shard =
+        ShardIndexOfKey(Value::Text("key" + std::to_string(i)), *table, c.cluster().dialect());
+    ++expected[c.cluster().ShardIndex(table->shards()[shard])];
+  }
+  int64_t total = 0;
+  for (size_t s = 0; s < 4; ++s) {
+    int64_t n = CountInShardFile(c.spec().shards[s].sqlite_path, "t");
+    CHECK(n == expected[s]);
+    CHECK(n > 0);  // 200 keys reach every shard
+    total += n;
+    CHECK(CountInShardFile(c.spec().shards[s].sqlite_path, "r") == 3);
+  }
+  CHECK(total == 200);
+}
+
+TEST_CASE("a cached plan is replanned after the catalog changes") {
+  TestCluster c(2);
+  Run(c.session(),
+      "CREATE TABLE t (a INTEGER, b TEXT) DISTRIBUTE BY HASH (a);"
+      "INSERT INTO t VALUES (1, 'x')");
+  CHECK(Rows(c, "SELECT * FROM t") == "1 | x\n");
+  CHECK(Rows(c, "SELECT * FROM t") == "1 | x\n");  // now from the plan cache
+  Run(c.session(),
+      "DROP TABLE t; CREATE TABLE t (a INTEGER, b TEXT, c REAL) DISTRIBUTE BY REFERENCE;"
+      "INSERT INTO t VALUES (2, 'y', 0.5)");
+  CHECK(Rows(c, "SELECT * FROM t") == "2 | y | 0.5\n");
+  // A temporary view shadows the table for this session only, cached plan or not.
+  Run(c.session(), "CREATE TEMP VIEW t AS SELECT 42 AS a");
+  CHECK(Rows(c, "SELECT * FROM t") == "42\n");
+  Session other(c.cluster());
+  CHECK(FormatRows(Run(other, "SELECT * FROM t"), c.cluster().dialect()) == "2 | y | 0.5\n");
+}
+
+TEST_CASE("BEGIN ... COMMIT and ROLLBACK span shards") {
+  TestCluster c(3);
+  Run(c.session(), "CREATE TABLE t (k INTEGER, v TEXT) DISTRIBUTE BY HASH (k)");
+  Session other(c.cluster());
+  Run(c.session(), "BEGIN");
+  CHECK(c.session().in_transaction());
+  Run(c.session(), "INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, 'd'), (5, 'e')");
+  CHECK(Rows(c, "SELECT count(*) FROM t") == "5\n");  // the transaction sees its own rows
+  CHECK(FormatRows(Run(other, "SELECT count(*) FROM t"), c.cluster().dialect()) == "0\n");
+  Run(c.session(), "ROLLBACK");
+  CHECK(Rows(c, "SELECT count(*) FROM t") == "0\n");
+
+  Run(c.session(), "BEGIN; INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c'); COMMIT");
+  CHECK(!c.session().in_transaction());
+  CHECK(FormatRows(Run(other, "SELECT count(*) FROM t"), c.cluster().dialect()) == "3\n");
+}
+
+TEST_CASE("an error inside a transaction aborts it until ROLLBACK, as in PostgreSQL") {
+  TestCluster c(2);
+  Run(c.session(), "CREATE TABLE t (k INTEGER PRIMARY KEY) DISTRIBUTE BY HASH (k)");
+  Run(c.session(), "BEGIN; INSERT INTO t VALUES (1), (2)");
+  CHECK(SqlstateOf(c.session(), "SELECT nope FROM t") == "42703");
+  CHECK(c.session().transaction_failed());
+  CHECK(SqlstateOf(c.session(), "SELECT 1") == "25P02");
+  QueryResult commit = Run(c.session(), "COMMIT");
+  CHECK(commit.tags ==
+        std::vector<std::string>{"ROLLBACK"});  // COMMIT of a failed block rolls back
+  CHECK(Rows(c, "SELECT count(*) FROM t") == "0\n");
+  CHECK(SqlstateOf(c.session(), "BEGIN; CREATE TABLE u (a INTEGER)") == "25001");
+  Run(c.session(), "ROLLBACK");
+}
+
+TEST_CASE("a statement that writes several shards applies on all or none") {
+  TestCluster c(4);
+  Run(c.session(),
+      "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT) DISTRIBUTE BY HASH (k);"
+      "INSERT INTO t VALUES (1, 'a'), (2, 'b')");
+  // Key 2 exists; the other rows go to other shards and must not stay behind.
+  CHECK(SqlstateOf(c.session(),
+                   "INSERT INTO t VALUES (10, 'x'), (11, 'y'), (12, 'z'), (2, 'dup')") == "23505");
+  CHECK(Rows(c, "SELECT k FROM t ORDER BY k") == "1\n2\n");
+  // A shard-key update that collides is undone everywhere, moved rows included.
+  Run(c.session(), "INSERT INTO t VALUES (20, 'p'), (21, 'q')");
+  CHECK(SqlstateOf(c.session(), "UPDATE t SET k = 1 WHERE k IN (20, 21)") == "23505");
+  CHECK(Rows(c, "SELECT k FROM t ORDER BY k") == "1\n2\n20\n21\n");
+  CHECK(SqlstateOf(c.session(), "INSERT INTO t (v) VALUES ('no key')") == "0A000");
+}
+
+TEST_CASE("a failing shard fails the statement with its name, and the router keeps serving") {
+  TestCluster c(3);
+  Run(c.session(),
+      "CREATE TABLE t (k INTEGER, v INTEGER) DISTRIBUTE BY HASH (k);"
+      "CREATE TABLE u (k INTEGER) DISTRIBUTE BY HASH (k);"
+      "INSERT INTO t VALUES (1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 6)");
+  // Break one shard behind the router's back.
+  sqlite3* db = nullptr;
+  sqlite3_open(c.spec().shards[1].sqlite_path.c_str(), &db);
+  REQUIRE(sqlite3_exec(db, "DROP TABLE t", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  try {
+    Run(c.session(), "SELECT sum(v) FROM t");
+    FAIL("the query should fail");
+  } catch (const SqlError& e) {
+    CHECK(e.shard == "s1");
+    CHECK(e.sqlstate() == "42P01");
+    CHECK(std::string(e.message()).find("no such table") != std::string::npos);
+  }
+  // Other tables, and other sessions, still work.
+  CHECK(Rows(c, "SELECT count(*) FROM u") == "0\n");
+  Session other(c.cluster());
+  CHECK(FormatRows(Run(other, "SELECT 1"), c.cluster().dialect()) == "1\n");
+}
+
+TEST_CASE("parameters route, filter, limit and insert") {
+  TestCluster c(3);
+  Run(c.session(), "CREATE TABLE t (k INTEGER, v TEXT) DISTRIBUTE BY HASH (k)");
+  for (int i = 1; i <= 10; ++i) {
+    Run(c.session(), "INSERT INTO t VALUES ($1, $2)",
+        {Value::Integer(i), Value::Text("v" + std::to_string(i))});
+  }
+  CHECK(Rows(c, "SELECT v FROM t WHERE k = $1", {Value::Integer(7)}) == "v7\n");
+  CHECK(Rows(c, "SELECT v FROM t WHERE k = $1", {Value::Integer(8)}) == "v8\n");  // cached plan
+  CHECK(Rows(c, "SELECT v FROM t WHERE k = $1", {Value::Text("9")}) == "v9\n");   // affinity
+  CHECK(Rows(c, "SELECT k FROM t ORDER BY k LIMIT $1 OFFSET $2",
+             {Value::Integer(2), Value::Integer(3)}) == "4\n5\n");
+  CHECK(SqlstateOf(c.session(), "SELECT v FROM t WHERE k = $2") == "42P02");
+}
+
+TEST_CASE("the merge engine spills beyond its memory limit and answers the same") {
+  TestCluster c(2);
+  Run(c.session(),
+      "CREATE TABLE a (k INTEGER, pad TEXT) DISTRIBUTE BY HASH (k);"
+      "CREATE TABLE b (k INTEGER, x INTEGER) DISTRIBUTE BY HASH (x)");
+  std::string rows, keys;
+  for (int i = 0; i < 3000; ++i) {
+    rows += (i ? ", " : "") + std::string("(") + std::to_string(i) + ", printf('%0500d', " +
+            std::to_string(i) + "))";
+    keys += (i ? ", " : "") + std::string("(") + std::to_string(i) + ", " + std::to_string(i % 97) +
+            ")";
+  }
+  Run(c.session(), "INSERT INTO a SELECT column1, column2 FROM (VALUES " + rows + ")");
+  Run(c.session(), "INSERT INTO b VALUES " + keys);
+  // A join not on the shard keys goes through the merge engine: ~1.5 MB of rows.
+  const std::string query =
+      "SELECT count(*), sum(length(a.pad)), sum(b.x) FROM a JOIN b ON a.k = b.k WHERE b.x < 50";
+  std::string roomy = Rows(c, query);
+  Run(c.session(), "SET merge_memory_limit = '1MB'");
+  CHECK(Run(c.session(), "SHOW merge_memory_limit").rows[0][0] == Value::Text("1MB"));
+  CHECK(Rows(c, query) == roomy);
+  CHECK(roomy == "1550 | 775000 | 37975\n");
+}
+
+TEST_CASE("settings: SET, SHOW, RESET and their errors") {
+  TestCluster c(2);
+  CHECK(SqlstateOf(c.session(), "SET no_such_setting = 1") == "42704");
+  CHECK(SqlstateOf(c.session(), "SHOW no_such_setting") == "42704");
+  CHECK(SqlstateOf(c.session(), "SET default_distribution = 'sideways'") == "22023");
+  CHECK(SqlstateOf(c.session(), "SET merge_memory_limit = 'lots'") == "22023");
+  Run(c.session(), "SET default_distribution = reference; CREATE TABLE t (a INTEGER)");
+  CHECK(c.cluster().catalog().Snapshot()->FindTable("t")->distribution ==
+        DistributionKind::kReference);
+  Run(c.session(), "RESET default_distribution");
+  CHECK(Run(c.session(), "SHOW default_distribution").rows[0][0] == Value::Text("hash"));
+  Run(c.session(), "SET application_name = 'psql'");  // accepted for client compatibility
+  QueryResult all = Run(c.session(), "SHOW ALL");
+  CHECK(all.columns == std::vector<std::string>{"name", "setting"});
+  CHECK(all.rows.size() >= 8);
+}
+
+TEST_CASE("DDL refuses what cannot be kept exact, with PostgreSQL's codes") {
+  TestCluster c(2);
+  CHECK(SqlstateOf(c.session(),
+                   "CREATE TABLE t (a INTEGER, b TEXT UNIQUE) DISTRIBUTE BY HASH (a)") == "0A000");
+  CHECK(SqlstateOf(c.session(),
+                   "CREATE TABLE t (a INTEGER, b INTEGER PRIMARY KEY) DISTRIBUTE BY HASH (a)") ==
+        "0A000");
+  CHECK(SqlstateOf(c.session(), "CREATE TABLE t (a INTEGER, a TEXT)") == "42701");
+  CHECK(SqlstateOf(c.session(), "CREATE TABLE t (a INTEGER) DISTRIBUTE BY HASH (b)") == "42703");
+  Run(c.session(),
+      "CREATE TABLE t (a INTEGER, b TEXT) DISTRIBUTE BY HASH (a); CREATE VIEW v AS SELECT a FROM "
+      "t");
+  CHECK(SqlstateOf(c.session(), "CREATE TABLE t (x INTEGER)") == "42P07");
+  CHECK(SqlstateOf(c.session(), "DROP TABLE v") == "42809");
+  CHECK(SqlstateOf(c.session(), "DROP VIEW t") == "42809");
+  CHECK(SqlstateOf(c.session(), "DROP TABLE nope") == "42P01");
+  CHECK(SqlstateOf(c.session(), "CREATE UNIQUE INDEX t_b ON t (b)") == "0A000");
+  CHECK(SqlstateOf(c.session(), "INSERT INTO v VALUES (1)") == "55000");
+  CHECK(SqlstateOf(c.session(), "CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END") ==
+        "0A000");
+  QueryResult r = Run(c.session(), "DROP TABLE IF EXISTS nope");
+  REQUIRE(r.notices.size() == 1);
+  CHECK(r.notices[0].find("does not exist, skipping") != std::string::npos);
+}
