@@ -23,6 +23,8 @@
 #include <sstream>
 
 #include "backends/sqlite_dialect.h"
+#include "executor/cluster.h"
+#include "executor/session.h"
 #include "grammar/parser.h"
 #include "planner/binder.h"
 #include "planner/catalog.h"
@@ -115,12 +117,38 @@ struct Planner {
     std::vector<ast::StatementPtr> parsed = ParseSql(sql);
     plan::LogicalPlan logical = Bind(*parsed[0], sql, catalog->Snapshot());
     if (parsed[0]->kind != ast::StatementKind::kSelect) return logical.columns.size();
-    DistributedPlan distributed = DistributeQuery(logical, dialect);
+    DistributedPlan distributed = DistributeQuery(std::move(logical), dialect);
     return distributed.columns.size() + distributed.strategy.size();
   }
 
   std::unique_ptr<Catalog> catalog;
   SqliteDialect dialect;
+};
+
+// A real cluster of 4 SQLite shards in a temporary folder, with the corpus's tables, for the
+// router-path benchmarks (which plan but never run).
+struct TempCluster {
+  TempCluster() {
+    char dir_template[] = "/tmp/shardql-plan-bench-XXXXXX";
+    folder = mkdtemp(dir_template);
+    ClusterSpec spec;
+    for (int i = 0; i < 4; ++i) {
+      spec.shards.push_back({fmt::format("s{}", i), fmt::format("{}/s{}.db", folder, i)});
+    }
+    cluster = Cluster::Open(spec);
+    session = std::make_unique<Session>(*cluster);
+    ResultSink sink;
+    for (const char* sql : kSchema)
+      session->Execute(sql, sink);
+  }
+  ~TempCluster() {
+    session.reset();
+    cluster.reset();
+    std::filesystem::remove_all(folder);
+  }
+  std::string folder;
+  std::unique_ptr<Cluster> cluster;
+  std::unique_ptr<Session> session;
 };
 
 double Median(std::vector<double> v) {
@@ -209,20 +237,60 @@ int main(int argc, char** argv) {
   static Planner planner;
   // Each phase of a point SELECT on its own: where the time goes.
   static const std::string point = "SELECT * FROM sales WHERE sale_id = 1008";
-  benchmark::RegisterBenchmark("phase/parse/point_select", [](benchmark::State& state) {
-    for (auto _ : state) benchmark::DoNotOptimize(ParseSql(point));
-  })->Unit(benchmark::kMicrosecond)->Repetitions(10)->ReportAggregatesOnly(true);
-  benchmark::RegisterBenchmark("phase/bind/point_select", [](benchmark::State& state) {
-    std::vector<ast::StatementPtr> parsed = ParseSql(point);
-    for (auto _ : state) {
-      benchmark::DoNotOptimize(Bind(*parsed[0], point, planner.catalog->Snapshot()));
-    }
-  })->Unit(benchmark::kMicrosecond)->Repetitions(10)->ReportAggregatesOnly(true);
-  benchmark::RegisterBenchmark("phase/distribute/point_select", [](benchmark::State& state) {
-    std::vector<ast::StatementPtr> parsed = ParseSql(point);
-    plan::LogicalPlan logical = Bind(*parsed[0], point, planner.catalog->Snapshot());
-    for (auto _ : state) benchmark::DoNotOptimize(DistributeQuery(logical, planner.dialect));
-  })->Unit(benchmark::kMicrosecond)->Repetitions(10)->ReportAggregatesOnly(true);
+  benchmark::RegisterBenchmark("phase/parse/point_select",
+                               [](benchmark::State& state) {
+                                 for (auto _ : state)
+                                   benchmark::DoNotOptimize(ParseSql(point));
+                               })
+      ->Unit(benchmark::kMicrosecond)
+      ->Repetitions(10)
+      ->ReportAggregatesOnly(true);
+  benchmark::RegisterBenchmark(
+      "phase/bind/point_select",
+      [](benchmark::State& state) {
+        std::vector<ast::StatementPtr> parsed = ParseSql(point);
+        for (auto _ : state) {
+          benchmark::DoNotOptimize(Bind(*parsed[0], point, planner.catalog->Snapshot()));
+        }
+      })
+      ->Unit(benchmark::kMicrosecond)
+      ->Repetitions(10)
+      ->ReportAggregatesOnly(true);
+  benchmark::RegisterBenchmark(
+      "phase/bind+distribute/point_select",
+      [](benchmark::State& state) {
+        std::vector<ast::StatementPtr> parsed = ParseSql(point);
+        for (auto _ : state) {
+          benchmark::DoNotOptimize(DistributeQuery(
+              Bind(*parsed[0], point, planner.catalog->Snapshot()), planner.dialect));
+        }
+      })
+      ->Unit(benchmark::kMicrosecond)
+      ->Repetitions(10)
+      ->ReportAggregatesOnly(true);
+  // The router's own path: the statement normalised (literals to parameters) and its plan taken
+  // from the plan cache. Each iteration uses a literal it has not seen, so the text differs.
+  static TempCluster cluster;
+  auto router_bench = [](const char* name, std::string head, std::string tail) {
+    benchmark::RegisterBenchmark(
+        name,
+        [head, tail](benchmark::State& state) {
+          int64_t i = 0;
+          std::vector<Value> literals;
+          for (auto _ : state) {
+            std::string sql = head + std::to_string(1000 + (i++ % 100000)) + tail;
+            literals.clear();
+            benchmark::DoNotOptimize(cluster.session->CachedPlanFor(sql, {}, &literals));
+          }
+        })
+        ->Unit(benchmark::kMicrosecond)
+        ->Repetitions(10)
+        ->ReportAggregatesOnly(true);
+  };
+  router_bench("router/point_select", "SELECT * FROM sales WHERE sale_id = ", "");
+  router_bench("router/insert_one_row", "INSERT INTO sales VALUES (",
+               ", '2024-01-02', 104, 10.5, 'x')");
+  router_bench("router/update_by_key", "UPDATE sales SET amount = amount + 1 WHERE sale_id = ", "");
   for (const auto& [name, sql] : Corpus()) {
     benchmark::RegisterBenchmark(("warm/" + name).c_str(),
                                  [sql = sql](benchmark::State& state) {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "backends/backend.h"
-#include "executor/plan_cache.h"
+#include "planner/plan_cache.h"
 #include "executor/rowid_allocator.h"
 #include "executor/worker_pool.h"
 #include "planner/catalog.h"

@@ -13,6 +13,7 @@
 #include "planner/binder.h"
 #include "planner/distributor.h"
 #include "planner/plan_printer.h"
+#include "planner/statement_normalizer.h"
 
 namespace shardql {
 namespace {
@@ -125,39 +126,105 @@ std::string Session::CacheKey(std::string_view sql) const {
   return key;
 }
 
-bool Session::RunCached(std::string_view sql, ResultSink& sink, const std::vector<Value>& params) {
-  // Temporary views change what names mean; a failed transaction must report itself.
-  if (!temp_views_.empty() || transaction_failed_) return false;
-  std::shared_ptr<const CachedPlan> cached =
-      cluster_.plan_cache().Find(CacheKey(sql), cluster_.catalog().Snapshot()->version());
-  if (!cached) return false;
+void Session::RunPlan(const CachedPlan& plan, ResultSink& sink, const std::vector<Value>& params) {
   try {
-    if (cached->kind == ast::StatementKind::kSelect) {
-      RunDistributed(*cached->distributed, sink, params);
+    if (plan.kind == ast::StatementKind::kSelect) {
+      RunDistributed(*plan.distributed, sink, params);
     } else {
-      RunWritePlan(cached->logical, cached->kind, sink, params);
+      RunWritePlan(plan.logical, plan.kind, sink, params);
     }
   } catch (const SqlError&) {
+    // As in PostgreSQL, an error inside BEGIN ... COMMIT aborts the whole transaction.
     if (transaction_) transaction_failed_ = true;
     throw;
   }
+}
+
+std::shared_ptr<CachedPlan> Session::PlanStatement(const ast::Statement& statement,
+                                                   std::string_view text) {
+  auto snapshot = cluster_.catalog().Snapshot();
+  auto planned = std::make_shared<CachedPlan>();
+  planned->catalog_version = snapshot->version();
+  planned->kind = statement.kind;
+  plan::LogicalPlan logical = Bind(statement, text, snapshot, &temp_views_);
+  if (statement.kind == ast::StatementKind::kSelect) {
+    DistributorOptions options;
+    options.general_path_only = exec_settings_.general_path_only;
+    planned->distributed = std::make_unique<DistributedPlan>(
+        DistributeQuery(std::move(logical), cluster_.dialect(), options));
+  } else {
+    planned->logical = std::move(logical);
+  }
+  return planned;
+}
+
+std::shared_ptr<const CachedPlan> Session::CachedPlanFor(std::string_view sql,
+                                                         const std::vector<Value>& params,
+                                                         std::vector<Value>* literals) {
+  // Temporary views change what names mean; a failed transaction must report itself.
+  if (!temp_views_.empty() || transaction_failed_) return nullptr;
+  uint64_t version = cluster_.catalog().Snapshot()->version();
+  if (auto cached = cluster_.plan_cache().Find(CacheKey(sql), version)) return cached;
+  // Statements that differ only in literal values share the plan of their normalised text.
+  if (!params.empty()) return nullptr;
+  std::optional<NormalizedStatement> normalized = NormalizeLiterals(sql);
+  if (!normalized) return nullptr;
+  std::string key = CacheKey(normalized->text);
+  std::shared_ptr<const CachedPlan> plan = cluster_.plan_cache().Find(key, version);
+  if (!plan) {
+    std::shared_ptr<CachedPlan> planned;
+    try {
+      std::vector<ast::StatementPtr> parsed = ParseSql(normalized->text);
+      if (parsed.size() != 1 || !IsBindable(*parsed[0])) return nullptr;
+      planned = PlanStatement(*parsed[0], normalized->text);
+    } catch (const SqlError&) {
+      // Planning the original text reports the error at the right place in it.
+      return nullptr;
+    }
+    cluster_.plan_cache().Insert(key, planned);
+    plan = std::move(planned);
+  }
+  *literals = std::move(normalized->literals);
+  return plan;
+}
+
+bool Session::RunFromCache(std::string_view sql, ResultSink& sink,
+                           const std::vector<Value>& params) {
+  std::vector<Value> literals;
+  std::shared_ptr<const CachedPlan> plan = CachedPlanFor(sql, params, &literals);
+  if (!plan) return false;
+  RunPlan(*plan, sink, literals.empty() ? params : literals);
   return true;
 }
 
 void Session::Execute(std::string_view sql, ResultSink& sink, const std::vector<Value>& params) {
-  if (RunCached(sql, sink, params)) return;
+  if (RunFromCache(sql, sink, params)) return;
   std::vector<ast::StatementPtr> statements = ParseSql(sql);
-  std::string key;
   bool cacheable = statements.size() == 1 && temp_views_.empty();
-  if (cacheable) key = CacheKey(sql);
   for (const ast::StatementPtr& statement : statements) {
-    ExecuteStatement(*statement, sql, sink, params, cacheable ? &key : nullptr);
+    if (cacheable && IsBindable(*statement)) {
+      if (transaction_failed_) {
+        throw SqlError(sqlstate::kInFailedSqlTransaction,
+                       "current transaction is aborted, commands ignored until end of "
+                       "transaction block");
+      }
+      std::shared_ptr<CachedPlan> planned;
+      try {
+        planned = PlanStatement(*statement, sql);
+      } catch (const SqlError&) {
+        if (transaction_) transaction_failed_ = true;
+        throw;
+      }
+      RunPlan(*planned, sink, params);
+      cluster_.plan_cache().Insert(CacheKey(sql), std::move(planned));
+      continue;
+    }
+    ExecuteStatement(*statement, sql, sink, params);
   }
 }
 
 void Session::ExecuteStatement(const ast::Statement& statement, std::string_view text,
-                               ResultSink& sink, const std::vector<Value>& params,
-                               const std::string* cache_key) {
+                               ResultSink& sink, const std::vector<Value>& params) {
   bool ends_transaction =
       statement.kind == ast::StatementKind::kTransaction &&
       statement.As<ast::TransactionStatement>().op != ast::TransactionOp::kBegin;
@@ -169,12 +236,10 @@ void Session::ExecuteStatement(const ast::Statement& statement, std::string_view
   try {
     switch (statement.kind) {
       case ast::StatementKind::kSelect:
-        RunQuery(statement, text, sink, params, cache_key);
-        return;
       case ast::StatementKind::kInsert:
       case ast::StatementKind::kUpdate:
       case ast::StatementKind::kDelete:
-        RunWrite(statement, text, sink, params, cache_key);
+        RunPlan(*PlanStatement(statement, text), sink, params);
         return;
       case ast::StatementKind::kCreateTable:
       case ast::StatementKind::kCreateIndex:
@@ -208,24 +273,6 @@ void Session::ExecuteStatement(const ast::Statement& statement, std::string_view
   }
 }
 
-void Session::RunQuery(const ast::Statement& statement, std::string_view text, ResultSink& sink,
-                       const std::vector<Value>& params, const std::string* cache_key) {
-  auto snapshot = cluster_.catalog().Snapshot();
-  plan::LogicalPlan logical = Bind(statement, text, snapshot, &temp_views_);
-  DistributorOptions options;
-  options.general_path_only = exec_settings_.general_path_only;
-  auto distributed = std::make_unique<DistributedPlan>(
-      DistributeQuery(logical, cluster_.dialect(), options));
-  RunDistributed(*distributed, sink, params);
-  if (cache_key) {
-    auto cached = std::make_shared<CachedPlan>();
-    cached->catalog_version = snapshot->version();
-    cached->kind = statement.kind;
-    cached->distributed = std::move(distributed);
-    cluster_.plan_cache().Insert(*cache_key, std::move(cached));
-  }
-}
-
 void Session::RunDistributed(const DistributedPlan& plan, ResultSink& sink,
                              const std::vector<Value>& params) {
   if (params.size() < plan.param_count) {
@@ -245,22 +292,8 @@ void Session::RunDistributed(const DistributedPlan& plan, ResultSink& sink,
   sink.Complete(fmt::format("SELECT {}", count));
 }
 
-void Session::RunWrite(const ast::Statement& statement, std::string_view text, ResultSink& sink,
-                       const std::vector<Value>& params, const std::string* cache_key) {
-  auto snapshot = cluster_.catalog().Snapshot();
-  plan::LogicalPlan logical = Bind(statement, text, snapshot, &temp_views_);
-  RunWritePlan(logical, statement.kind, sink, params);
-  if (cache_key) {
-    auto cached = std::make_shared<CachedPlan>();
-    cached->catalog_version = snapshot->version();
-    cached->kind = statement.kind;
-    cached->logical = std::move(logical);
-    cluster_.plan_cache().Insert(*cache_key, std::move(cached));
-  }
-}
-
-void Session::RunWritePlan(const plan::LogicalPlan& plan, ast::StatementKind kind,
-                           ResultSink& sink, const std::vector<Value>& params) {
+void Session::RunWritePlan(const plan::LogicalPlan& plan, ast::StatementKind kind, ResultSink& sink,
+                           const std::vector<Value>& params) {
   if (params.size() < plan.param_count) {
     throw SqlError(sqlstate::kUndefinedParameter,
                    fmt::format("the statement uses ${} but {} parameters were given",
@@ -387,11 +420,12 @@ void Session::RunExplain(const ast::ExplainStatement& statement, std::string_vie
   if (inner.kind == ast::StatementKind::kSelect) {
     DistributorOptions options;
     options.general_path_only = exec_settings_.general_path_only;
-    DistributedPlan distributed = DistributeQuery(logical, cluster_.dialect(), options);
+    std::string logical_text = statement.verbose ? PrintPlan(logical) : "";
+    DistributedPlan distributed = DistributeQuery(std::move(logical), cluster_.dialect(), options);
     tree = RenderExplainTree(ExplainDistributedPlan(distributed));
-    if (statement.verbose) tree += "\n\nLogical plan:\n" + PrintPlan(logical);
+    if (statement.verbose) tree += "\n\nLogical plan:\n" + logical_text;
     if (statement.analyze) {
-      if (params.size() < logical.param_count) {
+      if (params.size() < distributed.param_count) {
         throw SqlError(sqlstate::kUndefinedParameter,
                        "EXPLAIN ANALYZE needs the parameters' values");
       }

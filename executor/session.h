@@ -15,6 +15,7 @@
 #include "planner/ddl.h"
 #include "planner/distributed_plan.h"
 #include "planner/logical_plan.h"
+#include "planner/plan_cache.h"
 
 namespace shardql {
 
@@ -42,6 +43,13 @@ class Session {
   // (its position relative to `sql`); the statements before it have taken effect.
   void Execute(std::string_view sql, ResultSink& sink, const std::vector<Value>& params = {});
 
+  // The plan the router runs for `sql` (one SELECT / INSERT / UPDATE / DELETE): from the plan
+  // cache by its text, or by its text with literals replaced by parameters (their values go to
+  // `literals`), planned and cached on a miss. Null when the statement is not for the cache.
+  std::shared_ptr<const CachedPlan> CachedPlanFor(std::string_view sql,
+                                                  const std::vector<Value>& params,
+                                                  std::vector<Value>* literals);
+
   bool in_transaction() const { return transaction_ != nullptr; }
   bool transaction_failed() const { return transaction_failed_; }
 
@@ -56,19 +64,18 @@ class Session {
   DefaultDistribution default_distribution() const { return default_distribution_; }
 
  private:
-  // `cache_key` is set when the statement is the whole text and its plan may be cached.
   void ExecuteStatement(const ast::Statement& statement, std::string_view text, ResultSink& sink,
-                        const std::vector<Value>& params, const std::string* cache_key);
-  void RunQuery(const ast::Statement& statement, std::string_view text, ResultSink& sink,
-                const std::vector<Value>& params, const std::string* cache_key);
-  void RunWrite(const ast::Statement& statement, std::string_view text, ResultSink& sink,
-                const std::vector<Value>& params, const std::string* cache_key);
+                        const std::vector<Value>& params);
+  // Binds and distributes a SELECT / INSERT / UPDATE / DELETE into a plan the cache can keep.
+  std::shared_ptr<CachedPlan> PlanStatement(const ast::Statement& statement, std::string_view text);
+  void RunPlan(const CachedPlan& plan, ResultSink& sink, const std::vector<Value>& params);
   void RunDistributed(const DistributedPlan& plan, ResultSink& sink,
                       const std::vector<Value>& params);
   void RunWritePlan(const plan::LogicalPlan& plan, ast::StatementKind kind, ResultSink& sink,
                     const std::vector<Value>& params);
-  // Runs `sql` from the plan cache when it was planned before; false when it was not.
-  bool RunCached(std::string_view sql, ResultSink& sink, const std::vector<Value>& params);
+  // Runs `sql` from the plan cache — by its text, or by its text with literals replaced by
+  // parameters — planning the latter on a miss. False when the statement is not for the cache.
+  bool RunFromCache(std::string_view sql, ResultSink& sink, const std::vector<Value>& params);
   std::string CacheKey(std::string_view sql) const;
   void RunDdl(const ast::Statement& statement, std::string_view text, ResultSink& sink);
   // CREATE TEMP VIEW and DROP VIEW of one; false when the statement is not about a temp view.

@@ -97,13 +97,13 @@ bool IsValueCell(const Expr& e) {
 }
 
 // Runs a query plan (an INSERT's SELECT or VALUES with expressions) and collects its rows.
-std::vector<std::vector<Value>> CollectRows(const plan::LogicalPlan& query, Cluster& cluster,
+std::vector<std::vector<Value>> CollectRows(plan::LogicalPlan query, Cluster& cluster,
                                             ConnectionProvider& connections,
                                             const std::vector<Value>& params,
                                             const ExecSettings& settings) {
   DistributorOptions options;
   options.general_path_only = settings.general_path_only;
-  DistributedPlan distributed = DistributeQuery(query, cluster.dialect(), options);
+  DistributedPlan distributed = DistributeQuery(std::move(query), cluster.dialect(), options);
   ExecContext ctx{cluster, connections, params, settings};
   std::unique_ptr<RowStream> stream = OpenMergeTree(*distributed.root, ctx);
   std::vector<std::vector<Value>> rows;
@@ -153,7 +153,7 @@ InsertRows SourceRows(const plan::LogicalPlan& plan, const plan::InsertNode& ins
   query.root = source.Clone();
   query.columns = plan.columns;
   query.param_count = plan.param_count;
-  out.rows = CollectRows(query, cluster, connections, params, settings);
+  out.rows = CollectRows(std::move(query), cluster, connections, params, settings);
   return out;
 }
 
@@ -367,7 +367,7 @@ void CheckWriteSubqueries(const plan::LogicalPlan& plan, const TableInfo& table,
   plan::LogicalPlan as_query;
   as_query.root = plan.root->children[0]->Clone();
   as_query.columns = plan.columns;
-  DistributedPlan routed = DistributeQuery(as_query, cluster.dialect());
+  DistributedPlan routed = DistributeQuery(std::move(as_query), cluster.dialect());
   bool single = routed.root->kind == MergeKind::kRoute &&
                 routed.root->route->variant == RouteVariant::kSingleShard && shards.size() <= 1 &&
                 table.distribution == DistributionKind::kHash;

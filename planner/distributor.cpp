@@ -328,7 +328,8 @@ std::optional<DistributedPlan> TrySingleRoute(Context& ctx, const PlanAnalysis& 
   }
   DistributedPlan out;
   out.strategy = "single route";
-  auto route = MakeRoute(ctx, ctx.logical.root->Clone(), choice, *ring_table, reason);
+  // The whole statement is the route's fragment: the plan's root moves into it.
+  auto route = MakeRoute(ctx, std::move(ctx.logical.root), choice, *ring_table, reason);
   if (distributed_scans == 0) route->variant = RouteVariant::kAnyShard;
   out.root = RouteNode(std::move(route));
   return out;
@@ -337,10 +338,12 @@ std::optional<DistributedPlan> TrySingleRoute(Context& ctx, const PlanAnalysis& 
 }  // namespace
 }  // namespace distribute
 
-DistributedPlan DistributeQuery(const plan::LogicalPlan& plan, const Dialect& dialect,
+DistributedPlan DistributeQuery(plan::LogicalPlan plan, const Dialect& dialect,
                                 const DistributorOptions& options) {
   StackDepthScope stack_scope;
-  distribute::Context ctx{plan, dialect, options, plan.columns};
+  std::vector<plan::OutputColumn> output = std::move(plan.output);
+  uint32_t param_count = plan.param_count;
+  distribute::Context ctx{plan, dialect, options, std::move(plan.columns)};
   distribute::PlanAnalysis analysis(*plan.root, dialect);
   DistributedPlan out;
   if (analysis.scans().empty()) {
@@ -348,18 +351,18 @@ DistributedPlan DistributeQuery(const plan::LogicalPlan& plan, const Dialect& di
     out.strategy = "local";
     out.root = std::make_unique<MergeNode>();
     out.root->kind = MergeKind::kLocalQuery;
-    out.root->sql = dialect.RenderPlan(*plan.root, plan.columns);
+    out.root->sql = dialect.RenderPlan(*plan.root, ctx.columns);
     out.root->width = plan.root->outputs.size();
   } else if (auto single = distribute::TrySingleRoute(ctx, analysis)) {
     out = std::move(*single);
-  } else if (auto scatter =
-                 options.general_path_only ? std::nullopt : distribute::TryScatter(ctx, analysis)) {
+  } else if (auto scatter = options.general_path_only ? std::nullopt
+                                                       : distribute::TryScatter(ctx, analysis)) {
     out = std::move(*scatter);
   } else {
     out = distribute::GeneralPath(ctx, analysis);
   }
-  out.output = plan.output;
-  out.param_count = plan.param_count;
+  out.output = std::move(output);
+  out.param_count = param_count;
   out.columns = std::move(ctx.columns);
   return out;
 }

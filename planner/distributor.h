@@ -24,7 +24,8 @@ struct DistributorOptions {
   bool general_path_only = false;
 };
 
-DistributedPlan DistributeQuery(const plan::LogicalPlan& plan, const Dialect& dialect,
+// Takes the plan over: its nodes and column table move into the routes it makes.
+DistributedPlan DistributeQuery(plan::LogicalPlan plan, const Dialect& dialect,
                                 const DistributorOptions& options = {});
 
 // The shard choice for the rows of `scan` (a hash-distributed table) that `plan` can read,

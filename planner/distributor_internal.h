@@ -45,7 +45,7 @@ class PlanAnalysis {
 };
 
 struct Context {
-  const plan::LogicalPlan& logical;
+  plan::LogicalPlan& logical;  // a strategy may take its root over
   const Dialect& dialect;
   const DistributorOptions& options;
   plan::ColumnTable columns;  // the logical plan's, plus the columns new fragments define

@@ -1,4 +1,4 @@
-#include "executor/plan_cache.h"
+#include "planner/plan_cache.h"
 
 namespace shardql {
 

@@ -1,0 +1,32 @@
+#pragma once
+// Normalises a statement for the plan cache (DESIGN.md): literals whose replacement by a parameter
+// cannot change what the statement means become $1, $2, ..., so statements that differ only in
+// those values share one plan, planned once.
+//
+// Only values are replaced, never anything the planner reads as structure:
+//   - an integer (in 64-bit range) or a plain '...' string,
+//   - right after a comparison operator (= == <> != < <= > >=), or directly in an IN (...) list or
+//     a VALUES (...) row;
+// never a LIMIT or OFFSET count, an ORDER BY or GROUP BY position, a REAL (its digits go to the
+// backend as written), an E'' / X'' / $$ literal, or anything in a statement that already has
+// parameters or holds several statements. Equal literals share one parameter, so an expression
+// repeated in GROUP BY or ORDER BY still matches its select item.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "planner/value.h"
+
+namespace shardql {
+
+struct NormalizedStatement {
+  std::string text;             // the statement with literals replaced by $1..$n
+  std::vector<Value> literals;  // the replaced values, $1 first
+};
+
+// nullopt when nothing would be replaced, or the statement must not be normalised.
+std::optional<NormalizedStatement> NormalizeLiterals(std::string_view sql);
+
+}  // namespace shardql
