@@ -5,6 +5,7 @@
 #include <list>
 #include <unordered_map>
 
+#include "backends/sqlite_values.h"
 #include "grammar/sql_error.h"
 
 namespace shardql {
@@ -19,50 +20,8 @@ const bool kSqliteConfigured = [] {
   return true;
 }();
 
-void BindValue(sqlite3_stmt* stmt, int index, const Value& v) {
-  switch (v.kind()) {
-    case Value::Kind::kNull:
-      sqlite3_bind_null(stmt, index);
-      break;
-    case Value::Kind::kInteger:
-    case Value::Kind::kBoolean:
-      sqlite3_bind_int64(stmt, index, v.integer());
-      break;
-    case Value::Kind::kReal:
-      sqlite3_bind_double(stmt, index, v.real());
-      break;
-    case Value::Kind::kText:
-      sqlite3_bind_text(stmt, index, v.bytes().data(), static_cast<int>(v.bytes().size()),
-                        SQLITE_STATIC);
-      break;
-    case Value::Kind::kBlob:
-      sqlite3_bind_blob(stmt, index, v.bytes().data(), static_cast<int>(v.bytes().size()),
-                        SQLITE_STATIC);
-      break;
-  }
-}
-
 void AppendColumn(sqlite3_stmt* stmt, int i, std::vector<Value>& out) {
-  switch (sqlite3_column_type(stmt, i)) {
-    case SQLITE_INTEGER:
-      out.push_back(Value::Integer(sqlite3_column_int64(stmt, i)));
-      break;
-    case SQLITE_FLOAT:
-      out.push_back(Value::Real(sqlite3_column_double(stmt, i)));
-      break;
-    case SQLITE_TEXT: {
-      const char* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
-      out.push_back(Value::Text(std::string(p, sqlite3_column_bytes(stmt, i))));
-      break;
-    }
-    case SQLITE_BLOB: {
-      const char* p = static_cast<const char*>(sqlite3_column_blob(stmt, i));
-      out.push_back(Value::Blob(std::string(p ? p : "", sqlite3_column_bytes(stmt, i))));
-      break;
-    }
-    default:
-      out.push_back(Value::Null());
-  }
+  out.push_back(SqliteColumnValue(stmt, i));
 }
 
 class SqliteCursor : public RowCursor {
@@ -70,14 +29,7 @@ class SqliteCursor : public RowCursor {
   // `owned` statements (not from the cache) are finalized with the cursor.
   SqliteCursor(sqlite3* db, sqlite3_stmt* stmt, bool owned, std::vector<Value> params)
       : db_(db), stmt_(stmt), owned_(owned), params_(std::move(params)) {
-    int expected = sqlite3_bind_parameter_count(stmt_);
-    for (int i = 0; i < expected; ++i) {
-      if (static_cast<size_t>(i) < params_.size()) {
-        BindValue(stmt_, i + 1, params_[i]);
-      } else {
-        sqlite3_bind_null(stmt_, i + 1);
-      }
-    }
+    BindSqliteParams(stmt_, params_);
     width_ = static_cast<size_t>(sqlite3_column_count(stmt_));
   }
   ~SqliteCursor() override {
@@ -92,7 +44,8 @@ class SqliteCursor : public RowCursor {
     while (!done_ && out.row_count < max_rows) {
       int rc = sqlite3_step(stmt_);
       if (rc == SQLITE_ROW) {
-        for (size_t c = 0; c < width_; ++c) AppendColumn(stmt_, static_cast<int>(c), out.values);
+        for (size_t c = 0; c < width_; ++c)
+          AppendColumn(stmt_, static_cast<int>(c), out.values);
         ++out.row_count;
         continue;
       }
@@ -224,14 +177,7 @@ class SqliteConnection : public BackendConnection {
 
   BackendStatus Run(sqlite3_stmt* stmt, const std::vector<Value>& params, RowSink* sink,
                     size_t batch_rows) {
-    int expected = sqlite3_bind_parameter_count(stmt);
-    for (int i = 0; i < expected; ++i) {
-      if (static_cast<size_t>(i) < params.size()) {
-        BindValue(stmt, i + 1, params[i]);
-      } else {
-        sqlite3_bind_null(stmt, i + 1);
-      }
-    }
+    BindSqliteParams(stmt, params);
     RowBatch batch;
     batch.width = static_cast<size_t>(sqlite3_column_count(stmt));
     batch.values.reserve(batch.width * std::min<size_t>(batch_rows, 1024));

@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "backends/sql_renderer.h"
+#include "backends/sqlite_values.h"
 #include "grammar/parser.h"
 #include "grammar/sql_error.h"
 #include "planner/ddl.h"
@@ -156,47 +157,6 @@ std::string AffinityTypeName(Affinity a) {
   return "BLOB";
 }
 
-void BindValue(sqlite3_stmt* stmt, int index, const Value& v) {
-  switch (v.kind()) {
-    case Value::Kind::kNull:
-      sqlite3_bind_null(stmt, index);
-      break;
-    case Value::Kind::kInteger:
-    case Value::Kind::kBoolean:
-      sqlite3_bind_int64(stmt, index, v.integer());
-      break;
-    case Value::Kind::kReal:
-      sqlite3_bind_double(stmt, index, v.real());
-      break;
-    case Value::Kind::kText:
-      sqlite3_bind_text(stmt, index, v.bytes().data(), static_cast<int>(v.bytes().size()),
-                        SQLITE_TRANSIENT);
-      break;
-    case Value::Kind::kBlob:
-      sqlite3_bind_blob(stmt, index, v.bytes().data(), static_cast<int>(v.bytes().size()),
-                        SQLITE_TRANSIENT);
-      break;
-  }
-}
-
-Value ColumnValue(sqlite3_stmt* stmt, int i) {
-  switch (sqlite3_column_type(stmt, i)) {
-    case SQLITE_INTEGER:
-      return Value::Integer(sqlite3_column_int64(stmt, i));
-    case SQLITE_FLOAT:
-      return Value::Real(sqlite3_column_double(stmt, i));
-    case SQLITE_TEXT:
-      return Value::Text(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, i)),
-                                     sqlite3_column_bytes(stmt, i)));
-    case SQLITE_BLOB: {
-      const void* p = sqlite3_column_blob(stmt, i);
-      return Value::Blob(std::string(static_cast<const char*>(p), sqlite3_column_bytes(stmt, i)));
-    }
-    default:
-      return Value::Null();
-  }
-}
-
 }  // namespace
 
 std::string SqliteRealText(double d) {
@@ -284,11 +244,11 @@ Value SqliteDialect::ApplyAffinity(const Value& v, Affinity affinity) const {
 Value SqliteDialect::ApplyAffinityWithSqlite(const Value& v, Affinity affinity) const {
   std::lock_guard lock(mutex_);
   auto i = static_cast<size_t>(affinity);
-  BindValue(store_[i], 1, v);
+  BindSqliteValue(store_[i], 1, v);
   sqlite3_step(store_[i]);
   sqlite3_reset(store_[i]);
   Value out = v;
-  if (sqlite3_step(load_[i]) == SQLITE_ROW) out = ColumnValue(load_[i], 0);
+  if (sqlite3_step(load_[i]) == SQLITE_ROW) out = SqliteColumnValue(load_[i], 0);
   sqlite3_reset(load_[i]);
   return out;
 }

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include "backends/sqlite_backend.h"
+#include "backends/sqlite_values.h"
 #include "executor/merge_operators.h"
 #include "grammar/sql_error.h"
 
@@ -13,47 +14,6 @@ namespace {
 [[noreturn]] void Fail(sqlite3* db) {
   std::string message = sqlite3_errmsg(db);
   throw SqlError(SqliteErrorToSqlstate(sqlite3_extended_errcode(db), message), message);
-}
-
-void Bind(sqlite3_stmt* stmt, int index, const Value& v) {
-  switch (v.kind()) {
-    case Value::Kind::kNull:
-      sqlite3_bind_null(stmt, index);
-      break;
-    case Value::Kind::kInteger:
-    case Value::Kind::kBoolean:
-      sqlite3_bind_int64(stmt, index, v.integer());
-      break;
-    case Value::Kind::kReal:
-      sqlite3_bind_double(stmt, index, v.real());
-      break;
-    case Value::Kind::kText:
-      sqlite3_bind_text(stmt, index, v.bytes().data(), static_cast<int>(v.bytes().size()),
-                        SQLITE_STATIC);
-      break;
-    case Value::Kind::kBlob:
-      sqlite3_bind_blob(stmt, index, v.bytes().data(), static_cast<int>(v.bytes().size()),
-                        SQLITE_STATIC);
-      break;
-  }
-}
-
-Value Column(sqlite3_stmt* stmt, int i) {
-  switch (sqlite3_column_type(stmt, i)) {
-    case SQLITE_INTEGER:
-      return Value::Integer(sqlite3_column_int64(stmt, i));
-    case SQLITE_FLOAT:
-      return Value::Real(sqlite3_column_double(stmt, i));
-    case SQLITE_TEXT:
-      return Value::Text(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, i)),
-                                     sqlite3_column_bytes(stmt, i)));
-    case SQLITE_BLOB: {
-      const char* p = static_cast<const char*>(sqlite3_column_blob(stmt, i));
-      return Value::Blob(std::string(p ? p : "", sqlite3_column_bytes(stmt, i)));
-    }
-    default:
-      return Value::Null();
-  }
 }
 
 class QueryStream : public RowStream {
@@ -72,7 +32,7 @@ class QueryStream : public RowStream {
       int rc = sqlite3_step(stmt_);
       if (rc == SQLITE_ROW) {
         for (size_t c = 0; c < width_; ++c)
-          out.values.push_back(Column(stmt_, static_cast<int>(c)));
+          out.values.push_back(SqliteColumnValue(stmt_, static_cast<int>(c)));
         ++out.row_count;
       } else if (rc == SQLITE_DONE) {
         done_ = true;
@@ -151,7 +111,7 @@ void MergeEngine::Load(const std::string& quoted_name, RowStream& rows,
     while (rows.Next(batch)) {
       for (size_t r = 0; r < batch.rows(); ++r) {
         for (size_t c = 0; c < width; ++c)
-          Bind(stmt, static_cast<int>(c + 1), batch.at(r, c));
+          BindSqliteValue(stmt, static_cast<int>(c + 1), batch.at(r, c));
         if (sqlite3_step(stmt) != SQLITE_DONE) Fail(db_);
         sqlite3_reset(stmt);
       }
@@ -169,14 +129,7 @@ std::unique_ptr<RowStream> MergeEngine::Query(const std::string& sql,
                                               const std::vector<Value>& params, size_t batch_rows) {
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) Fail(db_);
-  int expected = sqlite3_bind_parameter_count(stmt);
-  for (int i = 0; i < expected; ++i) {
-    if (static_cast<size_t>(i) < params.size()) {
-      Bind(stmt, i + 1, params[i]);
-    } else {
-      sqlite3_bind_null(stmt, i + 1);
-    }
-  }
+  BindSqliteParams(stmt, params);
   return std::make_unique<QueryStream>(db_, stmt, batch_rows);
 }
 

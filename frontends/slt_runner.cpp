@@ -13,6 +13,7 @@
 #include <optional>
 #include <sstream>
 
+#include "backends/sqlite_values.h"
 #include "executor/cluster.h"
 #include "executor/session.h"
 #include "frontends/md5.h"
@@ -152,25 +153,7 @@ class ValueRenderer {
 
   std::string Render(const Value& v, char type) {
     if (v.is_null()) return "NULL";
-    switch (v.kind()) {
-      case Value::Kind::kInteger:
-      case Value::Kind::kBoolean:
-        sqlite3_bind_int64(stmt_, 1, v.integer());
-        break;
-      case Value::Kind::kReal:
-        sqlite3_bind_double(stmt_, 1, v.real());
-        break;
-      case Value::Kind::kText:
-        sqlite3_bind_text(stmt_, 1, v.bytes().data(), static_cast<int>(v.bytes().size()),
-                          SQLITE_STATIC);
-        break;
-      case Value::Kind::kBlob:
-        sqlite3_bind_blob(stmt_, 1, v.bytes().data(), static_cast<int>(v.bytes().size()),
-                          SQLITE_STATIC);
-        break;
-      case Value::Kind::kNull:
-        break;
-    }
+    BindSqliteValue(stmt_, 1, v);
     std::string out;
     if (sqlite3_step(stmt_) == SQLITE_ROW) out = RenderColumn(stmt_, 0, type);
     sqlite3_reset(stmt_);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/sqlite_values.h"
 #include "grammar/sql_error.h"
 #include "tests/test_cluster.h"
 
@@ -288,26 +289,8 @@ class Reference {
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
       std::vector<Value> row;
-      for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
-        switch (sqlite3_column_type(stmt, c)) {
-          case SQLITE_INTEGER:
-            row.push_back(Value::Integer(sqlite3_column_int64(stmt, c)));
-            break;
-          case SQLITE_FLOAT:
-            row.push_back(Value::Real(sqlite3_column_double(stmt, c)));
-            break;
-          case SQLITE_TEXT:
-            row.push_back(Value::Text(reinterpret_cast<const char*>(sqlite3_column_text(stmt, c))));
-            break;
-          case SQLITE_NULL:
-            row.push_back(Value::Null());
-            break;
-          default:
-            row.push_back(
-                Value::Blob(std::string(static_cast<const char*>(sqlite3_column_blob(stmt, c)),
-                                        sqlite3_column_bytes(stmt, c))));
-        }
-      }
+      for (int c = 0; c < sqlite3_column_count(stmt); ++c)
+        row.push_back(SqliteColumnValue(stmt, c));
       rows.push_back(std::move(row));
     }
     sqlite3_finalize(stmt);
