@@ -327,40 +327,11 @@ std::vector<size_t> WriteShards(const plan::LogicalPlan& plan, const TableInfo& 
 void CheckWriteSubqueries(const plan::LogicalPlan& plan, const TableInfo& table,
                           const std::vector<size_t>& shards, Cluster& cluster) {
   bool reads_distributed = false;
-  for (const Expr* e : NodeExpressions(*plan.root)) {
-    VisitExpr(
-        *e,
-        [&](const Expr& sub) {
-          if (!sub.plan) return;
-          VisitPlan(
-              *sub.plan,
-              [&](const PlanNode& n) {
-                if (n.kind == NodeKind::kScan &&
-                    n.Cast<plan::ScanNode>().table->distribution == DistributionKind::kHash) {
-                  reads_distributed = true;
-                }
-              },
-              true);
-        },
-        false);
-  }
+  for (const Expr* e : NodeExpressions(*plan.root))
+    reads_distributed |= plan::SubqueryReadsDistributed(*e);
   for (const PlanNode* node = plan.root->children[0].get(); node->kind == NodeKind::kFilter;
        node = node->children[0].get()) {
-    VisitExpr(
-        *node->Cast<plan::FilterNode>().predicate,
-        [&](const Expr& sub) {
-          if (!sub.plan) return;
-          VisitPlan(
-              *sub.plan,
-              [&](const PlanNode& n) {
-                if (n.kind == NodeKind::kScan &&
-                    n.Cast<plan::ScanNode>().table->distribution == DistributionKind::kHash) {
-                  reads_distributed = true;
-                }
-              },
-              true);
-        },
-        false);
+    reads_distributed |= plan::SubqueryReadsDistributed(*node->Cast<plan::FilterNode>().predicate);
   }
   if (!reads_distributed) return;
   // Allowed when the whole statement, subqueries included, is pinned to one shard.

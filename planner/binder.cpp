@@ -1006,6 +1006,26 @@ std::unique_ptr<plan::ScanNode> Binder::TargetScan(std::shared_ptr<const TableIn
   return scan;
 }
 
+plan::PlanPtr Binder::FilteredTarget(std::shared_ptr<const TableInfo> table,
+                                     const std::string& alias, const ast::Expr* where,
+                                     Scope& scope) {
+  plan::PlanPtr child = TargetScan(std::move(table), alias, scope);
+  if (!where) return child;
+  auto filter = std::make_unique<plan::FilterNode>();
+  filter->predicate = ExpressionBinder(*this, &scope, ExprContext::kWhere, nullptr).Bind(*where);
+  filter->outputs = child->outputs;
+  filter->children.push_back(std::move(child));
+  return filter;
+}
+
+plan::LogicalPlan Binder::Finish(plan::PlanPtr root) {
+  plan::LogicalPlan out;
+  out.root = std::move(root);
+  out.columns = std::move(columns_);
+  out.param_count = param_count_;
+  return out;
+}
+
 plan::LogicalPlan Binder::BindInsert(const ast::InsertStatement& stmt) {
   auto table = WritableTable(stmt.table, stmt.span);
   auto insert = std::make_unique<plan::InsertNode>();
@@ -1050,25 +1070,13 @@ plan::LogicalPlan Binder::BindInsert(const ast::InsertStatement& stmt) {
                    stmt.source->span.begin);
   }
   insert->children.push_back(std::move(source));
-  plan::LogicalPlan out;
-  out.root = std::move(insert);
-  out.columns = std::move(columns_);
-  out.param_count = param_count_;
-  return out;
+  return Finish(std::move(insert));
 }
 
 plan::LogicalPlan Binder::BindUpdate(const ast::UpdateStatement& stmt) {
   auto table = WritableTable(stmt.table, stmt.span);
   Scope scope;
-  plan::PlanPtr child = TargetScan(table, stmt.alias, scope);
-  if (stmt.where) {
-    auto filter = std::make_unique<plan::FilterNode>();
-    filter->predicate =
-        ExpressionBinder(*this, &scope, ExprContext::kWhere, nullptr).Bind(*stmt.where);
-    filter->outputs = child->outputs;
-    filter->children.push_back(std::move(child));
-    child = std::move(filter);
-  }
+  plan::PlanPtr child = FilteredTarget(table, stmt.alias, stmt.where.get(), scope);
   auto update = std::make_unique<plan::UpdateNode>();
   update->table = table;
   for (const ast::Assignment& a : stmt.assignments) {
@@ -1104,33 +1112,17 @@ plan::LogicalPlan Binder::BindUpdate(const ast::UpdateStatement& stmt) {
     update->assignments.push_back({index, std::move(value)});
   }
   update->children.push_back(std::move(child));
-  plan::LogicalPlan out;
-  out.root = std::move(update);
-  out.columns = std::move(columns_);
-  out.param_count = param_count_;
-  return out;
+  return Finish(std::move(update));
 }
 
 plan::LogicalPlan Binder::BindDelete(const ast::DeleteStatement& stmt) {
   auto table = WritableTable(stmt.table, stmt.span);
   Scope scope;
-  plan::PlanPtr child = TargetScan(table, stmt.alias, scope);
-  if (stmt.where) {
-    auto filter = std::make_unique<plan::FilterNode>();
-    filter->predicate =
-        ExpressionBinder(*this, &scope, ExprContext::kWhere, nullptr).Bind(*stmt.where);
-    filter->outputs = child->outputs;
-    filter->children.push_back(std::move(child));
-    child = std::move(filter);
-  }
+  plan::PlanPtr child = FilteredTarget(table, stmt.alias, stmt.where.get(), scope);
   auto del = std::make_unique<plan::DeleteNode>();
   del->table = table;
   del->children.push_back(std::move(child));
-  plan::LogicalPlan out;
-  out.root = std::move(del);
-  out.columns = std::move(columns_);
-  out.param_count = param_count_;
-  return out;
+  return Finish(std::move(del));
 }
 
 }  // namespace bind

@@ -158,6 +158,11 @@ class Binder {
   // Scan of a DML target table, and the scope that names its columns.
   std::unique_ptr<plan::ScanNode> TargetScan(std::shared_ptr<const TableInfo> table,
                                              const std::string& alias, Scope& scope);
+  // TargetScan under the statement's WHERE, if it has one.
+  plan::PlanPtr FilteredTarget(std::shared_ptr<const TableInfo> table, const std::string& alias,
+                               const ast::Expr* where, Scope& scope);
+  // A bound write statement: its plan and the columns and parameters it used.
+  plan::LogicalPlan Finish(plan::PlanPtr root);
 
   // A CTE by name, innermost WITH first, with the scope its WITH was written in (its body binds
   // there, not where it is referenced).

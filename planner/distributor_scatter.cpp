@@ -197,25 +197,7 @@ class Placer {
   }
 
   // An expression shards can evaluate on their own: no subquery that reads distributed data.
-  bool Pushable(const Expr& e) const {
-    bool ok = true;
-    VisitExpr(
-        e,
-        [&](const Expr& sub) {
-          if (!sub.plan) return;
-          VisitPlan(
-              *sub.plan,
-              [&](const PlanNode& n) {
-                if (n.kind == NodeKind::kScan &&
-                    n.Cast<plan::ScanNode>().table->distribution == DistributionKind::kHash) {
-                  ok = false;
-                }
-              },
-              true);
-        },
-        false);
-    return ok;
-  }
+  bool Pushable(const Expr& e) const { return !plan::SubqueryReadsDistributed(e); }
 
  private:
   Placement PlaceJoin(const plan::JoinNode& join) {

@@ -253,4 +253,21 @@ std::vector<const Expr*> NodeExpressions(const PlanNode& node) {
   return out;
 }
 
+bool SubqueryReadsDistributed(const Expr& expr) {
+  bool reads = false;
+  VisitExpr(expr, [&](const Expr& sub) {
+    if (!sub.plan || reads) return;
+    VisitPlan(
+        *sub.plan,
+        [&](const PlanNode& n) {
+          if (n.kind == NodeKind::kScan &&
+              n.Cast<ScanNode>().table->distribution == DistributionKind::kHash) {
+            reads = true;
+          }
+        },
+        true);
+  });
+  return reads;
+}
+
 }  // namespace shardql::plan

@@ -245,4 +245,8 @@ void VisitPlan(const PlanNode& node, const std::function<void(const PlanNode&)>&
 // Every expression a node holds directly (not its children's), for generic walks.
 std::vector<const Expr*> NodeExpressions(const PlanNode& node);
 
+// True when a subquery anywhere inside `expr` scans a hash-distributed table: such an expression
+// cannot be evaluated by one shard on its own.
+bool SubqueryReadsDistributed(const Expr& expr);
+
 }  // namespace shardql::plan
