@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <set>
 #include <thread>
 
 #include "backends/sqlite_backend.h"
@@ -31,19 +33,57 @@ void ConnectionPool::Release(std::unique_ptr<BackendConnection> connection) {
   if (idle_.size() < max_idle_) idle_.push_back(std::move(connection));
 }
 
+namespace {
+
+// A new cluster's files may live in folders that do not exist yet.
+void CreateParentFolder(const std::string& path) {
+  std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  std::error_code ignored;  // an unusable folder is reported when the file is opened
+  if (!parent.empty()) std::filesystem::create_directories(parent, ignored);
+}
+
+}  // namespace
+
 std::unique_ptr<Cluster> Cluster::Open(const ClusterSpec& spec) {
   if (spec.shards.empty()) {
     throw SqlError(sqlstate::kConfigFileError, "the cluster has no shards");
   }
+  std::unique_ptr<CatalogStore> store;
+  if (!spec.catalog_path.empty()) {
+    CreateParentFolder(spec.catalog_path);
+    store = CatalogStore::Open(spec.catalog_path);
+  }
+  auto catalog = std::make_unique<Catalog>(std::move(store));
+  catalog->Load();
+  std::set<std::string> holding_tables;
+  for (const auto& [name, table] : catalog->Snapshot()->tables())
+    holding_tables.insert(table->shards().begin(), table->shards().end());
+
   std::vector<Shard> shards;
   ShardLayout layout;
   layout.vnodes = spec.vnodes;
   for (const auto& s : spec.shards) {
+    // SQLite would create a vanished shard file afresh, and the shard would answer as if its rows
+    // were gone: once the catalog places tables on a shard, its file must be there. A shard that
+    // holds nothing yet is new: its folder is made if needed.
+    std::filesystem::path file(s.sqlite_path);
+    if (holding_tables.count(s.name)) {
+      if (!std::filesystem::exists(file)) {
+        SqlError error(sqlstate::kConnectionFailure,
+                       fmt::format("shard file \"{}\" does not exist, but the catalog places "
+                                   "tables on this shard",
+                                   s.sqlite_path));
+        error.shard = s.name;
+        throw error;
+      }
+    } else {
+      CreateParentFolder(s.sqlite_path);
+    }
     Shard shard;
     shard.name = s.name;
     shard.backend = std::make_shared<SqliteBackend>(s.name, s.sqlite_path);
     shard.pool = std::make_unique<ConnectionPool>(shard.backend);
-    // Open once now, so a missing directory or an unreadable file is reported at startup.
+    // Open once now, so an unusable folder or an unreadable file is reported at startup.
     BackendStatus status;
     auto connection = shard.pool->Acquire(status);
     if (!connection) {
@@ -55,10 +95,6 @@ std::unique_ptr<Cluster> Cluster::Open(const ClusterSpec& spec) {
     layout.shards.push_back(s.name);
     shards.push_back(std::move(shard));
   }
-  std::unique_ptr<CatalogStore> store;
-  if (!spec.catalog_path.empty()) store = CatalogStore::Open(spec.catalog_path);
-  auto catalog = std::make_unique<Catalog>(std::move(store));
-  catalog->Load();
   return std::make_unique<Cluster>(std::make_unique<SqliteDialect>(), std::move(shards),
                                    std::move(catalog), layout);
 }

@@ -65,8 +65,8 @@ expect_status "pipe" $? 0
 expect_contains "pipe" "$out" "     42"
 expect_not_contains "pipe" "$out" "demo=>"
 
-# A configuration file: the catalog survives a restart, data lives in the shard files.
-mkdir -p "$WORK/data"
+# A configuration file: the catalog survives a restart, data lives in the shard files (their folder
+# is made for a new cluster).
 cat >"$WORK/cluster.ini" <<'INI'
 catalog = catalog.db
 [shard.a]
@@ -91,17 +91,30 @@ out=$("$SHARDQL" shell --config "$WORK/missing.ini" -c "SELECT 1" 2>&1)
 expect_status "missing config" $? 2
 expect_contains "missing config" "$out" "cannot be read"
 
-# A dead shard: its file's folder is gone; the statement fails naming the shard; others still work.
-mkdir -p "$WORK/dead"
+# A shard whose file vanished after it got tables is refused at startup, naming the shard: SQLite
+# would otherwise create it empty and the cluster would answer without its rows.
 cat >"$WORK/dead.ini" <<'INI'
+catalog = dead-catalog.db
 [shard.good]
-sqlite = good.db
+sqlite = dead/good.db
 [shard.gone]
-sqlite = gone/gone.db
+sqlite = dead/gone.db
 INI
-out=$("$SHARDQL" shell --config "$WORK/dead.ini" -c "SELECT 1" 2>&1)
+"$SHARDQL" shell --config "$WORK/dead.ini" -c "CREATE TABLE t (k INTEGER PRIMARY KEY)" >/dev/null 2>&1
+expect_status "dead shard setup" $? 0
+rm "$WORK/dead/gone.db"
+out=$("$SHARDQL" shell --config "$WORK/dead.ini" -c "SELECT count(*) FROM t" 2>&1)
 expect_status "dead shard" $? 2
 expect_contains "dead shard" "$out" "(shard gone)"
+expect_contains "dead shard" "$out" "does not exist, but the catalog places tables on this shard"
+expect_not_contains "dead shard recreated" "$(ls "$WORK/dead")" "gone.db"
+
+# A shard that cannot be opened at all (its path is a folder): a clear error naming it.
+mkdir -p "$WORK/folder.db"
+printf '[shard.f]\nsqlite = folder.db\n' >"$WORK/folder.ini"
+out=$("$SHARDQL" shell --config "$WORK/folder.ini" -c "SELECT 1" 2>&1)
+expect_status "unopenable shard" $? 2
+expect_contains "unopenable shard" "$out" "(shard f)"
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"
