@@ -37,11 +37,14 @@ DemoFolder::~DemoFolder() {
   std::filesystem::remove_all(path_, ignored);
 }
 
+std::string DemoLoadSql(size_t flight_rows) {
+  return std::string(embedded::kDemoSchema) + "\n" + embedded::kDemoData + "\n" +
+         examples::GenerateFlightsSql(flight_rows, examples::kDemoFlightSeed);
+}
+
 void LoadDemoData(Session& session, size_t flight_rows) {
   DiscardSink sink;
-  session.Execute(embedded::kDemoSchema, sink);
-  session.Execute(embedded::kDemoData, sink);
-  if (flight_rows > 0) session.Execute(examples::GenerateFlightsSql(flight_rows, 42), sink);
+  session.Execute(DemoLoadSql(flight_rows), sink);
 }
 
 const char* DemoQueries() {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "examples/flights_generator.h"
 #include "executor/cluster.h"
 #include "executor/session.h"
 
@@ -26,8 +27,10 @@ class DemoFolder {
   ClusterSpec spec_;
 };
 
-// Creates the example tables and loads their rows (and `flight_rows` generated flights).
-void LoadDemoData(Session& session, size_t flight_rows = 5000);
+// The SQL that creates the example tables and loads their rows (and `flight_rows` generated
+// flights).
+std::string DemoLoadSql(size_t flight_rows = examples::kDemoFlightRows);
+void LoadDemoData(Session& session, size_t flight_rows = examples::kDemoFlightRows);
 
 // The worked queries of SEEDS.md (examples/demo/queries.sql).
 const char* DemoQueries();

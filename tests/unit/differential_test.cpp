@@ -3,17 +3,14 @@
 // SHARDQL_DIFF_SEED and SHARDQL_DIFF_QUERIES change the seed and the number of queries per layout.
 
 #include <doctest/doctest.h>
-#include <sqlite3.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cstdlib>
-#include <regex>
 #include <string>
 #include <vector>
 
-#include "backends/sqlite_values.h"
 #include "grammar/sql_error.h"
+#include "tests/reference_database.h"
 #include "tests/test_cluster.h"
 
 using namespace shardql;
@@ -272,92 +269,6 @@ class QueryGenerator {
   Random& rng_;
 };
 
-// One plain SQLite database: the reference answers.
-class Reference {
- public:
-  Reference() { sqlite3_open(":memory:", &db_); }
-  ~Reference() { sqlite3_close(db_); }
-  void Exec(const std::string& sql) {
-    std::string plain =
-        std::regex_replace(sql, std::regex("DISTRIBUTE BY (HASH \\([^)]*\\)|REFERENCE)"), "");
-    REQUIRE(sqlite3_exec(db_, plain.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
-  }
-  // Rows as Values, or nullopt when SQLite refuses the query.
-  std::optional<std::vector<std::vector<Value>>> Query(const std::string& sql) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) return std::nullopt;
-    std::vector<std::vector<Value>> rows;
-    int rc;
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-      std::vector<Value> row;
-      for (int c = 0; c < sqlite3_column_count(stmt); ++c)
-        row.push_back(SqliteColumnValue(stmt, c));
-      rows.push_back(std::move(row));
-    }
-    sqlite3_finalize(stmt);
-    if (rc != SQLITE_DONE) return std::nullopt;
-    return rows;
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-};
-
-std::string RowsText(const std::vector<std::vector<Value>>& rows) {
-  std::string out;
-  for (const auto& row : rows) {
-    for (const Value& v : row)
-      out += v.DebugString() + ":" + ToString(v.kind()) + " ";
-    out += "\n";
-  }
-  return out;
-}
-
-// SQL leaves open which of several equal values a deduplication keeps: DISTINCT over 4 and 4.0,
-// a GROUP BY key, min/max over ties, a UNION. SQLite keeps whichever its plan meets first, and so
-// does each shard. Such a query may differ from the reference in that choice and nothing else: an
-// integer where the reference has the equal real, or the other way round.
-bool ChoosesAmongEqualValues(const std::string& sql) {
-  static const std::regex kDeduplicating(
-      "DISTINCT|UNION(?! ALL)|INTERSECT|EXCEPT|GROUP BY|max\\(|min\\(");
-  return std::regex_search(sql, kDeduplicating);
-}
-
-// A row's text with every number written the same way whatever its type (4 and 4.0 alike).
-std::string CanonicalText(const std::vector<Value>& row) {
-  std::string out;
-  for (const Value& v : row) {
-    if (v.kind() == Value::Kind::kReal && v.real() == std::trunc(v.real()) &&
-        std::fabs(v.real()) < 1e15) {
-      out += std::to_string(static_cast<int64_t>(v.real())) + ":number ";
-    } else if (v.kind() == Value::Kind::kInteger) {
-      out += std::to_string(v.integer()) + ":number ";
-    } else {
-      out += v.DebugString() + ":" + ToString(v.kind()) + " ";
-    }
-  }
-  return out;
-}
-
-std::vector<std::vector<Value>> Sorted(std::vector<std::vector<Value>> rows) {
-  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-    std::string ca = CanonicalText(a), cb = CanonicalText(b);
-    return ca != cb ? ca < cb : RowsText({a}) < RowsText({b});
-  });
-  return rows;
-}
-
-// The rows match exactly, or, when `among_equal` allows, up to integer-vs-real representatives.
-bool SameRows(const std::vector<std::vector<Value>>& got,
-              const std::vector<std::vector<Value>>& expected, bool among_equal) {
-  if (RowsText(got) == RowsText(expected)) return true;
-  if (!among_equal || got.size() != expected.size()) return false;
-  for (size_t i = 0; i < got.size(); ++i) {
-    if (CanonicalText(got[i]) != CanonicalText(expected[i])) return false;
-  }
-  return true;
-}
-
 uint64_t EnvOr(const char* name, uint64_t fallback) {
   const char* v = std::getenv(name);
   return v ? std::strtoull(v, nullptr, 10) : fallback;
@@ -371,12 +282,12 @@ TEST_CASE("differential: shardql over 1, 2 and 5 shards answers as one SQLite da
   for (size_t shards : {1, 2, 5}) {
     Random rng(seed + shards);
     TestCluster cluster(shards);
-    Reference reference;
+    ReferenceDatabase reference;
     std::string data = DataSql(rng);
     Run(cluster.session(), kSchema);
-    reference.Exec(kSchema);
+    REQUIRE(reference.Exec(kSchema) == "");
     Run(cluster.session(), data);
-    reference.Exec(data);
+    REQUIRE(reference.Exec(data) == "");
     QueryGenerator generator(rng);
     size_t compared = 0;
     for (uint64_t i = 0; i < queries; ++i) {

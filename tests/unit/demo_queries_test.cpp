@@ -1,0 +1,120 @@
+// The worked queries of SEEDS.md (examples/demo/queries.sql) on the demo cluster, each compared
+// with the same statement on one plain SQLite database holding the same rows.
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <optional>
+#include <regex>
+#include <string>
+
+#include "frontends/demo_cluster.h"
+#include "frontends/statement_splitter.h"
+#include "grammar/sql_error.h"
+#include "tests/reference_database.h"
+#include "tests/test_cluster.h"
+
+using namespace shardql;
+using namespace shardql::testing;
+
+namespace {
+
+// The statement's [label] from the comment above it, for failure messages.
+std::string LabelOf(const std::string& statement) {
+  std::smatch m;
+  std::string last;
+  std::string::const_iterator from = statement.begin();
+  static const std::regex kLabel("-- \\[([^\\]]+)\\]");
+  while (std::regex_search(from, statement.end(), m, kLabel)) {
+    last = m[1];
+    from = m.suffix().first;
+  }
+  return last;
+}
+
+// The output columns a statement's final ORDER BY sorts on (`ORDER BY cust.name, 2` → the columns
+// named name and the second), or nullopt when it has none or one is not an output column. Rows that
+// tie on them may come in any order, so only these columns' sequence is compared.
+std::optional<std::vector<size_t>> OrderKeys(const std::string& sql,
+                                             const std::vector<std::string>& columns) {
+  static const std::regex kOrderBy("ORDER\\s+BY([^()]*?)(LIMIT.*)?$", std::regex::icase);
+  std::smatch m;
+  if (!std::regex_search(sql, m, kOrderBy)) return std::nullopt;
+  std::vector<size_t> keys;
+  std::string list = m[1];
+  static const std::regex kItem(
+      "([A-Za-z_0-9.\"]+)(\\s+(ASC|DESC|NULLS\\s+(FIRST|LAST)))*\\s*(,|$)", std::regex::icase);
+  for (auto it = std::sregex_iterator(list.begin(), list.end(), kItem);
+       it != std::sregex_iterator(); ++it) {
+    std::string item = (*it)[1];
+    if (item.find_first_not_of("0123456789") == std::string::npos) {
+      keys.push_back(std::stoul(item) - 1);
+      continue;
+    }
+    std::string name = item.substr(item.rfind('.') == std::string::npos ? 0 : item.rfind('.') + 1);
+    auto found = std::find(columns.begin(), columns.end(), name);
+    if (found == columns.end()) return std::nullopt;
+    keys.push_back(static_cast<size_t>(found - columns.begin()));
+  }
+  if (keys.empty()) return std::nullopt;
+  return keys;
+}
+
+Rows Project(const Rows& rows, const std::vector<size_t>& keys) {
+  Rows out;
+  for (const auto& row : rows) {
+    std::vector<Value> projected;
+    for (size_t k : keys)
+      projected.push_back(row.at(k));
+    out.push_back(std::move(projected));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("demo: every worked query answers as one SQLite database does") {
+  for (size_t shards : {1, 4}) {
+    TestCluster cluster(shards);
+    ReferenceDatabase reference;
+    Run(cluster.session(), DemoLoadSql());
+    REQUIRE(reference.Exec(DemoLoadSql()) == "");
+
+    size_t queries = 0, ordered = 0;
+    for (const std::string& statement : SplitStatements(DemoQueries()).statements) {
+      if (IsBlankSql(statement)) continue;
+      INFO(shards << " shards, [" << LabelOf(statement) << "]:\n" << statement);
+      QueryResult got;
+      try {
+        got = Run(cluster.session(), statement);
+      } catch (const SqlError& e) {
+        FAIL("shardql refused it: " << e.sqlstate() << ": " << e.message());
+      }
+      if (got.columns.empty()) {  // a write or DDL: the reference does the same
+        CHECK(reference.Exec(statement) == "");
+        continue;
+      }
+      std::optional<Rows> expected = reference.Query(statement);
+      REQUIRE(expected.has_value());
+      ++queries;
+      // The comments above a statement talk about ORDER BY and DISTINCT too.
+      std::string sql = std::regex_replace(statement, std::regex("--[^\n]*"), "");
+      bool among_equal = ChoosesAmongEqualValues(sql);
+      CHECK_MESSAGE(SameRows(Sorted(got.rows), Sorted(*expected), among_equal),
+                    "shardql:\n"
+                        << RowsText(Sorted(got.rows)) << "SQLite:\n"
+                        << RowsText(Sorted(*expected)));
+      if (auto keys = OrderKeys(sql, got.columns)) {
+        ++ordered;
+        Rows got_keys = Project(got.rows, *keys), expected_keys = Project(*expected, *keys);
+        CHECK_MESSAGE(SameRows(got_keys, expected_keys, true), "order differs: shardql:\n"
+                                                                   << RowsText(got_keys)
+                                                                   << "SQLite:\n"
+                                                                   << RowsText(expected_keys));
+      }
+    }
+    // Every worked query ran and was compared: none may silently drop out.
+    CHECK(queries >= 40);
+    CHECK(ordered >= 18);  // every query of the file that ends in ORDER BY
+  }
+}
