@@ -15,6 +15,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include "grammar/sql_error.h"
@@ -482,10 +483,13 @@ std::optional<DistributedPlan> TryScatter(Context& ctx, const PlanAnalysis& anal
       sort->children.push_back(std::move(fragment));
       fragment = std::move(sort);
     }
-    // Each shard needs at most limit + offset rows.
-    if (limit) {
+    // Each shard needs at most limit + offset rows (all of them while the offset is a parameter).
+    if (limit && !offset_param) {
+      int64_t needed = offset && *offset > std::numeric_limits<int64_t>::max() - *limit
+                           ? std::numeric_limits<int64_t>::max()
+                           : *limit + offset.value_or(0);
       auto shard_limit = std::make_unique<plan::LimitNode>();
-      shard_limit->limit = plan::MakeConstant(Value::Integer(*limit + offset.value_or(0)));
+      shard_limit->limit = plan::MakeConstant(Value::Integer(needed));
       shard_limit->outputs = fragment->outputs;
       shard_limit->children.push_back(std::move(fragment));
       fragment = std::move(shard_limit);

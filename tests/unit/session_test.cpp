@@ -203,6 +203,9 @@ TEST_CASE("parameters route, filter, limit and insert") {
   CHECK(Rows(c, "SELECT v FROM t WHERE k = $1", {Value::Text("9")}) == "v9\n");   // affinity
   CHECK(Rows(c, "SELECT k FROM t ORDER BY k LIMIT $1 OFFSET $2",
              {Value::Integer(2), Value::Integer(3)}) == "4\n5\n");
+  // A literal LIMIT with a parameter OFFSET: shards must not stop at the LIMIT alone.
+  CHECK(Rows(c, "SELECT k FROM t ORDER BY k LIMIT 2 OFFSET $1", {Value::Integer(5)}) == "6\n7\n");
+  CHECK(Rows(c, "SELECT k FROM t ORDER BY k LIMIT 1 OFFSET 9223372036854775807") == "");
   CHECK(SqlstateOf(c.session(), "SELECT v FROM t WHERE k = $2") == "42P02");
 }
 
