@@ -195,13 +195,10 @@ ExprPtr ExpressionBinder::BindColumnRef(const ast::ColumnRef& ref) {
   bool qualified = parts.size() == 2;
   for (const Scope* s = scope_; s; s = s->parent) {
     if (!qualified) {
-      for (const ScopeColumn& c : s->merged) {
-        if (c.name == name) return plan::MakeColumn(c.id, c.type);
-      }
       const ScopeColumn* found = nullptr;
       for (const ScopeTable& t : s->tables) {
         for (const ScopeColumn& c : t.columns) {
-          if (c.name != name) continue;
+          if (c.name != name || s->merged_away.count(c.id)) continue;
           if (found && found->id != c.id) {
             throw SqlError(sqlstate::kAmbiguousColumn,
                            fmt::format("column reference \"{}\" is ambiguous", name),

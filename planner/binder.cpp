@@ -188,9 +188,6 @@ class CteGuard {
 
 // Whether a bare name is a column of this block's own FROM (not of an enclosing block).
 bool ResolvesLocally(const Scope& scope, const std::string& name) {
-  for (const ScopeColumn& c : scope.merged) {
-    if (c.name == name) return true;
-  }
   for (const ScopeTable& t : scope.tables) {
     for (const ScopeColumn& c : t.columns) {
       if (c.name == name) return true;
@@ -425,7 +422,8 @@ Binder::BoundQuery Binder::BindSelectBlock(const ast::SelectCore& core, const Sc
   scope.parent = outer;
   plan::PlanPtr plan;
   for (const ast::TableRefPtr& ref : core.from) {
-    FromItem item = BindFromItem(*ref, outer, scope);
+    FromItem item = BindFromItem(*ref, outer);
+    scope.merged_away.insert(item.merged_away.begin(), item.merged_away.end());
     for (ScopeTable& t : item.tables) {
       if (!t.alias.empty()) {
         for (const ScopeTable& existing : scope.tables) {
@@ -528,7 +526,7 @@ Binder::BoundQuery Binder::BindSelectBlock(const ast::SelectCore& core, const Sc
         if (!star.qualifier.empty() && table.alias != star.qualifier.back()) continue;
         matched = true;
         for (const ScopeColumn& c : table.columns) {
-          if (star.qualifier.empty() && scope.hidden_by_using.count({t, c.name})) continue;
+          if (star.qualifier.empty() && scope.merged_away.count(c.id)) continue;
           items.push_back({plan::MakeColumn(c.id, c.type), c.name, item.span, nullptr});
         }
       }
@@ -712,8 +710,7 @@ Binder::BoundQuery Binder::BindSelectBlock(const ast::SelectCore& core, const Sc
   return out;
 }
 
-Binder::FromItem Binder::BindFromItem(const ast::TableRef& ref, const Scope* outer,
-                                      Scope& block_scope) {
+Binder::FromItem Binder::BindFromItem(const ast::TableRef& ref, const Scope* outer) {
   CheckStackDepth();
   switch (ref.kind) {
     case ast::TableRefKind::kNamed:
@@ -723,7 +720,7 @@ Binder::FromItem Binder::BindFromItem(const ast::TableRef& ref, const Scope* out
       return BindDerived(*derived.query, derived.alias, derived.column_aliases, outer, ref.span);
     }
     case ast::TableRefKind::kJoin:
-      return BindJoin(ref.As<ast::JoinRef>(), outer, block_scope);
+      return BindJoin(ref.As<ast::JoinRef>(), outer);
   }
   throw SqlError(sqlstate::kInternalError, "unknown FROM item");
 }
@@ -848,18 +845,9 @@ Binder::FromItem Binder::BindView(const ViewInfo& view, const ast::NamedTable& r
   return item;
 }
 
-Binder::FromItem Binder::BindJoin(const ast::JoinRef& join, const Scope* outer,
-                                  Scope& block_scope) {
-  FromItem left = BindFromItem(*join.left, outer, block_scope);
-  FromItem right = BindFromItem(*join.right, outer, block_scope);
-
-  // The join condition sees both sides (and the enclosing blocks, for correlation).
-  Scope join_scope;
-  join_scope.parent = outer;
-  for (const ScopeTable& t : left.tables)
-    join_scope.tables.push_back(t);
-  for (const ScopeTable& t : right.tables)
-    join_scope.tables.push_back(t);
+Binder::FromItem Binder::BindJoin(const ast::JoinRef& join, const Scope* outer) {
+  FromItem left = BindFromItem(*join.left, outer);
+  FromItem right = BindFromItem(*join.right, outer);
 
   auto node = std::make_unique<plan::JoinNode>();
   switch (join.join_kind) {
@@ -880,72 +868,74 @@ Binder::FromItem Binder::BindJoin(const ast::JoinRef& join, const Scope* outer,
       break;
   }
 
+  // NATURAL: the names both sides show (a side's merged-away copies are not shown).
   std::vector<std::string> using_columns = join.using_columns;
   if (join.natural) {
-    for (const ScopeTable& lt : left.tables) {
-      for (const ScopeColumn& lc : lt.columns) {
-        for (const ScopeTable& rt : right.tables) {
-          for (const ScopeColumn& rc : rt.columns) {
-            if (lc.name == rc.name && std::find(using_columns.begin(), using_columns.end(),
-                                                lc.name) == using_columns.end()) {
-              using_columns.push_back(lc.name);
-            }
-          }
-        }
+    std::vector<const ScopeColumn*> right_visible = VisibleColumns(right);
+    for (const ScopeColumn* lc : VisibleColumns(left)) {
+      bool common = std::any_of(right_visible.begin(), right_visible.end(),
+                                [&](const ScopeColumn* rc) { return rc->name == lc->name; });
+      if (common &&
+          std::find(using_columns.begin(), using_columns.end(), lc->name) == using_columns.end()) {
+        using_columns.push_back(lc->name);
       }
     }
   }
+
+  FromItem out;
+  out.merged_away = left.merged_away;
+  out.merged_away.insert(right.merged_away.begin(), right.merged_away.end());
   if (!using_columns.empty()) {
-    if (node->join_kind == plan::JoinKind::kFull) {
+    // SQLite shows a RIGHT or FULL join's merged column as coalesce(left, right) in the left
+    // copy's place; that column is not modelled yet.
+    if (node->join_kind == plan::JoinKind::kFull || node->join_kind == plan::JoinKind::kRight) {
       throw SqlError(sqlstate::kFeatureNotSupported,
-                     "FULL JOIN with USING or NATURAL is not supported", join.span.begin);
+                     fmt::format("{} JOIN with USING or NATURAL is not supported",
+                                 node->join_kind == plan::JoinKind::kFull ? "FULL" : "RIGHT"),
+                     join.span.begin);
     }
-    auto find_in = [&](const std::vector<ScopeTable>& tables, const std::string& name,
-                       const char* side) -> std::pair<size_t, const ScopeColumn*> {
+    auto find_in = [&](const FromItem& side, const std::string& name,
+                       const char* which) -> const ScopeColumn& {
       const ScopeColumn* found = nullptr;
-      size_t found_table = 0;
-      for (size_t t = 0; t < tables.size(); ++t) {
-        for (const ScopeColumn& c : tables[t].columns) {
-          if (c.name != name) continue;
-          if (found) {
-            throw SqlError(sqlstate::kAmbiguousColumn,
-                           fmt::format("common column name \"{}\" appears more than once in {} "
-                                       "table",
-                                       name, side),
-                           join.span.begin);
-          }
-          found = &c;
-          found_table = t;
+      for (const ScopeColumn* c : VisibleColumns(side)) {
+        if (c->name != name) continue;
+        if (found) {
+          throw SqlError(sqlstate::kAmbiguousColumn,
+                         fmt::format("common column name \"{}\" appears more than once in {} "
+                                     "table",
+                                     name, which),
+                         join.span.begin);
         }
+        found = c;
       }
       if (!found) {
         throw SqlError(sqlstate::kUndefinedColumn,
                        fmt::format("column \"{}\" specified in USING clause does not exist in {} "
                                    "table",
-                                   name, side),
+                                   name, which),
                        join.span.begin);
       }
-      return {found_table, found};
+      return *found;
     };
     std::vector<ExprPtr> conditions;
     for (const std::string& name : using_columns) {
-      auto [lt, lc] = find_in(left.tables, name, "left");
-      auto [rt, rc] = find_in(right.tables, name, "right");
-      conditions.push_back(plan::MakeBinary(ast::BinaryOp::kEq, plan::MakeColumn(lc->id, lc->type),
-                                            plan::MakeColumn(rc->id, rc->type)));
-      bool right_wins = node->join_kind == plan::JoinKind::kRight;
-      block_scope.merged.push_back(right_wins ? *rc : *lc);
-      // `*` shows a merged column once: the right side's copy is hidden (the left's for RIGHT).
-      size_t base = block_scope.tables.size();
-      if (right_wins) {
-        block_scope.hidden_by_using.insert({base + lt, name});
-      } else {
-        block_scope.hidden_by_using.insert({base + left.tables.size() + rt, name});
-      }
+      const ScopeColumn& lc = find_in(left, name, "left");
+      const ScopeColumn& rc = find_in(right, name, "right");
+      conditions.push_back(plan::MakeBinary(ast::BinaryOp::kEq, plan::MakeColumn(lc.id, lc.type),
+                                            plan::MakeColumn(rc.id, rc.type)));
+      // The left copy stands for both (INNER and LEFT joins: it is never NULL where the right
+      // one is not).
+      out.merged_away.insert(rc.id);
     }
     node->condition = plan::JoinConjuncts(std::move(conditions));
     if (node->join_kind == plan::JoinKind::kCross) node->join_kind = plan::JoinKind::kInner;
   } else if (join.on) {
+    // The condition sees both sides (and the enclosing blocks, for correlation).
+    Scope join_scope;
+    join_scope.parent = outer;
+    join_scope.tables = left.tables;
+    join_scope.tables.insert(join_scope.tables.end(), right.tables.begin(), right.tables.end());
+    join_scope.merged_away = out.merged_away;
     node->condition =
         ExpressionBinder(*this, &join_scope, ExprContext::kJoinCondition, nullptr).Bind(*join.on);
   }
@@ -954,11 +944,20 @@ Binder::FromItem Binder::BindJoin(const ast::JoinRef& join, const Scope* outer,
   node->outputs.insert(node->outputs.end(), right.plan->outputs.begin(), right.plan->outputs.end());
   node->children.push_back(std::move(left.plan));
   node->children.push_back(std::move(right.plan));
-  FromItem out;
   out.plan = std::move(node);
   out.tables = std::move(left.tables);
   for (ScopeTable& t : right.tables)
     out.tables.push_back(std::move(t));
+  return out;
+}
+
+std::vector<const ScopeColumn*> Binder::VisibleColumns(const FromItem& item) {
+  std::vector<const ScopeColumn*> out;
+  for (const ScopeTable& t : item.tables) {
+    for (const ScopeColumn& c : t.columns) {
+      if (!item.merged_away.count(c.id)) out.push_back(&c);
+    }
+  }
   return out;
 }
 

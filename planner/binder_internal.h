@@ -35,10 +35,9 @@ struct ScopeTable {
 struct Scope {
   const Scope* parent = nullptr;
   std::vector<ScopeTable> tables;
-  // Columns merged by JOIN ... USING / NATURAL JOIN: an unqualified name resolves to these first.
-  std::vector<ScopeColumn> merged;
-  // For `*`: the (table, column) pairs a USING join hides.
-  std::set<std::pair<size_t, std::string>> hidden_by_using;
+  // The right-hand copies of columns merged by JOIN ... USING / NATURAL JOIN: an unqualified name
+  // or `*` does not see them (the left copy stands for both); `b.x` still does.
+  std::set<ColumnId> merged_away;
 };
 
 // Where an expression is being bound decides what it may contain.
@@ -129,6 +128,7 @@ class Binder {
   struct FromItem {
     PlanPtr plan;
     std::vector<ScopeTable> tables;
+    std::set<ColumnId> merged_away;  // see Scope
   };
 
   BoundQuery BindQueryBody(const ast::QueryBody& body, const Scope* outer, const ast::Query* owner);
@@ -141,12 +141,14 @@ class Binder {
                                       const Scope* outer);
   PlanPtr ApplyLimit(PlanPtr plan, const ast::Query& query, const Scope* outer);
 
-  FromItem BindFromItem(const ast::TableRef& ref, const Scope* outer, Scope& block_scope);
+  FromItem BindFromItem(const ast::TableRef& ref, const Scope* outer);
   FromItem BindNamedTable(const ast::NamedTable& ref, const Scope* outer);
   FromItem BindDerived(const ast::Query& query, const std::string& alias,
                        const std::vector<std::string>& column_aliases, const Scope* outer,
                        ast::SourceSpan span);
-  FromItem BindJoin(const ast::JoinRef& join, const Scope* outer, Scope& block_scope);
+  FromItem BindJoin(const ast::JoinRef& join, const Scope* outer);
+  // A FROM item's columns as an unqualified name or `*` sees them.
+  static std::vector<const ScopeColumn*> VisibleColumns(const FromItem& item);
   FromItem BindView(const ViewInfo& view, const ast::NamedTable& ref, const std::string& alias);
   const ViewInfo* FindView(const std::string& name) const;
 
