@@ -10,8 +10,8 @@
 #include <iostream>
 #include <sstream>
 
-#include "frontends/statement_splitter.h"
 #include "frontends/table_printer.h"
+#include "grammar/parser.h"
 #include "grammar/sql_error.h"
 
 namespace shardql {
@@ -100,9 +100,12 @@ std::string Shell::Prompt(bool continuation) const {
 }
 
 bool Shell::RunBuffer(const std::string& sql, bool stop_on_error) {
-  SplitResult split = SplitStatements(sql);
-  std::vector<std::string> statements = std::move(split.statements);
-  if (!IsBlankSql(split.rest)) statements.push_back(split.rest);
+  SqlPieces pieces = SplitSql(sql);
+  if (!pieces.rest_blank) pieces.statements.push_back(std::move(pieces.rest));
+  return RunStatements(pieces.statements, stop_on_error);
+}
+
+bool Shell::RunStatements(const std::vector<std::string>& statements, bool stop_on_error) {
   bool ok = true;
   for (const std::string& statement : statements) {
     auto start = std::chrono::steady_clock::now();
@@ -153,14 +156,13 @@ bool Shell::RunScript(std::istream& in, bool interactive) {
       continue;
     }
     buffer += line + "\n";
-    SplitResult split = SplitStatements(buffer);
-    if (split.statements.empty()) continue;
-    std::string complete = buffer.substr(0, buffer.size() - split.rest.size());
-    buffer = IsBlankSql(split.rest) ? "" : split.rest;
-    RunBuffer(complete, false);
+    if (line.find(';') == std::string::npos) continue;  // no statement can end on this line
+    SqlPieces pieces = SplitSql(buffer);
+    buffer = pieces.rest_blank ? "" : std::move(pieces.rest);
+    RunStatements(pieces.statements, false);
   }
   // A last statement without ';' still runs, as psql does at the end of a file.
-  if (keep_going && !IsBlankSql(buffer)) RunBuffer(buffer, false);
+  if (keep_going && !buffer.empty()) RunBuffer(buffer, false);
   if (interactive && !history.empty()) write_history(history.c_str());
   return keep_going;
 }

@@ -36,6 +36,8 @@ class Shell {
   bool had_error() const { return had_error_; }
 
  private:
+  // Runs statements in order; returns false when one failed (stopping there if asked to).
+  bool RunStatements(const std::vector<std::string>& statements, bool stop_on_error);
   // A backslash command; returns false for \q.
   bool RunMetaCommand(const std::string& line);
   void DescribeAll();

@@ -32,7 +32,7 @@ class SourceText {
 
   // Validates UTF-8 and fills `lexer_input` with one character per code point of `text`, non-ASCII
   // ones replaced by kNonAsciiStandIn. Strict mode throws SqlError 22021 at the first invalid
-  // sequence or NUL byte; lenient mode (EndsWithSemicolon) reads each bad byte as one character.
+  // sequence or NUL byte; lenient mode (SplitSql) reads each bad byte as one character.
   void Load(std::string_view text, std::u32string& lexer_input, bool strict);
 
   std::string_view text() const { return text_; }

@@ -69,7 +69,7 @@ class CodePointStream : public antlr4::ANTLRInputStream {
 // The generated lexer plus what the grammar leaves to C++: whitespace is skipped before ANTLR
 // sees it, nested block comments are read with a counter, error tokens become PostgreSQL's
 // errors, and parenthesis nesting is bounded before the parser's lookahead walks into it. In
-// lenient mode (EndsWithSemicolon) nothing throws.
+// lenient mode (SplitSql) nothing throws.
 class SqlLexer : public GeneratedLexer {
  public:
   explicit SqlLexer(CodePointStream* input) : GeneratedLexer(input) { removeErrorListeners(); }
@@ -337,7 +337,7 @@ void CheckLength(std::string_view text) {
   }
 }
 
-// Follows statement boundaries token by token for EndsWithSemicolon. Inside a CREATE TRIGGER
+// Follows statement boundaries token by token for SplitSql. Inside a CREATE TRIGGER
 // body (BEGIN ... END, with nested CASE ... END) a ';' does not end the statement.
 class StatementEndTracker {
  public:
@@ -405,22 +405,38 @@ std::vector<ast::StatementPtr> ParseSql(std::string_view text) {
   }
 }
 
-bool EndsWithSemicolon(std::string_view text) {
+SqlPieces SplitSql(std::string_view text) {
+  SqlPieces out;
   try {
-    if (text.size() >= kMaxSqlBytes) return false;
+    if (text.size() >= kMaxSqlBytes) throw SqlError(sqlstate::kProgramLimitExceeded, "too long");
     BundleLease lease(text.size());
     ParserBundle& bundle = *lease;
     bundle.Start(text, /*strict=*/false);
     StatementEndTracker tracker;
+    size_t start = 0;
+    bool blank = true;
     for (;;) {
       std::unique_ptr<antlr4::Token> token = bundle.lexer.nextToken();
       if (token->getType() == antlr4::Token::EOF) break;
-      if (token->getChannel() == antlr4::Token::DEFAULT_CHANNEL) tracker.Add(token->getType());
+      if (token->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
+      tracker.Add(token->getType());
+      if (!tracker.ended()) {
+        blank = false;
+        continue;
+      }
+      ast::SourceSpan semicolon = bundle.source.TokenSpan(token.get());
+      if (!blank) out.statements.emplace_back(text.substr(start, semicolon.begin - start));
+      start = semicolon.end;
+      blank = true;
     }
-    return tracker.ended() && !bundle.lexer.unterminated_comment();
+    out.rest = std::string(text.substr(start));
+    out.rest_blank = blank && !bundle.lexer.unterminated_comment();
   } catch (...) {
-    return false;
+    out = SqlPieces{};
+    out.rest = std::string(text);
+    out.rest_blank = text.empty();
   }
+  return out;
 }
 
 namespace internal {

@@ -2,6 +2,7 @@
 // The SQL front door: text in, AST out. Everything ANTLR stays behind this header.
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -16,10 +17,18 @@ namespace shardql {
 // ast::UnsupportedStatement).
 std::vector<ast::StatementPtr> ParseSql(std::string_view text);
 
-// True when `text` contains a ';' outside quotes and comments as its last meaningful token (the
-// shell keeps reading lines until this holds). A ';' inside an open CREATE TRIGGER body does not
-// count. Never throws.
-bool EndsWithSemicolon(std::string_view text);
+// Script text cut into statements where the parser will see them end: at each ';' outside
+// quotes, comments and CREATE TRIGGER bodies, with the grammar's own lexer (the shell and script
+// runners split with it before anything runs, as psql does).
+struct SqlPieces {
+  // The complete statements, each without its ';' and keeping its own leading text, so an error in
+  // it counts lines from its own start (as psql's do). Blank ones (`;;`) are left out.
+  std::vector<std::string> statements;
+  std::string rest;        // what follows the last ';': an unfinished statement
+  bool rest_blank = true;  // rest holds only whitespace and closed comments
+};
+// Never throws: text the lexer cannot read comes back whole as `rest`, for ParseSql to report.
+SqlPieces SplitSql(std::string_view text);
 
 // The deepest nesting ParseSql accepts: expression, query and statement levels, counting each
 // operator of a left-folded chain (a + b + c is two levels). Deeper input fails with 54001.

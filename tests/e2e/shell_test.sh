@@ -48,6 +48,13 @@ SELECT kind, count(*)
 SELECT nope FROM pets;
 \timing on
 SELECT name FROM pets WHERE id = 3;
+BEGIN;
+INSERT INTO pets VALUES (4, 'bo', 'dog');
+CREATE TRIGGER rename AFTER INSERT ON pets BEGIN
+  UPDATE pets SET kind = 'x';
+END;
+ROLLBACK;
+SELECT count(*) AS pets_after_rollback FROM pets;
 SQL
 out=$("$SHARDQL" shell --demo -f "$WORK/script.sql" 2>&1)
 expect_status "-f script" $? 1
@@ -58,6 +65,12 @@ expect_contains "-f script" "$out" "ERROR:  42703: column \"nope\" does not exis
 expect_contains "-f script" "$out" "Timing is on."
 expect_contains "-f script" "$out" " kit"
 expect_contains "-f script" "$out" "Time: "
+# A trigger body's inner ';' does not cut it: the whole CREATE TRIGGER is refused, and its END is
+# not taken for a COMMIT of the open transaction.
+expect_contains "-f script" "$out" "ERROR:  0A000: CREATE TRIGGER is not supported"
+expect_not_contains "-f script" "$out" "syntax error"
+expect_contains "-f script" "$out" "                   3"
+
 
 # A script on a pipe (stdin not a terminal): no prompt, same output.
 out=$(printf 'SELECT 40 + 2 AS answer;\n' | "$SHARDQL" shell --demo 2>&1)

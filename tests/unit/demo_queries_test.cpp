@@ -9,7 +9,7 @@
 #include <string>
 
 #include "frontends/demo_cluster.h"
-#include "frontends/statement_splitter.h"
+#include "grammar/parser.h"
 #include "grammar/sql_error.h"
 #include "tests/reference_database.h"
 #include "tests/test_cluster.h"
@@ -81,8 +81,7 @@ TEST_CASE("demo: every worked query answers as one SQLite database does") {
     REQUIRE(reference.Exec(DemoLoadSql()) == "");
 
     size_t queries = 0, ordered = 0;
-    for (const std::string& statement : SplitStatements(DemoQueries()).statements) {
-      if (IsBlankSql(statement)) continue;
+    for (const std::string& statement : SplitSql(DemoQueries()).statements) {
       INFO(shards << " shards, [" << LabelOf(statement) << "]:\n" << statement);
       QueryResult got;
       try {

@@ -9,7 +9,6 @@
 
 #include "frontends/cluster_config.h"
 #include "frontends/md5.h"
-#include "frontends/statement_splitter.h"
 #include "frontends/table_printer.h"
 #include "grammar/sql_error.h"
 
@@ -74,22 +73,6 @@ TEST_CASE("a bad configuration is refused with the file and the problem") {
   } catch (const SqlError& e) {
     CHECK(e.sqlstate() == "F0000");
   }
-}
-
-TEST_CASE("statements split at top-level semicolons only, as psql splits them") {
-  SplitResult r = SplitStatements(
-      "SELECT 'a;b'; SELECT \"x;y\" FROM t; -- c;d\nSELECT 1 /* e; /* f; */ g; */ ; SELECT $$h;i$$;"
-      " SELECT E'j\\';k'; SELECT 2");
-  REQUIRE(r.statements.size() == 5);
-  CHECK(r.statements[0] == "SELECT 'a;b'");
-  CHECK(r.statements[1] == " SELECT \"x;y\" FROM t");
-  CHECK(r.statements[2].find("SELECT 1") != std::string::npos);
-  CHECK(r.statements[3] == " SELECT $$h;i$$");
-  CHECK(r.statements[4] == " SELECT E'j\\';k'");
-  CHECK(r.rest == " SELECT 2");
-  CHECK(SplitStatements(";;  ; -- only comments\n").statements.empty());
-  CHECK(IsBlankSql("  -- x\n /* y */ "));
-  CHECK(!IsBlankSql(" /* y */ SELECT"));
 }
 
 TEST_CASE("aligned output looks like psql's") {

@@ -1,4 +1,4 @@
-// Unit tests of the parser's contract: error codes and positions, EndsWithSemicolon, source spans,
+// Unit tests of the parser's contract: error codes and positions, SplitSql, source spans,
 // parameter numbering, literal decoding, and the inputs that must fail cleanly however large or
 // deep they are.
 #include <doctest/doctest.h>
@@ -164,50 +164,57 @@ TEST_CASE("valid statements stay on the SLL fast path; errors take the LL retry"
 }
 
 // ---------------------------------------------------------------------------------------------
-// EndsWithSemicolon
+// SplitSql
 
-TEST_CASE("EndsWithSemicolon") {
-  CHECK(EndsWithSemicolon("SELECT 1;"));
-  CHECK(EndsWithSemicolon(";"));
-  CHECK(EndsWithSemicolon("SELECT 1;\n"));
-  CHECK(EndsWithSemicolon("SELECT 1; -- done"));
-  CHECK(EndsWithSemicolon("SELECT 1; /* done */"));
-  CHECK(EndsWithSemicolon("SELECT 1; SELECT 2;"));
-  CHECK(EndsWithSemicolon("BEGIN;"));
-  CHECK(EndsWithSemicolon("SELECT 'a;b';"));
-  CHECK(EndsWithSemicolon("SELECT '\xff';"));  // never throws, even on bad UTF-8
+// The statements SplitSql finds, then the unfinished rest (or "(blank)").
+std::vector<std::string> Pieces(std::string_view text) {
+  SqlPieces p = SplitSql(text);
+  std::vector<std::string> out = p.statements;
+  out.push_back(p.rest_blank ? "(blank)" : p.rest);
+  return out;
+}
+using Strings = std::vector<std::string>;
 
-  CHECK_FALSE(EndsWithSemicolon(""));
-  CHECK_FALSE(EndsWithSemicolon("SELECT 1"));
-  CHECK_FALSE(EndsWithSemicolon("SELECT 1; SELECT 2"));
-  CHECK_FALSE(EndsWithSemicolon("SELECT ';'"));
-  CHECK_FALSE(EndsWithSemicolon("SELECT 'a;"));  // the string is still open
-  CHECK_FALSE(EndsWithSemicolon("SELECT E'\\';'"));
-  CHECK_FALSE(EndsWithSemicolon("SELECT \"a;\""));
-  CHECK_FALSE(EndsWithSemicolon("SELECT $$;$$"));
-  CHECK_FALSE(EndsWithSemicolon("SELECT $$;"));
-  CHECK_FALSE(EndsWithSemicolon("SELECT 1 -- ;"));
-  CHECK_FALSE(EndsWithSemicolon("SELECT 1 /* ; */"));
-  CHECK_FALSE(EndsWithSemicolon("SELECT 1; /* open"));
-  CHECK_FALSE(EndsWithSemicolon("SELECT 1; /* a /* b */ ;"));  // nested: still open
-  CHECK_FALSE(EndsWithSemicolon("SELECT 1;\0"s));
+TEST_CASE("SplitSql cuts at top-level semicolons only") {
+  CHECK(Pieces("SELECT 1;") == Strings{"SELECT 1", "(blank)"});
+  CHECK(Pieces(";") == Strings{"(blank)"});
+  CHECK(Pieces(";;  ; -- only comments\n") == Strings{"(blank)"});
+  CHECK(Pieces("SELECT 1; -- done") == Strings{"SELECT 1", "(blank)"});
+  CHECK(Pieces("SELECT 1; /* done */") == Strings{"SELECT 1", "(blank)"});
+  CHECK(Pieces("SELECT 1; SELECT 2;") == Strings{"SELECT 1", " SELECT 2", "(blank)"});
+  CHECK(Pieces("SELECT 1; SELECT 2") == Strings{"SELECT 1", " SELECT 2"});
+  CHECK(Pieces("SELECT 'a;b'; SELECT \"x;y\" FROM t; -- c;d\nSELECT 1 /* e; /* f; */ g; */ ;"
+               " SELECT $$h;i$$; SELECT E'j\\';k'; SELECT 2") ==
+        Strings{"SELECT 'a;b'", " SELECT \"x;y\" FROM t", " -- c;d\nSELECT 1 /* e; /* f; */ g; */ ",
+                " SELECT $$h;i$$", " SELECT E'j\\';k'", " SELECT 2"});
+  CHECK(Pieces("SELECT '\xff';") == Strings{"SELECT '\xff'", "(blank)"});  // bad UTF-8: no throw
+
+  // Still open: the rest is the unfinished statement.
+  CHECK(Pieces("") == Strings{"(blank)"});
+  CHECK(Pieces("SELECT ';'") == Strings{"SELECT ';'"});
+  CHECK(Pieces("SELECT 'a;") == Strings{"SELECT 'a;"});
+  CHECK(Pieces("SELECT E'\\';'") == Strings{"SELECT E'\\';'"});
+  CHECK(Pieces("SELECT $$;") == Strings{"SELECT $$;"});
+  CHECK(Pieces("SELECT 1 -- ;") == Strings{"SELECT 1 -- ;"});
+  CHECK(Pieces("SELECT 1; /* open") == Strings{"SELECT 1", " /* open"});
+  CHECK(Pieces("SELECT 1; /* a /* b */ ;") == Strings{"SELECT 1", " /* a /* b */ ;"});  // nested
+  CHECK(Pieces("SELECT 1;\0"s) == Strings{"SELECT 1", "\0"s});
 }
 
-TEST_CASE("EndsWithSemicolon waits for the END of a trigger body") {
+TEST_CASE("SplitSql keeps a trigger body whole, up to its END") {
   std::string trigger = "CREATE TRIGGER tr AFTER INSERT ON t BEGIN\n";
-  CHECK_FALSE(EndsWithSemicolon(trigger));
+  CHECK(SplitSql(trigger).statements.empty());
   trigger += "  UPDATE u SET n = CASE WHEN new.a THEN 1 END;\n";
-  CHECK_FALSE(EndsWithSemicolon(trigger));
+  CHECK(SplitSql(trigger).statements.empty());
   trigger += "  INSERT INTO log VALUES (1);\n";
-  CHECK_FALSE(EndsWithSemicolon(trigger));
+  CHECK(SplitSql(trigger).statements.empty());
   trigger += "END";
-  CHECK_FALSE(EndsWithSemicolon(trigger));
-  trigger += ";";
-  CHECK(EndsWithSemicolon(trigger));
-  CHECK(EndsWithSemicolon(trigger + " SELECT 1;"));
-  CHECK_FALSE(EndsWithSemicolon(trigger + " SELECT 1"));
-  CHECK_FALSE(EndsWithSemicolon("CREATE TEMP TRIGGER x BEGIN SELECT 1;"));
-  // What the shell collects must parse as one statement.
+  CHECK(SplitSql(trigger).statements.empty());
+  CHECK(Pieces(trigger + ";") == Strings{trigger, "(blank)"});
+  CHECK(Pieces(trigger + "; SELECT 1;") == Strings{trigger, " SELECT 1", "(blank)"});
+  CHECK(SplitSql("CREATE TEMP TRIGGER x BEGIN SELECT 1;").statements.empty());
+  // What the shell collects parses as one statement (refused later as unsupported, not as a
+  // syntax error in half of it).
   CHECK(ParseSql(trigger).size() == 1);
 }
 
