@@ -157,14 +157,22 @@ InsertRows SourceRows(const plan::LogicalPlan& plan, const plan::InsertNode& ins
   return out;
 }
 
-// The value of a column's DEFAULT, computed by the backend's own engine.
-Value EvaluateDefault(const ColumnInfo& column, const ExecSettings& settings) {
-  if (column.default_sql.empty()) return Value::Null();
+// A column's DEFAULT for `count` rows, computed by the backend's own engine in one statement: a
+// volatile default such as random() gets a value per row, as in one database.
+std::vector<Value> EvaluateDefaults(const ColumnInfo& column, size_t count,
+                                    const ExecSettings& settings) {
+  if (column.default_sql.empty() || count == 0) return std::vector<Value>(count, Value::Null());
   MergeEngine engine(settings.merge_memory_limit_kb);
-  std::unique_ptr<RowStream> rows = engine.Query("SELECT " + column.default_sql, {}, 1);
+  std::unique_ptr<RowStream> rows = engine.Query(
+      fmt::format("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {}) "
+                  "SELECT {} FROM n",
+                  count, column.default_sql),
+      {}, count);
+  std::vector<Value> out;
   RowBatch batch;
-  if (!rows->Next(batch) || batch.rows() == 0) return Value::Null();
-  return batch.values[0];
+  while (rows->Next(batch))
+    out.insert(out.end(), batch.values.begin(), batch.values.end());
+  return out;
 }
 
 // Batched INSERT statements for rows already assigned to shards.
@@ -244,10 +252,10 @@ std::map<size_t, std::vector<size_t>> RouteRows(const TableInfo& table, InsertRo
           "its own, so the numbers would repeat across shards.";
       throw error;
     }
-    Value fallback = EvaluateDefault(key, settings);
+    std::vector<Value> defaults = EvaluateDefaults(key, rows.rows.size(), settings);
     rows.columns.push_back(table.shard_key);
-    for (auto& row : rows.rows)
-      row.push_back(fallback);
+    for (size_t r = 0; r < rows.rows.size(); ++r)
+      rows.rows[r].push_back(std::move(defaults[r]));
     key_pos = rows.columns.size() - 1;
   } else {
     key_pos = static_cast<size_t>(it - rows.columns.begin());
