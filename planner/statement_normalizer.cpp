@@ -182,8 +182,8 @@ bool WordIs(std::string_view sql, const Token& t, const char* word) {
   return true;
 }
 
-// What a parenthesis holds: a list of values whose literals may be replaced, or anything else.
-enum class Parens : uint8_t { kList, kMaybeList, kOther };
+// What a parenthesis holds: a VALUES row whose literals may be replaced, or anything else.
+enum class Parens : uint8_t { kList, kOther };
 
 }  // namespace
 
@@ -213,20 +213,11 @@ std::optional<NormalizedStatement> NormalizeLiterals(std::string_view sql) {
     const Token& t = tokens[i];
     const Token* prev = i > 0 ? &tokens[i - 1] : nullptr;
     const Token* next = i + 1 < tokens.size() ? &tokens[i + 1] : nullptr;
-    // A parenthesis after IN holds a list unless a query starts inside it.
-    if (!parens.empty() && parens.back() == Parens::kMaybeList) {
-      bool query = t.kind == Kind::kLeftParen || WordIs(sql, t, "SELECT") ||
-                   WordIs(sql, t, "WITH") || WordIs(sql, t, "VALUES");
-      parens.back() = query ? Parens::kOther : Parens::kList;
-    }
     switch (t.kind) {
       case Kind::kLeftParen: {
-        bool in_list = prev && WordIs(sql, *prev, "IN");
         bool values_row = !values_depth.empty() && values_depth.back() == parens.size() && prev &&
                           (WordIs(sql, *prev, "VALUES") || prev->kind == Kind::kComma);
-        parens.push_back(in_list      ? Parens::kMaybeList
-                         : values_row ? Parens::kList
-                                      : Parens::kOther);
+        parens.push_back(values_row ? Parens::kList : Parens::kOther);
         break;
       }
       case Kind::kRightParen:

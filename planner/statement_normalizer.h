@@ -5,9 +5,9 @@
 //
 // Only values are replaced, never anything the planner reads as structure:
 //   - an integer (in 64-bit range) or a plain '...' string,
-//   - right after a comparison operator (= == <> != < <= > >=), or directly in an IN (...) list or
-//     a VALUES (...) row;
-// never a LIMIT or OFFSET count, an ORDER BY or GROUP BY position, a REAL (its digits go to the
+//   - right after a comparison operator (= == <> != < <= > >=), or directly in a VALUES (...) row;
+// never an IN (...) list (planned with its values, each shard is sent only the values it owns), a
+// LIMIT or OFFSET count, an ORDER BY or GROUP BY position, a REAL (its digits go to the
 // backend as written), an E'' / X'' / $$ literal, or anything in a statement that already has
 // parameters or holds several statements. Equal literals share one parameter, so an expression
 // repeated in GROUP BY or ORDER BY still matches its select item.
