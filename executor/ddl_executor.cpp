@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "grammar/sql_error.h"
 #include "planner/binder.h"
 #include "planner/ddl.h"
@@ -106,26 +108,40 @@ std::string CreateIndex(const ast::CreateIndexStatement& stmt, std::string_view 
 }
 
 std::string CreateView(const ast::CreateViewStatement& stmt, std::string_view text,
-                       Cluster& cluster, ResultSink& sink) {
+                       Cluster& cluster, SessionViews& session_views, ResultSink& sink) {
   auto snapshot = cluster.catalog().Snapshot();
   ViewInfo view = BuildViewInfo(stmt, text);
-  if (snapshot->FindView(view.name) && stmt.if_not_exists) {
+  bool exists = stmt.temporary ? session_views.count(view.name) > 0
+                               : snapshot->FindView(view.name) != nullptr;
+  if (exists && stmt.if_not_exists) {
     sink.Notice(fmt::format("NOTICE:  relation \"{}\" already exists, skipping", view.name));
     return "CREATE VIEW";
   }
-  // Bind the defining query now, so a view that cannot work is refused when it is created.
-  plan::LogicalPlan bound = BindQuery(*stmt.query, text, snapshot);
+  if (exists && stmt.temporary && !stmt.or_replace) {
+    throw SqlError(sqlstate::kDuplicateTable,
+                   fmt::format("relation \"{}\" already exists", view.name), stmt.span.begin);
+  }
+  // Bind the defining query now, so a view that cannot work is refused when it is created. Only a
+  // temporary view may read the session's temporary views: a catalog view outlives them.
+  plan::LogicalPlan bound =
+      BindQuery(*stmt.query, text, snapshot, stmt.temporary ? &session_views : nullptr);
   if (!view.column_names.empty() && view.column_names.size() != bound.output.size()) {
     throw SqlError(sqlstate::kSyntaxError,
                    fmt::format("CREATE VIEW specifies {} column names, but the query returns {}",
                                view.column_names.size(), bound.output.size()),
                    stmt.span.begin);
   }
-  cluster.catalog().AddView(std::move(view), stmt.or_replace);
+  if (stmt.temporary) {
+    std::string name = view.name;
+    session_views[name] = std::move(view);
+  } else {
+    cluster.catalog().AddView(std::move(view), stmt.or_replace);
+  }
   return "CREATE VIEW";
 }
 
-std::string Drop(const ast::DropStatement& stmt, Cluster& cluster, ResultSink& sink) {
+std::string Drop(const ast::DropStatement& stmt, Cluster& cluster, SessionViews& session_views,
+                 ResultSink& sink) {
   const Dialect& dialect = cluster.dialect();
   for (const auto& parts : stmt.names) {
     auto snapshot = cluster.catalog().Snapshot();
@@ -168,6 +184,7 @@ std::string Drop(const ast::DropStatement& stmt, Cluster& cluster, ResultSink& s
         break;
       }
       case ast::ObjectKind::kView: {
+        if (session_views.erase(name)) break;  // a temporary view hides a catalog one
         if (!snapshot->FindView(name)) {
           if (snapshot->FindTable(name)) {
             SqlError error(sqlstate::kWrongObjectType, fmt::format("\"{}\" is not a view", name),
@@ -201,7 +218,8 @@ std::string Drop(const ast::DropStatement& stmt, Cluster& cluster, ResultSink& s
 }  // namespace
 
 std::string ExecuteDdl(const ast::Statement& statement, std::string_view text, Cluster& cluster,
-                       DefaultDistribution default_distribution, ResultSink& sink) {
+                       DefaultDistribution default_distribution, SessionViews& session_views,
+                       ResultSink& sink) {
   switch (statement.kind) {
     case ast::StatementKind::kCreateTable:
       return CreateTable(statement.As<ast::CreateTableStatement>(), text, cluster,
@@ -209,12 +227,25 @@ std::string ExecuteDdl(const ast::Statement& statement, std::string_view text, C
     case ast::StatementKind::kCreateIndex:
       return CreateIndex(statement.As<ast::CreateIndexStatement>(), text, cluster, sink);
     case ast::StatementKind::kCreateView:
-      return CreateView(statement.As<ast::CreateViewStatement>(), text, cluster, sink);
+      return CreateView(statement.As<ast::CreateViewStatement>(), text, cluster, session_views,
+                        sink);
     case ast::StatementKind::kDrop:
-      return Drop(statement.As<ast::DropStatement>(), cluster, sink);
+      return Drop(statement.As<ast::DropStatement>(), cluster, session_views, sink);
     default:
       throw SqlError(sqlstate::kInternalError, "internal error: not a DDL statement");
   }
+}
+
+bool ChangesOnlySessionViews(const ast::Statement& statement, const SessionViews& session_views) {
+  if (statement.kind == ast::StatementKind::kCreateView) {
+    return statement.As<ast::CreateViewStatement>().temporary;
+  }
+  if (statement.kind != ast::StatementKind::kDrop) return false;
+  const auto& drop = statement.As<ast::DropStatement>();
+  return drop.object == ast::ObjectKind::kView &&
+         std::all_of(drop.names.begin(), drop.names.end(), [&](const auto& parts) {
+           return parts.size() == 1 && session_views.count(parts[0]) > 0;
+         });
 }
 
 }  // namespace shardql

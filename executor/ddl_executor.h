@@ -1,7 +1,8 @@
 #pragma once
 // CREATE TABLE / INDEX / VIEW and DROP: validated against the catalog, run on every shard that
 // holds the table (tables and indexes; views live in the router only), then recorded in the
-// catalog. A shard that fails undoes the shards already done.
+// catalog. A shard that fails undoes the shards already done. Temporary views live in the
+// session.
 
 #include <string>
 #include <string_view>
@@ -12,8 +13,13 @@
 
 namespace shardql {
 
-// Returns the command tag. Throws SqlError.
+// Returns the command tag. Throws SqlError. CREATE TEMP VIEW and DROP VIEW of a temporary view
+// work on `session_views` (the session's own) instead of the catalog.
 std::string ExecuteDdl(const ast::Statement& statement, std::string_view text, Cluster& cluster,
-                       DefaultDistribution default_distribution, ResultSink& sink);
+                       DefaultDistribution default_distribution, SessionViews& session_views,
+                       ResultSink& sink);
+
+// Whether the statement changes only the session's temporary views (allowed in a transaction).
+bool ChangesOnlySessionViews(const ast::Statement& statement, const SessionViews& session_views);
 
 }  // namespace shardql

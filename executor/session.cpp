@@ -313,56 +313,14 @@ void Session::RunWritePlan(const plan::LogicalPlan& plan, ast::StatementKind kin
   }
 }
 
-bool Session::RunTempViewDdl(const ast::Statement& statement, std::string_view text,
-                             ResultSink& sink) {
-  if (statement.kind == ast::StatementKind::kCreateView) {
-    const auto& create = statement.As<ast::CreateViewStatement>();
-    if (!create.temporary) return false;
-    ViewInfo view = BuildViewInfo(create, text);
-    if (temp_views_.count(view.name) && !create.or_replace) {
-      if (create.if_not_exists) {
-        sink.Notice(fmt::format("NOTICE:  relation \"{}\" already exists, skipping", view.name));
-        sink.Complete("CREATE VIEW");
-        return true;
-      }
-      throw SqlError(sqlstate::kDuplicateTable,
-                     fmt::format("relation \"{}\" already exists", view.name), create.span.begin);
-    }
-    plan::LogicalPlan bound =
-        BindQuery(*create.query, text, cluster_.catalog().Snapshot(), &temp_views_);
-    if (!view.column_names.empty() && view.column_names.size() != bound.output.size()) {
-      throw SqlError(sqlstate::kSyntaxError,
-                     fmt::format("CREATE VIEW specifies {} column names, but the query returns {}",
-                                 view.column_names.size(), bound.output.size()),
-                     create.span.begin);
-    }
-    std::string name = view.name;
-    temp_views_[name] = std::move(view);
-    sink.Complete("CREATE VIEW");
-    return true;
-  }
-  if (statement.kind == ast::StatementKind::kDrop) {
-    const auto& drop = statement.As<ast::DropStatement>();
-    if (drop.object != ast::ObjectKind::kView || drop.names.size() != 1 ||
-        drop.names[0].size() != 1 || !temp_views_.count(drop.names[0][0])) {
-      return false;
-    }
-    temp_views_.erase(drop.names[0][0]);
-    sink.Complete("DROP VIEW");
-    return true;
-  }
-  return false;
-}
-
 void Session::RunDdl(const ast::Statement& statement, std::string_view text, ResultSink& sink) {
-  if (RunTempViewDdl(statement, text, sink)) return;
-  if (transaction_) {
+  if (transaction_ && !ChangesOnlySessionViews(statement, temp_views_)) {
     throw SqlError(
         sqlstate::kActiveSqlTransaction,
         fmt::format("{} cannot run inside a transaction block", ast::ToString(statement.kind)),
         statement.span.begin);
   }
-  sink.Complete(ExecuteDdl(statement, text, cluster_, default_distribution_, sink));
+  sink.Complete(ExecuteDdl(statement, text, cluster_, default_distribution_, temp_views_, sink));
 }
 
 void Session::RunTransaction(const ast::TransactionStatement& statement, ResultSink& sink) {

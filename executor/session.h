@@ -78,8 +78,6 @@ class Session {
   bool RunFromCache(std::string_view sql, ResultSink& sink, const std::vector<Value>& params);
   std::string CacheKey(std::string_view sql) const;
   void RunDdl(const ast::Statement& statement, std::string_view text, ResultSink& sink);
-  // CREATE TEMP VIEW and DROP VIEW of one; false when the statement is not about a temp view.
-  bool RunTempViewDdl(const ast::Statement& statement, std::string_view text, ResultSink& sink);
   void RunTransaction(const ast::TransactionStatement& statement, ResultSink& sink);
   void RunExplain(const ast::ExplainStatement& statement, std::string_view text, ResultSink& sink,
                   const std::vector<Value>& params);

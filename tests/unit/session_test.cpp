@@ -286,3 +286,18 @@ TEST_CASE("a shard key left out takes its DEFAULT per row, as in one database") 
   Run(c.session(), "INSERT INTO d (v) VALUES (1), (2); INSERT INTO d (v) SELECT 3 WHERE 0");
   CHECK(Rows(c, "SELECT k, v FROM d ORDER BY v") == "x | 1\nx | 2\n");
 }
+
+TEST_CASE("temporary views: the session's own, dropped alongside catalog views") {
+  TestCluster c(2);
+  Run(c.session(), "CREATE VIEW gv AS SELECT 1 AS one; CREATE TEMP VIEW tv AS SELECT 2 AS two");
+  CHECK(SqlstateOf(c.session(), "CREATE TEMP VIEW tv AS SELECT 3") == "42P07");
+  QueryResult skipped = Run(c.session(), "CREATE TEMP VIEW IF NOT EXISTS tv AS SELECT 3");
+  CHECK(skipped.notices.size() == 1);
+  CHECK(Rows(c, "SELECT * FROM tv") == "2\n");
+  // A temporary view is the session's: creating one needs no shard and may happen in a block.
+  Run(c.session(), "BEGIN; CREATE TEMP VIEW t2 AS SELECT * FROM gv; DROP VIEW t2; COMMIT");
+  // One DROP VIEW takes temporary and catalog views together.
+  Run(c.session(), "DROP VIEW tv, gv");
+  CHECK(SqlstateOf(c.session(), "SELECT * FROM tv") == "42P01");
+  CHECK(SqlstateOf(c.session(), "SELECT * FROM gv") == "42P01");
+}
