@@ -104,14 +104,17 @@ void RunShard(RouteStream::State& state, Channel& channel, const ResolvedShard& 
     fail(status.sqlstate, status.message);
     return;
   }
+  bool run;
   {
     std::lock_guard lock(state.mutex);
-    state.active[source] = connection;
+    // Cancelled meanwhile: SQLite forgets an interrupt that comes before a statement starts, so
+    // do not start one.
+    run = !state.cancelled;
+    if (run) state.active[source] = connection;
   }
-  if (state.cancelled) connection->Interrupt();
-  ChannelSink sink(channel, source);
-  status = connection->Execute(*shard.sql, ctx.params, &sink, ctx.settings.batch_rows);
-  {
+  if (run) {
+    ChannelSink sink(channel, source);
+    status = connection->Execute(*shard.sql, ctx.params, &sink, ctx.settings.batch_rows);
     std::lock_guard lock(state.mutex);
     state.active[source] = nullptr;
   }
@@ -148,11 +151,13 @@ RouteStream::RouteStream(const Route& route, ExecContext& ctx, bool channel_per_
   state_->active.assign(n, nullptr);
   if (channel_per_shard) {
     // A k-way merge needs every shard's next rows at once: a producer per shard.
-    for (size_t i = 0; i < n; ++i) state_->channels.push_back(std::make_unique<Channel>(1, 2));
+    for (size_t i = 0; i < n; ++i)
+      state_->channels.push_back(std::make_unique<Channel>(1, 2));
     state_->running = n;
     for (size_t i = 0; i < n; ++i) {
-      StartTask([this, i](State& state) { RunShard(state, *state.channels[i], shards_[i], ctx_, i); },
-                *state_->channels[i]);
+      StartTask(
+          [this, i](State& state) { RunShard(state, *state.channels[i], shards_[i], ctx_, i); },
+          *state_->channels[i]);
     }
     return;
   }
