@@ -168,39 +168,30 @@ bool KeepShardValues(plan::PlanNode& fragment, uint32_t shard, const Dialect& di
   }
   bool changed = false;
   for (const Expr* predicate : analysis.ScanPredicates(*scan)) {
-    std::vector<Expr*> stack{const_cast<Expr*>(predicate)};
-    while (!stack.empty()) {
-      Expr* e = stack.back();
-      stack.pop_back();
-      if (e->kind == plan::ExprKind::kBinary && e->binary_op == ast::BinaryOp::kAnd) {
-        stack.push_back(e->children[0].get());
-        stack.push_back(e->children[1].get());
-        continue;
+    plan::ForEachConjunct(*const_cast<Expr*>(predicate), [&](Expr& e) {
+      if (e.kind != plan::ExprKind::kInList || e.negated ||
+          e.children[0]->kind != plan::ExprKind::kColumn || e.children[0]->column != key) {
+        return;
       }
-      if (e->kind != plan::ExprKind::kInList || e->negated ||
-          e->children[0]->kind != plan::ExprKind::kColumn || e->children[0]->column != key) {
-        continue;
-      }
-      const ExprType& key_type = e->children[0]->type;
-      bool splittable = true;
-      for (size_t i = 1; i < e->children.size(); ++i) {
-        const Expr& item = *e->children[i];
-        splittable = splittable && item.kind == plan::ExprKind::kConstant &&
-                     item.type.affinity == Affinity::kNone &&
-                     ComparisonCollation(key_type, item.type) == key_type.collation;
-      }
-      if (!splittable) continue;
-      std::vector<plan::ExprPtr> kept;
-      kept.push_back(std::move(e->children[0]));
-      for (size_t i = 1; i < e->children.size(); ++i) {
-        const Value& v = e->children[i]->value;
-        if (!v.is_null() && ShardIndexOfKey(v, table, dialect) == shard) {
-          kept.push_back(std::move(e->children[i]));
+      const ExprType& key_type = e.children[0]->type;
+      for (size_t i = 1; i < e.children.size(); ++i) {
+        const Expr& item = *e.children[i];
+        if (item.kind != plan::ExprKind::kConstant || item.type.affinity != Affinity::kNone ||
+            ComparisonCollation(key_type, item.type) != key_type.collation) {
+          return;  // not splittable
         }
       }
-      changed = changed || kept.size() != e->children.size();
-      e->children = std::move(kept);
-    }
+      std::vector<plan::ExprPtr> kept;
+      kept.push_back(std::move(e.children[0]));
+      for (size_t i = 1; i < e.children.size(); ++i) {
+        const Value& v = e.children[i]->value;
+        if (!v.is_null() && ShardIndexOfKey(v, table, dialect) == shard) {
+          kept.push_back(std::move(e.children[i]));
+        }
+      }
+      changed = changed || kept.size() != e.children.size();
+      e.children = std::move(kept);
+    });
   }
   return changed;
 }
@@ -355,8 +346,8 @@ DistributedPlan DistributeQuery(plan::LogicalPlan plan, const Dialect& dialect,
     out.root->width = plan.root->outputs.size();
   } else if (auto single = distribute::TrySingleRoute(ctx, analysis)) {
     out = std::move(*single);
-  } else if (auto scatter = options.general_path_only ? std::nullopt
-                                                       : distribute::TryScatter(ctx, analysis)) {
+  } else if (auto scatter =
+                 options.general_path_only ? std::nullopt : distribute::TryScatter(ctx, analysis)) {
     out = std::move(*scatter);
   } else {
     out = distribute::GeneralPath(ctx, analysis);

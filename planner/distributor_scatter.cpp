@@ -220,25 +220,19 @@ class Placer {
         l.key_collation != r.key_collation || !join.condition) {
       return fail;
     }
+    // One equality of the two keys under the keys' collation is enough.
     bool on_keys = false;
-    std::vector<const Expr*> stack{join.condition.get()};
-    while (!stack.empty()) {
-      const Expr* e = stack.back();
-      stack.pop_back();
-      if (e->kind == ExprKind::kBinary && e->binary_op == ast::BinaryOp::kAnd) {
-        stack.push_back(e->children[0].get());
-        stack.push_back(e->children[1].get());
-        continue;
+    plan::ForEachConjunct(*join.condition, [&](const Expr& e) {
+      if (e.kind != ExprKind::kBinary || e.binary_op != ast::BinaryOp::kEq ||
+          e.children[0]->kind != ExprKind::kColumn || e.children[1]->kind != ExprKind::kColumn) {
+        return;
       }
-      if (e->kind == ExprKind::kBinary && e->binary_op == ast::BinaryOp::kEq &&
-          e->children[0]->kind == ExprKind::kColumn && e->children[1]->kind == ExprKind::kColumn) {
-        ColumnId a = e->children[0]->column, b = e->children[1]->column;
-        if ((l.keys.count(a) && r.keys.count(b)) || (l.keys.count(b) && r.keys.count(a))) {
-          on_keys =
-              ComparisonCollation(e->children[0]->type, e->children[1]->type) == l.key_collation;
-        }
+      ColumnId a = e.children[0]->column, b = e.children[1]->column;
+      if ((l.keys.count(a) && r.keys.count(b)) || (l.keys.count(b) && r.keys.count(a))) {
+        on_keys = on_keys ||
+                  ComparisonCollation(e.children[0]->type, e.children[1]->type) == l.key_collation;
       }
-    }
+    });
     if (!on_keys) return fail;
     Placement out = l;
     out.keys.insert(r.keys.begin(), r.keys.end());

@@ -141,6 +141,18 @@ std::vector<ColumnId> ReferencedColumns(const Expr& expr, bool into_subqueries =
 // looking inside subquery plans).
 bool ContainsKind(const Expr& expr, ExprKind kind);
 
+// Calls `fn` on each top-level AND conjunct of `predicate`, left to right, in place. `E` is Expr or
+// const Expr.
+template <typename E, typename Fn>
+void ForEachConjunct(E& predicate, Fn&& fn) {
+  if (predicate.kind == ExprKind::kBinary && predicate.binary_op == ast::BinaryOp::kAnd) {
+    ForEachConjunct(*predicate.children[0], fn);
+    ForEachConjunct(*predicate.children[1], fn);
+  } else {
+    fn(predicate);
+  }
+}
+
 // Splits a predicate into its top-level AND conjuncts (moves out of `predicate`).
 std::vector<ExprPtr> SplitConjuncts(ExprPtr predicate);
 // Joins conjuncts back with AND; null for an empty list.

@@ -40,28 +40,20 @@ bool IsValueOperand(const Expr& e) {
 }  // namespace
 
 void ShardPruner::AddPredicate(const Expr& predicate) {
-  std::vector<const Expr*> stack{&predicate};
-  while (!stack.empty()) {
-    const Expr* e = stack.back();
-    stack.pop_back();
-    if (e->kind == ExprKind::kBinary && e->binary_op == ast::BinaryOp::kAnd) {
-      stack.push_back(e->children[0].get());
-      stack.push_back(e->children[1].get());
-      continue;
-    }
+  plan::ForEachConjunct(predicate, [&](const Expr& e) {
     // a = b between columns that store equal values alike joins their classes.
-    if (e->kind == ExprKind::kBinary && e->binary_op == ast::BinaryOp::kEq &&
-        e->children[0]->kind == ExprKind::kColumn && e->children[1]->kind == ExprKind::kColumn) {
-      const ExprType& l = e->children[0]->type;
-      const ExprType& r = e->children[1]->type;
+    if (e.kind == ExprKind::kBinary && e.binary_op == ast::BinaryOp::kEq &&
+        e.children[0]->kind == ExprKind::kColumn && e.children[1]->kind == ExprKind::kColumn) {
+      const ExprType& l = e.children[0]->type;
+      const ExprType& r = e.children[1]->type;
       if (l.affinity == r.affinity && l.collation == r.collation &&
           ComparisonCollation(l, r) == l.collation) {
-        Union(e->children[0]->column, e->children[1]->column);
+        Union(e.children[0]->column, e.children[1]->column);
       }
-      continue;
+      return;
     }
-    conjuncts_.push_back(e);
-  }
+    conjuncts_.push_back(&e);
+  });
 }
 
 bool ShardPruner::IsKeyColumn(const Expr& e, plan::ColumnId key) const {
