@@ -138,9 +138,9 @@ void Catalog::Load() {
   if (!store_) return;
   CatalogStore::Records records = store_->LoadAll();
   auto next = std::make_shared<CatalogSnapshot>();
-  auto parse_one = [&](const std::string& sql, const std::string& name) {
+  auto parse_one = [&](const std::string& sql, const std::string& name, ast::StatementKind kind) {
     std::vector<ast::StatementPtr> statements = ParseSql(sql);
-    if (statements.size() != 1) {
+    if (statements.size() != 1 || statements[0]->kind != kind) {
       throw SqlError(sqlstate::kIoError,
                      fmt::format("catalog file \"{}\" holds a damaged definition of \"{}\"",
                                  store_->path(), name));
@@ -148,13 +148,13 @@ void Catalog::Load() {
     return std::move(statements[0]);
   };
   for (const CatalogStore::TableRecord& r : records.tables) {
-    ast::StatementPtr stmt = parse_one(r.definition_sql, r.name);
+    ast::StatementPtr stmt = parse_one(r.definition_sql, r.name, ast::StatementKind::kCreateTable);
     ShardLayout layout{r.shards, r.vnodes};
     next->tables_[r.name] = BuildTableInfo(stmt->As<ast::CreateTableStatement>(), r.definition_sql,
                                            layout, DefaultDistribution::kHashFirstColumn);
   }
   for (const CatalogStore::IndexRecord& r : records.indexes) {
-    ast::StatementPtr stmt = parse_one(r.definition_sql, r.name);
+    ast::StatementPtr stmt = parse_one(r.definition_sql, r.name, ast::StatementKind::kCreateIndex);
     auto table = next->FindTable(r.table);
     if (!table) {
       throw SqlError(sqlstate::kIoError, fmt::format("catalog file \"{}\": index \"{}\" names a "
@@ -165,7 +165,7 @@ void Catalog::Load() {
         BuildIndexInfo(stmt->As<ast::CreateIndexStatement>(), r.definition_sql, *table);
   }
   for (const CatalogStore::ViewRecord& r : records.views) {
-    ast::StatementPtr stmt = parse_one(r.definition_sql, r.name);
+    ast::StatementPtr stmt = parse_one(r.definition_sql, r.name, ast::StatementKind::kCreateView);
     next->views_[r.name] = BuildViewInfo(stmt->As<ast::CreateViewStatement>(), r.definition_sql);
   }
   std::lock_guard lock(mutex_);

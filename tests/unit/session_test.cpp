@@ -301,3 +301,23 @@ TEST_CASE("temporary views: the session's own, dropped alongside catalog views")
   CHECK(SqlstateOf(c.session(), "SELECT * FROM tv") == "42P01");
   CHECK(SqlstateOf(c.session(), "SELECT * FROM gv") == "42P01");
 }
+
+TEST_CASE("a damaged catalog file is refused with 58030, not read as something else") {
+  TestCluster c(2, /*persistent_catalog=*/true);
+  Run(c.session(), "CREATE TABLE t (a INTEGER, b TEXT) DISTRIBUTE BY HASH (a)");
+  // The table's record now holds a view's definition.
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(c.spec().catalog_path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db,
+                       "UPDATE shardql_tables SET definition = 'CREATE VIEW t AS SELECT 1' "
+                       "WHERE name = 't'",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  try {
+    c.Restart();
+    FAIL("a damaged catalog was loaded");
+  } catch (const SqlError& e) {
+    CHECK(e.sqlstate() == "58030");
+    CHECK(e.message().find("damaged definition of \"t\"") != std::string::npos);
+  }
+}
