@@ -1533,7 +1533,9 @@ void SourceText::Load(std::string_view text, std::u32string& lexer_input, bool s
   text_ = text;
   lexer_input.clear();
   byte_offsets_.clear();
-  ascii_ = std::all_of(text.begin(), text.end(), [](char c) { return c > 0; });
+  // ASCII without NUL: bytes 1..127, whether char is signed or not.
+  ascii_ = std::all_of(text.begin(), text.end(),
+                       [](char c) { return static_cast<unsigned char>(c) - 1u < 0x7Fu; });
   if (ascii_) {  // the common case: character index == byte offset
     lexer_input.assign(text.begin(), text.end());
     std::replace(lexer_input.begin(), lexer_input.end(), kNonAsciiStandIn, kStandInReplacement);
