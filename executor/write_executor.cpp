@@ -96,6 +96,31 @@ bool IsValueCell(const Expr& e) {
   return e.kind == ExprKind::kConstant || e.kind == ExprKind::kParam;
 }
 
+// VALUES rows of constants and parameters: read without an engine.
+bool IsLiteralRows(const PlanNode& source) {
+  if (source.kind != NodeKind::kValues) return false;
+  const auto& rows = source.Cast<plan::ValuesNode>().rows;
+  return std::all_of(rows.begin(), rows.end(), [](const auto& row) {
+    return std::all_of(row.begin(), row.end(), [](const auto& e) { return IsValueCell(*e); });
+  });
+}
+
+// The table an UPDATE or DELETE writes.
+const TableInfo& TargetTable(const plan::LogicalPlan& plan) {
+  return plan.root->kind == NodeKind::kUpdate ? *plan.root->Cast<plan::UpdateNode>().table
+                                              : *plan.root->Cast<plan::DeleteNode>().table;
+}
+
+// Whether an UPDATE assigns a hash-distributed table's shard key (its rows may move).
+bool AssignsShardKey(const plan::LogicalPlan& plan, const TableInfo& table) {
+  if (plan.root->kind != NodeKind::kUpdate || table.distribution != DistributionKind::kHash) {
+    return false;
+  }
+  const auto& assignments = plan.root->Cast<plan::UpdateNode>().assignments;
+  return std::any_of(assignments.begin(), assignments.end(),
+                     [&](const plan::Assignment& a) { return a.column == table.shard_key; });
+}
+
 // Runs a query plan (an INSERT's SELECT or VALUES with expressions) and collects its rows.
 std::vector<std::vector<Value>> CollectRows(plan::LogicalPlan query, Cluster& cluster,
                                             ConnectionProvider& connections,
@@ -127,27 +152,21 @@ InsertRows SourceRows(const plan::LogicalPlan& plan, const plan::InsertNode& ins
     out.rows.emplace_back();  // DEFAULT VALUES
     return out;
   }
-  if (source.kind == NodeKind::kValues) {
-    const auto& values = source.Cast<plan::ValuesNode>();
-    bool plain = std::all_of(values.rows.begin(), values.rows.end(), [](const auto& row) {
-      return std::all_of(row.begin(), row.end(), [](const auto& e) { return IsValueCell(*e); });
-    });
-    if (plain) {
-      // The common case: literal rows need no engine to evaluate them.
-      for (const auto& row : values.rows) {
-        std::vector<Value> cells;
-        for (const auto& e : row) {
-          if (e->kind == ExprKind::kParam) {
-            cells.push_back(e->param_index <= params.size() ? params[e->param_index - 1]
-                                                            : Value::Null());
-          } else {
-            cells.push_back(e->value);
-          }
+  if (IsLiteralRows(source)) {
+    // The common case: literal rows need no engine to evaluate them.
+    for (const auto& row : source.Cast<plan::ValuesNode>().rows) {
+      std::vector<Value> cells;
+      for (const auto& e : row) {
+        if (e->kind == ExprKind::kParam) {
+          cells.push_back(e->param_index <= params.size() ? params[e->param_index - 1]
+                                                          : Value::Null());
+        } else {
+          cells.push_back(e->value);
         }
-        out.rows.push_back(std::move(cells));
       }
-      return out;
+      out.rows.push_back(std::move(cells));
     }
+    return out;
   }
   plan::LogicalPlan query;
   query.root = source.Clone();
@@ -463,18 +482,10 @@ int64_t MoveRows(const plan::LogicalPlan& plan, Cluster& cluster, ShardTransacti
 int64_t ExecuteUpdateOrDelete(const plan::LogicalPlan& plan, Cluster& cluster,
                               ShardTransaction* user, PooledConnections& pooled,
                               const std::vector<Value>& params, const ExecSettings&) {
-  const TableInfo& table = plan.root->kind == NodeKind::kUpdate
-                               ? *plan.root->Cast<plan::UpdateNode>().table
-                               : *plan.root->Cast<plan::DeleteNode>().table;
+  const TableInfo& table = TargetTable(plan);
   std::vector<size_t> shards = WriteShards(plan, table, cluster, params, nullptr);
   CheckWriteSubqueries(plan, table, shards, cluster);
-  if (plan.root->kind == NodeKind::kUpdate && table.distribution == DistributionKind::kHash) {
-    const auto& update = plan.root->Cast<plan::UpdateNode>();
-    bool moves_key =
-        std::any_of(update.assignments.begin(), update.assignments.end(),
-                    [&](const plan::Assignment& a) { return a.column == table.shard_key; });
-    if (moves_key) return MoveRows(plan, cluster, user, pooled, shards, params);
-  }
+  if (AssignsShardKey(plan, table)) return MoveRows(plan, cluster, user, pooled, shards, params);
   std::string sql = cluster.dialect().RenderPlan(*plan.root, plan.columns);
   std::vector<ShardWork> work;
   for (size_t shard : shards)
@@ -514,17 +525,16 @@ std::string ExplainWrite(const plan::LogicalPlan& plan, Cluster& cluster,
           fmt::format("each row to the shard owning its {} value", table.shard_key_column().name));
     }
     const PlanNode& source = *insert.children[0];
-    bool literal_rows = source.kind == NodeKind::kValues;
-    if (literal_rows) {
-      for (const auto& row : source.Cast<plan::ValuesNode>().rows) {
-        for (const auto& e : row)
-          literal_rows = literal_rows && IsValueCell(*e);
-      }
-    }
-    if (literal_rows && params.size() >= plan.param_count) {
+    if (IsLiteralRows(source) && params.size() >= plan.param_count) {
       PooledConnections unused(cluster);
       ExecSettings settings;
       InsertRows rows = SourceRows(plan, insert, cluster, unused, params, settings);
+      // The rowids the router would number the rows with, as placeholders: EXPLAIN reserves none.
+      if (RouterNumbersRows(table)) {
+        rows.columns.push_back(plan::kRowidColumn);
+        for (auto& row : rows.rows)
+          row.push_back(Value::Null());
+      }
       auto by_shard = RouteRows(table, rows, cluster, settings);
       for (const ShardWork& w : InsertWork(table, rows, by_shard, dialect)) {
         ExplainNode shard;
@@ -542,21 +552,13 @@ std::string ExplainWrite(const plan::LogicalPlan& plan, Cluster& cluster,
     }
     return RenderExplainTree(root);
   }
-  const TableInfo& table = plan.root->kind == NodeKind::kUpdate
-                               ? *plan.root->Cast<plan::UpdateNode>().table
-                               : *plan.root->Cast<plan::DeleteNode>().table;
+  const TableInfo& table = TargetTable(plan);
   std::string reason;
   std::vector<size_t> shards = WriteShards(plan, table, cluster, params, &reason);
   root.title =
       fmt::format("{} {}", plan.root->kind == NodeKind::kUpdate ? "Update" : "Delete", table.name);
   root.details.push_back("why: " + reason);
-  bool moves = false;
-  if (plan.root->kind == NodeKind::kUpdate && table.distribution == DistributionKind::kHash) {
-    for (const auto& a : plan.root->Cast<plan::UpdateNode>().assignments) {
-      moves = moves || a.column == table.shard_key;
-    }
-  }
-  if (moves) {
+  if (AssignsShardKey(plan, table)) {
     root.details.push_back(
         "assigns the shard key: each shard reads its rows as they will be and "
         "deletes them; the rows are inserted on the shards their new keys "
