@@ -149,43 +149,62 @@ RouteStream::RouteStream(const Route& route, ExecContext& ctx, bool channel_per_
     return;
   }
   state_->active.assign(n, nullptr);
-  if (channel_per_shard) {
-    // A k-way merge needs every shard's next rows at once: a producer per shard.
-    for (size_t i = 0; i < n; ++i)
-      state_->channels.push_back(std::make_unique<Channel>(1, 2));
-    state_->running = n;
-    for (size_t i = 0; i < n; ++i) {
-      StartTask(
-          [this, i](State& state) { RunShard(state, *state.channels[i], shards_[i], ctx_, i); },
-          *state_->channels[i]);
+  try {
+    if (channel_per_shard) {
+      // A k-way merge needs every shard's next rows at once: a producer per shard.
+      for (size_t i = 0; i < n; ++i)
+        state_->channels.push_back(std::make_unique<Channel>(1, 2));
+      for (size_t i = 0; i < n; ++i) {
+        StartTask(
+            [this, i](State& state) { RunShard(state, *state.channels[i], shards_[i], ctx_, i); },
+            *state_->channels[i]);
+      }
+      return;
     }
-    return;
-  }
-  // Rows taken in any order: at most one producer per core, each taking the next shard as it
-  // finishes one (more threads than cores only make CPU-bound SQLite shards slower).
-  size_t producers = std::min(n, std::max<size_t>(ctx_.settings.max_parallel_shards, 1));
-  state_->channels.push_back(std::make_unique<Channel>(producers, 2 * std::max<size_t>(n, 1)));
-  state_->running = producers;
-  for (size_t p = 0; p < producers; ++p) {
-    StartTask(
-        [this](State& state) {
-          for (size_t i = state.next_shard++; i < shards_.size(); i = state.next_shard++) {
-            RunShard(state, *state.channels[0], shards_[i], ctx_, i);
-          }
-        },
-        *state_->channels[0]);
+    // Rows taken in any order: at most one producer per core, each taking the next shard as it
+    // finishes one (more threads than cores only make CPU-bound SQLite shards slower).
+    size_t producers = std::min(n, std::max<size_t>(ctx_.settings.max_parallel_shards, 1));
+    state_->channels.push_back(std::make_unique<Channel>(producers, 2 * std::max<size_t>(n, 1)));
+    for (size_t p = 0; p < producers; ++p) {
+      StartTask(
+          [this](State& state) {
+            for (size_t i = state.next_shard++; i < shards_.size(); i = state.next_shard++) {
+              RunShard(state, *state.channels[0], shards_[i], ctx_, i);
+            }
+          },
+          *state_->channels[0]);
+    }
+  } catch (...) {
+    StopTasks();  // the tasks already started use this object
+    throw;
   }
 }
 
 void RouteStream::StartTask(std::function<void(State&)> work, Channel& channel) {
   std::shared_ptr<State> state = state_;
-  ctx_.cluster.workers().Submit([state, work = std::move(work), &channel] {
-    work(*state);
-    channel.Close();
+  {
+    std::lock_guard lock(state->mutex);
+    ++state->running;
+  }
+  try {
+    ctx_.cluster.workers().Submit([state, work = std::move(work), &channel] {
+      work(*state);
+      channel.Close();
+      std::lock_guard lock(state->mutex);
+      --state->running;
+      state->finished.notify_all();
+    });
+  } catch (...) {
     std::lock_guard lock(state->mutex);
     --state->running;
-    state->finished.notify_all();
-  });
+    throw;
+  }
+}
+
+void RouteStream::StopTasks() {
+  state_->Cancel();
+  std::unique_lock lock(state_->mutex);
+  state_->finished.wait(lock, [&] { return state_->running == 0; });
 }
 
 RouteStream::~RouteStream() {
@@ -194,9 +213,7 @@ RouteStream::~RouteStream() {
     ctx_.connections.Release(shards_[0].cluster_shard, inline_connection_);
     return;
   }
-  state_->Cancel();
-  std::unique_lock lock(state_->mutex);
-  state_->finished.wait(lock, [&] { return state_->running == 0; });
+  StopTasks();
 }
 
 void RouteStream::ThrowIfFailed() {

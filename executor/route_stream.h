@@ -7,8 +7,8 @@
 // cursor on the consumer's own thread.
 
 #include <atomic>
-#include <functional>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -38,6 +38,8 @@ class RouteStream : public RowStream {
 
  private:
   // Runs `work` on a worker; closes `channel` and counts the task done when it returns.
+  // Cancels the shards' tasks and waits until none runs.
+  void StopTasks();
   void StartTask(std::function<void(State&)> work, Channel& channel);
   void ThrowIfFailed();
 
