@@ -4,6 +4,7 @@
 // what a failed shard means for the statement (cancel the others, roll back, name the shard).
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -25,6 +26,13 @@ struct RowBatch {
   void clear() {
     values.clear();
     row_count = 0;
+  }
+  // Appends each row as its own vector (for callers that keep rows, not batches).
+  void AppendRowsTo(std::vector<std::vector<Value>>& rows) const {
+    for (size_t r = 0; r < row_count; ++r) {
+      rows.emplace_back(values.begin() + static_cast<std::ptrdiff_t>(r * width),
+                        values.begin() + static_cast<std::ptrdiff_t>((r + 1) * width));
+    }
   }
 };
 

@@ -7,6 +7,7 @@
 
 #include "grammar/sql_error.h"
 #include "grammar/stack_guard.h"
+#include "planner/ddl.h"
 
 namespace shardql {
 
@@ -54,15 +55,6 @@ std::string DefaultAlias(ColumnId id) {
 }
 
 }  // namespace
-
-std::string SqlRenderer::QuoteIdentifier(const std::string& name) const {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 std::string SqlRenderer::Param(uint32_t index) const {
   return fmt::format("${}", index);

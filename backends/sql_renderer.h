@@ -48,7 +48,6 @@ class SqlRenderer {
   // Whether a compound SELECT accepts a parenthesised operand.
   virtual bool ParenthesizedSetOperands() const { return true; }
 
-  std::string QuoteIdentifier(const std::string& name) const;
   std::string NewAlias(char prefix) {
     return std::string(1, prefix) + std::to_string(next_alias_++);
   }

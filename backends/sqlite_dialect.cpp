@@ -380,12 +380,7 @@ std::string SqliteDialect::RenderDropIndex(const std::string& index) const {
 }
 
 std::string SqliteDialect::QuoteIdentifier(const std::string& name) const {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
+  return shardql::QuoteIdentifier(name);
 }
 
 std::string SqliteDialect::QuoteLiteral(const Value& value) const {

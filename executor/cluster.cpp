@@ -86,11 +86,7 @@ std::unique_ptr<Cluster> Cluster::Open(const ClusterSpec& spec) {
     // Open once now, so an unusable folder or an unreadable file is reported at startup.
     BackendStatus status;
     auto connection = shard.pool->Acquire(status);
-    if (!connection) {
-      SqlError error(status.sqlstate, status.message);
-      error.shard = s.name;
-      throw error;
-    }
+    if (!connection) throw ShardError(status, s.name);
     shard.pool->Release(std::move(connection));
     layout.shards.push_back(s.name);
     shards.push_back(std::move(shard));
@@ -122,6 +118,13 @@ size_t Cluster::ShardIndex(const std::string& name) const {
                                name));
   }
   return it->second;
+}
+
+SqlError ShardError(const BackendStatus& status, const std::string& shard,
+                    std::string_view prefix) {
+  SqlError error(status.sqlstate, std::string(prefix) + status.message);
+  error.shard = shard;
+  return error;
 }
 
 }  // namespace shardql

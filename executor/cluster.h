@@ -6,15 +6,17 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "backends/backend.h"
-#include "planner/plan_cache.h"
 #include "executor/rowid_allocator.h"
 #include "executor/worker_pool.h"
+#include "grammar/sql_error.h"
 #include "planner/catalog.h"
 #include "planner/ddl.h"
 #include "planner/dialect.h"
+#include "planner/plan_cache.h"
 
 namespace shardql {
 
@@ -86,5 +88,9 @@ class Cluster {
   PlanCache plan_cache_;
   WorkerPool workers_;
 };
+
+// A shard's failure as the statement's error, naming the shard; `prefix` says what failed.
+SqlError ShardError(const BackendStatus& status, const std::string& shard,
+                    std::string_view prefix = {});
 
 }  // namespace shardql

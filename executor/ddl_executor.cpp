@@ -40,9 +40,7 @@ void RunOnShards(Cluster& cluster, const std::vector<std::string>& shards, const
         if (c && !undo.empty()) c->Execute(undo, {}, nullptr);
         cluster.shard(d).pool->Release(std::move(c));
       }
-      SqlError error(status.sqlstate, status.message);
-      error.shard = name;
-      throw error;
+      throw ShardError(status, name);
     }
     done.push_back(index);
   }

@@ -60,8 +60,7 @@ void ShardTransaction::CommitAll() {
   for (auto it = connections_.begin(); it != connections_.end(); ++it) {
     BackendStatus status = it->second->Commit();
     if (!status.ok) {
-      SqlError error(status.sqlstate, "COMMIT failed: " + status.message);
-      error.shard = cluster_.shard(it->first).name;
+      SqlError error = ShardError(status, cluster_.shard(it->first).name, "COMMIT failed: ");
       lock.unlock();
       RollbackAll();
       throw error;

@@ -2,11 +2,11 @@
 // What running one statement needs: the cluster, where shard connections come from (the pools in
 // autocommit, or the transaction's pinned connections), the parameter values, and settings.
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
-#include <algorithm>
 #include <vector>
 
 #include "backends/backend.h"

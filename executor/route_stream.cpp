@@ -141,11 +141,7 @@ RouteStream::RouteStream(const Route& route, ExecContext& ctx, bool channel_per_
         inline_connection_ = nullptr;
       }
     }
-    if (!inline_cursor_) {
-      SqlError error(status.sqlstate, status.message);
-      error.shard = shard.name;
-      throw error;
-    }
+    if (!inline_cursor_) throw ShardError(status, shard.name);
     return;
   }
   state_->active.assign(n, nullptr);
@@ -224,11 +220,7 @@ void RouteStream::ThrowIfFailed() {
 bool RouteStream::NextInline(RowBatch& out) {
   BackendStatus status;
   if (inline_cursor_->Next(out, ctx_.settings.batch_rows, status)) return true;
-  if (!status.ok) {
-    SqlError error(status.sqlstate, status.message);
-    error.shard = shards_[0].name;
-    throw error;
-  }
+  if (!status.ok) throw ShardError(status, shards_[0].name);
   return false;
 }
 

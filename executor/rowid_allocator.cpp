@@ -32,11 +32,7 @@ int64_t RowidAllocator::Reserve(const TableInfo& table, size_t count, Cluster& c
       auto connection = pool.Acquire(status);
       if (connection) status = connection->Execute(sql, {}, &sink);
       pool.Release(std::move(connection));
-      if (!status.ok) {
-        SqlError error(status.sqlstate, status.message);
-        error.shard = name;
-        throw error;
-      }
+      if (!status.ok) throw ShardError(status, name);
     }
     it = next_.emplace(table.name, sink.max + 1).first;
   }

@@ -74,9 +74,7 @@ class WriteTarget {
 
   void Check(const BackendStatus& status, size_t shard) const {
     if (status.ok) return;
-    SqlError error(status.sqlstate, status.message);
-    error.shard = cluster_.shard(shard).name;
-    throw error;
+    throw ShardError(status, cluster_.shard(shard).name);
   }
 
  private:
@@ -133,12 +131,8 @@ std::vector<std::vector<Value>> CollectRows(plan::LogicalPlan query, Cluster& cl
   std::unique_ptr<RowStream> stream = OpenMergeTree(*distributed.root, ctx);
   std::vector<std::vector<Value>> rows;
   RowBatch batch;
-  while (stream->Next(batch)) {
-    for (size_t r = 0; r < batch.rows(); ++r) {
-      rows.emplace_back(batch.values.begin() + static_cast<long>(r * batch.width),
-                        batch.values.begin() + static_cast<long>((r + 1) * batch.width));
-    }
-  }
+  while (stream->Next(batch))
+    batch.AppendRowsTo(rows);
   return rows;
 }
 
@@ -459,10 +453,7 @@ int64_t MoveRows(const plan::LogicalPlan& plan, Cluster& cluster, ShardTransacti
     struct Collect : RowSink {
       InsertRows* rows;
       bool Consume(RowBatch& batch) override {
-        for (size_t r = 0; r < batch.rows(); ++r) {
-          rows->rows.emplace_back(batch.values.begin() + static_cast<long>(r * batch.width),
-                                  batch.values.begin() + static_cast<long>((r + 1) * batch.width));
-        }
+        batch.AppendRowsTo(rows->rows);
         return true;
       }
     } collect;

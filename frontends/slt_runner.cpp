@@ -257,12 +257,7 @@ class CollectSink : public ResultSink {
     begun = true;
   }
   bool begun = false;
-  void Rows(const RowBatch& batch) override {
-    for (size_t r = 0; r < batch.rows(); ++r) {
-      rows.emplace_back(batch.values.begin() + static_cast<long>(r * batch.width),
-                        batch.values.begin() + static_cast<long>((r + 1) * batch.width));
-    }
-  }
+  void Rows(const RowBatch& batch) override { batch.AppendRowsTo(rows); }
   size_t width = 0;
   std::vector<std::vector<Value>> rows;
 };

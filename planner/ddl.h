@@ -44,6 +44,9 @@ inline std::string_view SpanText(std::string_view text, ast::SourceSpan span) {
   return text.substr(span.begin, span.end - span.begin);
 }
 
+// "name", inner quotes doubled: standard SQL, which SQLite and PostgreSQL both read.
+std::string QuoteIdentifier(std::string_view name);
+
 // A name for messages: "t" or "s.t".
 std::string JoinName(const std::vector<std::string>& parts);
 

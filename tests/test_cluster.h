@@ -49,12 +49,7 @@ class CollectingSink : public ResultSink {
     for (const auto& c : columns)
       result_.columns.push_back(c.name);
   }
-  void Rows(const RowBatch& batch) override {
-    for (size_t r = 0; r < batch.rows(); ++r) {
-      result_.rows.emplace_back(batch.values.begin() + static_cast<long>(r * batch.width),
-                                batch.values.begin() + static_cast<long>((r + 1) * batch.width));
-    }
-  }
+  void Rows(const RowBatch& batch) override { batch.AppendRowsTo(result_.rows); }
   void Complete(const std::string& tag) override { result_.tags.push_back(tag); }
   void Notice(const std::string& message) override { result_.notices.push_back(message); }
 
