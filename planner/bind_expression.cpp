@@ -73,6 +73,15 @@ ExprPtr NewExpr(ExprKind kind) {
 
 }  // namespace
 
+ExprType ColumnType(const ColumnInfo& column) {
+  ExprType type;
+  type.affinity = column.affinity;
+  type.collation = column.collation;
+  type.collation_source = CollationSource::kImplicit;
+  type.declared_type = column.declared_type;
+  return type;
+}
+
 ExprType AsColumnType(const ExprType& type) {
   ExprType out = type;
   out.collation_source = CollationSource::kImplicit;

@@ -13,6 +13,8 @@
 #include "planner/binder_internal.h"
 #include "planner/ddl.h"
 #include "planner/plan_printer.h"
+#include "planner/plan_verifier.h"
+#include "planner/plan_visitor.h"
 
 namespace shardql {
 
@@ -21,7 +23,9 @@ plan::LogicalPlan Bind(const ast::Statement& statement, std::string_view text,
                        const SessionViews* session_views) {
   StackDepthScope stack_scope;
   bind::Binder binder(text, std::move(catalog), session_views);
-  return binder.BindStatement(statement);
+  plan::LogicalPlan plan = binder.BindStatement(statement);
+  plan::VerifyPlanInDebug(*plan.root, plan.columns);
+  return plan;
 }
 
 plan::LogicalPlan BindQuery(const ast::Query& query, std::string_view text,
@@ -29,7 +33,9 @@ plan::LogicalPlan BindQuery(const ast::Query& query, std::string_view text,
                             const SessionViews* session_views) {
   StackDepthScope stack_scope;
   bind::Binder binder(text, std::move(catalog), session_views);
-  return binder.BindTopQuery(query);
+  plan::LogicalPlan plan = binder.BindTopQuery(query);
+  plan::VerifyPlanInDebug(*plan.root, plan.columns);
+  return plan;
 }
 
 bool IsBindable(const ast::Statement& statement) {
@@ -59,56 +65,9 @@ struct SelectItem {
   const ast::Expr* source = nullptr;  // null for the columns a `*` expands to
 };
 
-// Mutable walk over every expression a plan tree holds, subquery plans included.
-void ForEachExprInPlan(plan::PlanNode& node, const std::function<void(ExprPtr&)>& fn);
-
-void ForEachNodeExpr(plan::PlanNode& node, const std::function<void(ExprPtr&)>& fn) {
-  switch (node.kind) {
-    case plan::NodeKind::kValues:
-      for (auto& row : node.Cast<plan::ValuesNode>().rows) {
-        for (ExprPtr& e : row)
-          fn(e);
-      }
-      break;
-    case plan::NodeKind::kFilter:
-      fn(node.Cast<plan::FilterNode>().predicate);
-      break;
-    case plan::NodeKind::kProject:
-      for (ExprPtr& e : node.Cast<plan::ProjectNode>().exprs)
-        fn(e);
-      break;
-    case plan::NodeKind::kJoin:
-      if (node.Cast<plan::JoinNode>().condition) fn(node.Cast<plan::JoinNode>().condition);
-      break;
-    case plan::NodeKind::kAggregate:
-      for (ExprPtr& e : node.Cast<plan::AggregateNode>().groups)
-        fn(e);
-      for (ExprPtr& e : node.Cast<plan::AggregateNode>().aggregates)
-        fn(e);
-      break;
-    case plan::NodeKind::kWindow:
-      for (ExprPtr& e : node.Cast<plan::WindowNode>().windows)
-        fn(e);
-      break;
-    case plan::NodeKind::kSort:
-      for (plan::SortKey& k : node.Cast<plan::SortNode>().keys)
-        fn(k.expr);
-      break;
-    case plan::NodeKind::kLimit:
-      if (node.Cast<plan::LimitNode>().limit) fn(node.Cast<plan::LimitNode>().limit);
-      if (node.Cast<plan::LimitNode>().offset) fn(node.Cast<plan::LimitNode>().offset);
-      break;
-    case plan::NodeKind::kUpdate:
-      for (plan::Assignment& a : node.Cast<plan::UpdateNode>().assignments)
-        fn(a.value);
-      break;
-    default:
-      break;
-  }
-}
-
+// Calls `fn` on the expressions every node of the tree holds (not looking into subqueries).
 void ForEachExprInPlan(plan::PlanNode& node, const std::function<void(ExprPtr&)>& fn) {
-  ForEachNodeExpr(node, fn);
+  plan::ForEachNodeExpr(node, fn);
   for (plan::PlanPtr& child : node.children)
     ForEachExprInPlan(*child, fn);
 }
@@ -308,7 +267,7 @@ Binder::BoundQuery Binder::BindQueryBody(const ast::QueryBody& body, const Scope
 }
 
 Binder::BoundQuery Binder::BindValues(const ast::QueryBody& body, const Scope* outer) {
-  auto values = std::make_unique<plan::ValuesNode>();
+  std::vector<std::vector<ExprPtr>> rows;
   size_t width = body.values.empty() ? 0 : body.values[0].size();
   for (const auto& row : body.values) {
     if (row.size() != width) {
@@ -319,17 +278,15 @@ Binder::BoundQuery Binder::BindValues(const ast::QueryBody& body, const Scope* o
     ExpressionBinder binder(*this, outer, ExprContext::kValues, nullptr);
     for (const auto& e : row)
       bound_row.push_back(binder.Bind(*e));
-    values->rows.push_back(std::move(bound_row));
+    rows.push_back(std::move(bound_row));
   }
   BoundQuery out;
   for (size_t i = 0; i < width; ++i) {
     std::string name = fmt::format("column{}", i + 1);
-    ColumnId id = NewColumn(name, values->rows[0][i]->type);
-    values->outputs.push_back(id);
-    out.outputs.push_back(id);
+    out.outputs.push_back(NewColumn(name, rows[0][i]->type));
     out.names.push_back(name);
   }
-  out.plan = std::move(values);
+  out.plan = plan::MakeValues(std::move(rows), out.outputs);
   return out;
 }
 
@@ -342,9 +299,6 @@ Binder::BoundQuery Binder::BindSetOp(const ast::QueryBody& body, const Scope* ou
                                ast::ToString(body.set_op)),
                    body.right->span.begin);
   }
-  auto node = std::make_unique<plan::SetOpNode>();
-  node->op = body.set_op;
-  node->all = body.all;
   BoundQuery out;
   for (size_t i = 0; i < left.outputs.size(); ++i) {
     // The result column compares with the left side's collation, or the right side's when the
@@ -356,32 +310,25 @@ Binder::BoundQuery Binder::BindSetOp(const ast::QueryBody& body, const Scope* ou
       type.collation = right_type.collation;
       type.collation_source = right_type.collation_source;
     }
-    ColumnId id = NewColumn(left.names[i], AsColumnType(type));
-    node->outputs.push_back(id);
-    out.outputs.push_back(id);
+    out.outputs.push_back(NewColumn(left.names[i], AsColumnType(type)));
     out.names.push_back(left.names[i]);
   }
-  node->children.push_back(std::move(left.plan));
-  node->children.push_back(std::move(right.plan));
-  out.plan = std::move(node);
+  out.plan = plan::MakeSetOp(body.set_op, body.all, std::move(left.plan), std::move(right.plan),
+                             out.outputs);
   return out;
 }
 
 plan::PlanPtr Binder::ApplyLimit(plan::PlanPtr plan, const ast::Query& query, const Scope* outer) {
   if (!query.limit && !query.offset) return plan;
-  auto limit = std::make_unique<plan::LimitNode>();
   ExpressionBinder binder(*this, nullptr, ExprContext::kValues, nullptr);
-  if (query.limit) limit->limit = binder.Bind(*query.limit);
-  if (query.offset) limit->offset = binder.Bind(*query.offset);
-  limit->outputs = plan->outputs;
-  limit->children.push_back(std::move(plan));
-  return limit;
+  return plan::MakeLimit(std::move(plan), query.limit ? binder.Bind(*query.limit) : nullptr,
+                         query.offset ? binder.Bind(*query.offset) : nullptr);
 }
 
 Binder::BoundQuery Binder::ApplyOutputOrderAndLimit(BoundQuery bound, const ast::Query& query,
                                                     const Scope* outer) {
   if (!query.order_by.empty()) {
-    auto sort = std::make_unique<plan::SortNode>();
+    std::vector<plan::SortKey> keys;
     for (const ast::OrderItem& item : query.order_by) {
       size_t index = 0;
       if (IsIntegerLiteral(*item.expr)) {
@@ -404,11 +351,9 @@ Binder::BoundQuery Binder::ApplyOutputOrderAndLimit(BoundQuery bound, const ast:
       key.expr = plan::MakeColumn(bound.outputs[index], columns_[bound.outputs[index]].type);
       key.descending = item.direction == ast::SortDirection::kDesc;
       key.nulls = item.nulls;
-      sort->keys.push_back(std::move(key));
+      keys.push_back(std::move(key));
     }
-    sort->outputs = bound.plan->outputs;
-    sort->children.push_back(std::move(bound.plan));
-    bound.plan = std::move(sort);
+    bound.plan = plan::MakeSort(std::move(bound.plan), std::move(keys));
   }
   bound.plan = ApplyLimit(std::move(bound.plan), query, outer);
   return bound;
@@ -436,33 +381,20 @@ Binder::BoundQuery Binder::BindSelectBlock(const ast::SelectCore& core, const Sc
       }
       scope.tables.push_back(std::move(t));
     }
-    if (!plan) {
-      plan = std::move(item.plan);
-    } else {
-      auto join = std::make_unique<plan::JoinNode>();
-      join->join_kind = plan::JoinKind::kInner;
-      join->outputs = plan->outputs;
-      join->outputs.insert(join->outputs.end(), item.plan->outputs.begin(),
-                           item.plan->outputs.end());
-      join->children.push_back(std::move(plan));
-      join->children.push_back(std::move(item.plan));
-      plan = std::move(join);
-    }
+    plan = plan ? plan::MakeJoin(plan::JoinKind::kInner, std::move(plan), std::move(item.plan),
+                                 nullptr)
+                : std::move(item.plan);
   }
   if (!plan) {
-    auto one_row = std::make_unique<plan::ValuesNode>();
-    one_row->rows.emplace_back();
-    plan = std::move(one_row);
+    std::vector<std::vector<ExprPtr>> one_empty_row(1);
+    plan = plan::MakeValues(std::move(one_empty_row), {});
   }
   std::set<ColumnId> local_ids(plan->outputs.begin(), plan->outputs.end());
 
   if (core.where) {
-    auto filter = std::make_unique<plan::FilterNode>();
-    filter->predicate =
-        ExpressionBinder(*this, &scope, ExprContext::kWhere, nullptr).Bind(*core.where);
-    filter->outputs = plan->outputs;
-    filter->children.push_back(std::move(plan));
-    plan = std::move(filter);
+    plan = plan::MakeFilter(
+        std::move(plan),
+        ExpressionBinder(*this, &scope, ExprContext::kWhere, nullptr).Bind(*core.where));
   }
 
   BlockCollector collector;
@@ -639,72 +571,43 @@ Binder::BoundQuery Binder::BindSelectBlock(const ast::SelectCore& core, const Sc
   }
 
   if (collector.aggregating) {
-    auto aggregate = std::make_unique<plan::AggregateNode>();
-    aggregate->groups = std::move(groups);
-    aggregate->aggregates = std::move(collector.aggregates);
-    aggregate->outputs = group_ids;
-    aggregate->outputs.insert(aggregate->outputs.end(), collector.aggregate_ids.begin(),
-                              collector.aggregate_ids.end());
-    aggregate->children.push_back(std::move(plan));
-    plan = std::move(aggregate);
+    std::vector<ColumnId> ids = group_ids;
+    ids.insert(ids.end(), collector.aggregate_ids.begin(), collector.aggregate_ids.end());
+    plan = plan::MakeAggregate(std::move(plan), std::move(groups), std::move(collector.aggregates),
+                               std::move(ids));
   }
-  if (having) {
-    auto filter = std::make_unique<plan::FilterNode>();
-    filter->predicate = std::move(having);
-    filter->outputs = plan->outputs;
-    filter->children.push_back(std::move(plan));
-    plan = std::move(filter);
-  }
+  if (having) plan = plan::MakeFilter(std::move(plan), std::move(having));
   if (!collector.windows.empty()) {
-    auto window = std::make_unique<plan::WindowNode>();
-    window->windows = std::move(collector.windows);
-    window->outputs = plan->outputs;
-    window->outputs.insert(window->outputs.end(), collector.window_ids.begin(),
-                           collector.window_ids.end());
-    window->children.push_back(std::move(plan));
-    plan = std::move(window);
+    plan = plan::MakeWindow(std::move(plan), std::move(collector.windows), collector.window_ids);
   }
 
-  auto project = std::make_unique<plan::ProjectNode>();
   BoundQuery out;
+  std::vector<ExprPtr> exprs;
+  std::vector<ColumnId> all_outputs;
   for (size_t i = 0; i < items.size(); ++i) {
     ColumnId id = NewColumn(items[i].name, items[i].expr->type);
-    project->outputs.push_back(id);
-    project->exprs.push_back(std::move(items[i].expr));
+    all_outputs.push_back(id);
+    exprs.push_back(std::move(items[i].expr));
     if (i < visible) {
       out.outputs.push_back(id);
       out.names.push_back(items[i].name);
     }
   }
-  std::vector<ColumnId> all_outputs = project->outputs;
-  project->children.push_back(std::move(plan));
-  plan = std::move(project);
+  plan = plan::MakeProject(std::move(plan), std::move(exprs), all_outputs);
 
-  if (core.distinct) {
-    auto distinct = std::make_unique<plan::DistinctNode>();
-    distinct->outputs = plan->outputs;
-    distinct->children.push_back(std::move(plan));
-    plan = std::move(distinct);
-  }
+  if (core.distinct) plan = plan::MakeDistinct(std::move(plan));
   if (!order_keys.empty()) {
-    auto sort = std::make_unique<plan::SortNode>();
+    std::vector<plan::SortKey> keys;
     for (const OrderKey& k : order_keys) {
       ColumnId id = all_outputs[k.item];
-      sort->keys.push_back({plan::MakeColumn(id, columns_[id].type), k.descending, k.nulls});
+      keys.push_back({plan::MakeColumn(id, columns_[id].type), k.descending, k.nulls});
     }
-    sort->outputs = plan->outputs;
-    sort->children.push_back(std::move(plan));
-    plan = std::move(sort);
+    plan = plan::MakeSort(std::move(plan), std::move(keys));
   }
   if (owner) plan = ApplyLimit(std::move(plan), *owner, outer);
   if (all_outputs.size() > visible) {
     // Hidden sort keys leave through a projection of the visible columns.
-    auto strip = std::make_unique<plan::ProjectNode>();
-    for (ColumnId id : out.outputs)
-      strip->exprs.push_back(plan::MakeColumn(id, columns_[id].type));
-    strip->outputs = out.outputs;
-    strip->children.push_back(std::move(plan));
-    plan = std::move(strip);
+    plan = plan::MakePickColumns(std::move(plan), out.outputs, columns_);
   }
   out.plan = std::move(plan);
   return out;
@@ -772,27 +675,9 @@ Binder::FromItem Binder::BindNamedTable(const ast::NamedTable& ref, const Scope*
     return BindView(session_views_->at(table_name), ref, alias);
   }
   if (auto table = catalog_->FindTable(table_name)) {
-    auto scan = std::make_unique<plan::ScanNode>();
-    scan->table = table;
-    scan->alias = alias;
-    ScopeTable scope_table;
-    scope_table.alias = alias;
-    for (size_t i = 0; i < table->columns.size(); ++i) {
-      const ColumnInfo& col = table->columns[i];
-      ExprType type;
-      type.affinity = col.affinity;
-      type.collation = col.collation;
-      type.collation_source = CollationSource::kImplicit;
-      type.declared_type = col.declared_type;
-      std::string visible_name = i < ref.column_aliases.size() ? ref.column_aliases[i] : col.name;
-      ColumnId id = NewColumn(col.name, type, alias);
-      scan->column_indexes.push_back(static_cast<int>(i));
-      scan->outputs.push_back(id);
-      scope_table.columns.push_back({visible_name, id, type});
-    }
     FromItem item;
-    item.plan = std::move(scan);
-    item.tables.push_back(std::move(scope_table));
+    item.tables.emplace_back();
+    item.plan = ScanTable(table, alias, ref.column_aliases, item.tables.back());
     return item;
   }
   if (const ViewInfo* view = FindView(table_name)) return BindView(*view, ref, alias);
@@ -849,24 +734,25 @@ Binder::FromItem Binder::BindJoin(const ast::JoinRef& join, const Scope* outer) 
   FromItem left = BindFromItem(*join.left, outer);
   FromItem right = BindFromItem(*join.right, outer);
 
-  auto node = std::make_unique<plan::JoinNode>();
+  plan::JoinKind kind = plan::JoinKind::kInner;
   switch (join.join_kind) {
     case ast::JoinKind::kInner:
-      node->join_kind = plan::JoinKind::kInner;
+      kind = plan::JoinKind::kInner;
       break;
     case ast::JoinKind::kLeft:
-      node->join_kind = plan::JoinKind::kLeft;
+      kind = plan::JoinKind::kLeft;
       break;
     case ast::JoinKind::kRight:
-      node->join_kind = plan::JoinKind::kRight;
+      kind = plan::JoinKind::kRight;
       break;
     case ast::JoinKind::kFull:
-      node->join_kind = plan::JoinKind::kFull;
+      kind = plan::JoinKind::kFull;
       break;
     case ast::JoinKind::kCross:
-      node->join_kind = plan::JoinKind::kCross;
+      kind = plan::JoinKind::kCross;
       break;
   }
+  ExprPtr condition;
 
   // NATURAL: the names both sides show (a side's merged-away copies are not shown).
   std::vector<std::string> using_columns = join.using_columns;
@@ -888,10 +774,10 @@ Binder::FromItem Binder::BindJoin(const ast::JoinRef& join, const Scope* outer) 
   if (!using_columns.empty()) {
     // SQLite shows a RIGHT or FULL join's merged column as coalesce(left, right) in the left
     // copy's place; that column is not modelled yet.
-    if (node->join_kind == plan::JoinKind::kFull || node->join_kind == plan::JoinKind::kRight) {
+    if (kind == plan::JoinKind::kFull || kind == plan::JoinKind::kRight) {
       throw SqlError(sqlstate::kFeatureNotSupported,
                      fmt::format("{} JOIN with USING or NATURAL is not supported",
-                                 node->join_kind == plan::JoinKind::kFull ? "FULL" : "RIGHT"),
+                                 kind == plan::JoinKind::kFull ? "FULL" : "RIGHT"),
                      join.span.begin);
     }
     auto find_in = [&](const FromItem& side, const std::string& name,
@@ -927,8 +813,8 @@ Binder::FromItem Binder::BindJoin(const ast::JoinRef& join, const Scope* outer) 
       // one is not).
       out.merged_away.insert(rc.id);
     }
-    node->condition = plan::JoinConjuncts(std::move(conditions));
-    if (node->join_kind == plan::JoinKind::kCross) node->join_kind = plan::JoinKind::kInner;
+    condition = plan::JoinConjuncts(std::move(conditions));
+    if (kind == plan::JoinKind::kCross) kind = plan::JoinKind::kInner;
   } else if (join.on) {
     // The condition sees both sides (and the enclosing blocks, for correlation).
     Scope join_scope;
@@ -936,15 +822,12 @@ Binder::FromItem Binder::BindJoin(const ast::JoinRef& join, const Scope* outer) 
     join_scope.tables = left.tables;
     join_scope.tables.insert(join_scope.tables.end(), right.tables.begin(), right.tables.end());
     join_scope.merged_away = out.merged_away;
-    node->condition =
+    condition =
         ExpressionBinder(*this, &join_scope, ExprContext::kJoinCondition, nullptr).Bind(*join.on);
   }
 
-  node->outputs = left.plan->outputs;
-  node->outputs.insert(node->outputs.end(), right.plan->outputs.begin(), right.plan->outputs.end());
-  node->children.push_back(std::move(left.plan));
-  node->children.push_back(std::move(right.plan));
-  out.plan = std::move(node);
+  out.plan =
+      plan::MakeJoin(kind, std::move(left.plan), std::move(right.plan), std::move(condition));
   out.tables = std::move(left.tables);
   for (ScopeTable& t : right.tables)
     out.tables.push_back(std::move(t));
@@ -982,27 +865,29 @@ std::shared_ptr<const TableInfo> Binder::WritableTable(const std::vector<std::st
                  fmt::format("relation \"{}\" does not exist", JoinName(name)), span.begin);
 }
 
-std::unique_ptr<plan::ScanNode> Binder::TargetScan(std::shared_ptr<const TableInfo> table,
-                                                   const std::string& alias, Scope& scope) {
-  auto scan = std::make_unique<plan::ScanNode>();
-  scan->table = table;
-  scan->alias = alias.empty() ? table->name : alias;
-  ScopeTable scope_table;
-  scope_table.alias = scan->alias;
+std::unique_ptr<plan::ScanNode> Binder::ScanTable(std::shared_ptr<const TableInfo> table,
+                                                  const std::string& alias,
+                                                  const std::vector<std::string>& renames,
+                                                  ScopeTable& scope_table) {
+  scope_table.alias = alias;
+  std::vector<int> indexes;
+  std::vector<ColumnId> ids;
   for (size_t i = 0; i < table->columns.size(); ++i) {
     const ColumnInfo& col = table->columns[i];
-    ExprType type;
-    type.affinity = col.affinity;
-    type.collation = col.collation;
-    type.collation_source = CollationSource::kImplicit;
-    type.declared_type = col.declared_type;
-    ColumnId id = NewColumn(col.name, type, scan->alias);
-    scan->column_indexes.push_back(static_cast<int>(i));
-    scan->outputs.push_back(id);
-    scope_table.columns.push_back({col.name, id, type});
+    ExprType type = ColumnType(col);
+    ColumnId id = NewColumn(col.name, type, alias);
+    indexes.push_back(static_cast<int>(i));
+    ids.push_back(id);
+    scope_table.columns.push_back({i < renames.size() ? renames[i] : col.name, id, type});
   }
-  scope.tables.push_back(std::move(scope_table));
-  return scan;
+  return plan::MakeScan(std::move(table), alias, std::move(indexes), std::move(ids));
+}
+
+std::unique_ptr<plan::ScanNode> Binder::TargetScan(std::shared_ptr<const TableInfo> table,
+                                                   const std::string& alias, Scope& scope) {
+  std::string name = alias.empty() ? table->name : alias;
+  scope.tables.emplace_back();
+  return ScanTable(std::move(table), name, {}, scope.tables.back());
 }
 
 plan::PlanPtr Binder::FilteredTarget(std::shared_ptr<const TableInfo> table,
@@ -1010,11 +895,8 @@ plan::PlanPtr Binder::FilteredTarget(std::shared_ptr<const TableInfo> table,
                                      Scope& scope) {
   plan::PlanPtr child = TargetScan(std::move(table), alias, scope);
   if (!where) return child;
-  auto filter = std::make_unique<plan::FilterNode>();
-  filter->predicate = ExpressionBinder(*this, &scope, ExprContext::kWhere, nullptr).Bind(*where);
-  filter->outputs = child->outputs;
-  filter->children.push_back(std::move(child));
-  return filter;
+  return plan::MakeFilter(
+      std::move(child), ExpressionBinder(*this, &scope, ExprContext::kWhere, nullptr).Bind(*where));
 }
 
 plan::LogicalPlan Binder::Finish(plan::PlanPtr root) {
@@ -1027,8 +909,7 @@ plan::LogicalPlan Binder::Finish(plan::PlanPtr root) {
 
 plan::LogicalPlan Binder::BindInsert(const ast::InsertStatement& stmt) {
   auto table = WritableTable(stmt.table, stmt.span);
-  auto insert = std::make_unique<plan::InsertNode>();
-  insert->table = table;
+  std::vector<int> target_columns;
   for (const std::string& name : stmt.columns) {
     int index = table->FindColumn(name);
     if (index < 0) {
@@ -1037,47 +918,43 @@ plan::LogicalPlan Binder::BindInsert(const ast::InsertStatement& stmt) {
           fmt::format("column \"{}\" of relation \"{}\" does not exist", name, table->name),
           stmt.span.begin);
     }
-    if (std::find(insert->target_columns.begin(), insert->target_columns.end(), index) !=
-        insert->target_columns.end()) {
+    if (std::find(target_columns.begin(), target_columns.end(), index) != target_columns.end()) {
       throw SqlError(sqlstate::kDuplicateColumn,
                      fmt::format("column \"{}\" specified more than once", name), stmt.span.begin);
     }
-    insert->target_columns.push_back(index);
+    target_columns.push_back(index);
   }
   if (stmt.columns.empty() && !stmt.default_values) {
     for (size_t i = 0; i < table->columns.size(); ++i) {
-      insert->target_columns.push_back(static_cast<int>(i));
+      target_columns.push_back(static_cast<int>(i));
     }
   }
   plan::PlanPtr source;
   size_t width = 0;
   if (stmt.default_values) {
-    auto values = std::make_unique<plan::ValuesNode>();
-    values->rows.emplace_back();
-    source = std::move(values);
-    insert->target_columns.clear();
+    std::vector<std::vector<ExprPtr>> one_empty_row(1);
+    source = plan::MakeValues(std::move(one_empty_row), {});
+    target_columns.clear();
   } else {
     BoundQuery bound = BindQuery(*stmt.source, nullptr);
     width = bound.outputs.size();
     source = std::move(bound.plan);
   }
-  if (!stmt.default_values && width != insert->target_columns.size()) {
+  if (!stmt.default_values && width != target_columns.size()) {
     throw SqlError(sqlstate::kSyntaxError,
-                   width > insert->target_columns.size()
+                   width > target_columns.size()
                        ? "INSERT has more expressions than target columns"
                        : "INSERT has more target columns than expressions",
                    stmt.source->span.begin);
   }
-  insert->children.push_back(std::move(source));
-  return Finish(std::move(insert));
+  return Finish(plan::MakeInsert(table, std::move(target_columns), std::move(source)));
 }
 
 plan::LogicalPlan Binder::BindUpdate(const ast::UpdateStatement& stmt) {
   auto table = WritableTable(stmt.table, stmt.span);
   Scope scope;
   plan::PlanPtr child = FilteredTarget(table, stmt.alias, stmt.where.get(), scope);
-  auto update = std::make_unique<plan::UpdateNode>();
-  update->table = table;
+  std::vector<plan::Assignment> assignments;
   for (const ast::Assignment& a : stmt.assignments) {
     int index = table->FindColumn(a.column);
     if (index < 0) {
@@ -1106,22 +983,17 @@ plan::LogicalPlan Binder::BindUpdate(const ast::UpdateStatement& stmt) {
       }
     }
     // When a column is assigned twice, the rightmost assignment wins (SQLite's rule).
-    std::erase_if(update->assignments,
-                  [&](const plan::Assignment& x) { return x.column == index; });
-    update->assignments.push_back({index, std::move(value)});
+    std::erase_if(assignments, [&](const plan::Assignment& x) { return x.column == index; });
+    assignments.push_back({index, std::move(value)});
   }
-  update->children.push_back(std::move(child));
-  return Finish(std::move(update));
+  return Finish(plan::MakeUpdate(table, std::move(assignments), std::move(child)));
 }
 
 plan::LogicalPlan Binder::BindDelete(const ast::DeleteStatement& stmt) {
   auto table = WritableTable(stmt.table, stmt.span);
   Scope scope;
   plan::PlanPtr child = FilteredTarget(table, stmt.alias, stmt.where.get(), scope);
-  auto del = std::make_unique<plan::DeleteNode>();
-  del->table = table;
-  del->children.push_back(std::move(child));
-  return Finish(std::move(del));
+  return Finish(plan::MakeDelete(table, std::move(child)));
 }
 
 }  // namespace bind

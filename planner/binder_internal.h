@@ -157,6 +157,12 @@ class Binder {
   plan::LogicalPlan BindDelete(const ast::DeleteStatement& stmt);
   std::shared_ptr<const TableInfo> WritableTable(const std::vector<std::string>& name,
                                                  ast::SourceSpan span) const;
+  // A scan of every column of `table` as `alias`, its columns named in `scope_table` (`renames`
+  // first, as in `FROM t AS x (a, b)`).
+  std::unique_ptr<plan::ScanNode> ScanTable(std::shared_ptr<const TableInfo> table,
+                                            const std::string& alias,
+                                            const std::vector<std::string>& renames,
+                                            ScopeTable& scope_table);
   // Scan of a DML target table, and the scope that names its columns.
   std::unique_ptr<plan::ScanNode> TargetScan(std::shared_ptr<const TableInfo> table,
                                              const std::string& alias, Scope& scope);
@@ -196,6 +202,9 @@ bool ExprEquals(const plan::Expr& a, const plan::Expr& b);
 // True when the AST expression calls an aggregate at this query level (not inside a subquery).
 bool HasAggregateCall(const ast::Expr& expr);
 bool IsAggregateName(const std::string& name, size_t arg_count);
+
+// The type of a reference to a table's column.
+ExprType ColumnType(const ColumnInfo& column);
 
 // The type a reference to a column computed by `type` sees from outside its block: SQLite makes
 // an ephemeral column with that affinity and collation, and the collation becomes implicit.

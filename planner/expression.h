@@ -24,6 +24,7 @@
 //   kSubquery   [left operand?]                     subquery_kind, negated, binary_op, quantifier,
 //                                                   plan
 
+#include <cassert>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -71,6 +72,11 @@ enum class SubqueryKind : uint8_t {
 
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
+
+// A set of expression kinds as bits, for the accessors' kind checks.
+constexpr uint32_t KindBit(ExprKind kind) {
+  return 1u << static_cast<uint32_t>(kind);
+}
 
 struct SortKey {
   ExprPtr expr;
@@ -120,6 +126,76 @@ struct Expr {
   PlanPtr plan;  // kSubquery
 
   ExprPtr Clone() const;
+
+  // ---- Typed views of `children` by kind (the table above). Each asserts the kind it serves.
+
+  // kUnary, kIsNull, kIsBool, kBetween, kInList, kLike, kCast, kCollate, and the left operand of
+  // a kIn or kQuantified subquery.
+  const Expr& operand() const { return *Child(Has(kOperandKinds) || HasLeftOperand(), 0); }
+  // kBinary, kIsDistinct.
+  const Expr& left() const { return *Child(Is2(ExprKind::kBinary, ExprKind::kIsDistinct), 0); }
+  const Expr& right() const { return *Child(Is2(ExprKind::kBinary, ExprKind::kIsDistinct), 1); }
+  // kBetween.
+  const Expr& low() const { return *Child(kind == ExprKind::kBetween, 1); }
+  const Expr& high() const { return *Child(kind == ExprKind::kBetween, 2); }
+  // kInList: the listed values.
+  size_t item_count() const { return Checked(kind == ExprKind::kInList, children.size() - 1); }
+  const Expr& item(size_t i) const { return *Child(kind == ExprKind::kInList, i + 1); }
+  // kLike.
+  const Expr& pattern() const { return *Child(kind == ExprKind::kLike, 1); }
+  const Expr* escape() const {
+    return kind == ExprKind::kLike && has_escape ? children[2].get() : nullptr;
+  }
+  // kFunction, kAggregate, kWindow: the arguments (an aggregate's FILTER is not one).
+  size_t arg_count() const {
+    return Checked(Is3(ExprKind::kFunction, ExprKind::kAggregate, ExprKind::kWindow),
+                   children.size() - (has_filter ? 1 : 0));
+  }
+  const Expr& arg(size_t i) const {
+    return *Child(Is3(ExprKind::kFunction, ExprKind::kAggregate, ExprKind::kWindow), i);
+  }
+  // kAggregate: FILTER (WHERE ...), or null.
+  const Expr* filter() const {
+    return kind == ExprKind::kAggregate && has_filter ? children.back().get() : nullptr;
+  }
+  // kCase: CASE [operand] WHEN when(i) THEN then(i) ... [ELSE else_value] END.
+  const Expr* case_operand() const {
+    return kind == ExprKind::kCase && has_operand ? children[0].get() : nullptr;
+  }
+  size_t when_count() const {
+    return Checked(kind == ExprKind::kCase,
+                   (children.size() - (has_operand ? 1 : 0) - (has_else ? 1 : 0)) / 2);
+  }
+  const Expr& when(size_t i) const { return *Child(kind == ExprKind::kCase, WhenIndex(i)); }
+  const Expr& then(size_t i) const { return *Child(kind == ExprKind::kCase, WhenIndex(i) + 1); }
+  const Expr* else_value() const {
+    return kind == ExprKind::kCase && has_else ? children.back().get() : nullptr;
+  }
+
+ private:
+  static constexpr uint32_t kOperandKinds =
+      KindBit(ExprKind::kUnary) | KindBit(ExprKind::kIsNull) | KindBit(ExprKind::kIsBool) |
+      KindBit(ExprKind::kBetween) | KindBit(ExprKind::kInList) | KindBit(ExprKind::kLike) |
+      KindBit(ExprKind::kCast) | KindBit(ExprKind::kCollate);
+  bool Has(uint32_t kinds) const { return (kinds & KindBit(kind)) != 0; }
+  bool Is2(ExprKind a, ExprKind b) const { return kind == a || kind == b; }
+  bool Is3(ExprKind a, ExprKind b, ExprKind c) const { return kind == a || kind == b || kind == c; }
+  bool HasLeftOperand() const {
+    return kind == ExprKind::kSubquery &&
+           (subquery_kind == SubqueryKind::kIn || subquery_kind == SubqueryKind::kQuantified);
+  }
+  size_t WhenIndex(size_t i) const { return (has_operand ? 1 : 0) + 2 * i; }
+  template <typename T>
+  static T Checked(bool ok, T value) {
+    assert(ok);
+    (void)ok;
+    return value;
+  }
+  const ExprPtr& Child(bool ok, size_t i) const {
+    assert(ok && i < children.size() && children[i]);
+    (void)ok;
+    return children[i];
+  }
 };
 
 // Constructors for the common shapes.

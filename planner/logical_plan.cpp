@@ -1,5 +1,7 @@
 #include "planner/logical_plan.h"
 
+#include "planner/plan_visitor.h"
+
 namespace shardql::plan {
 
 const char* ToString(NodeKind kind) {
@@ -176,6 +178,151 @@ PlanPtr DeleteNode::Clone() const {
   return copy;
 }
 
+std::unique_ptr<ScanNode> MakeScan(std::shared_ptr<const TableInfo> table, std::string alias,
+                                   std::vector<int> column_indexes, std::vector<ColumnId> outputs) {
+  assert(column_indexes.size() == outputs.size());
+  auto node = std::make_unique<ScanNode>();
+  node->table = std::move(table);
+  node->alias = std::move(alias);
+  node->column_indexes = std::move(column_indexes);
+  node->outputs = std::move(outputs);
+  return node;
+}
+
+std::unique_ptr<ValuesNode> MakeValues(std::vector<std::vector<ExprPtr>> rows,
+                                       std::vector<ColumnId> outputs) {
+  auto node = std::make_unique<ValuesNode>();
+  node->rows = std::move(rows);
+  node->outputs = std::move(outputs);
+  return node;
+}
+
+std::unique_ptr<FilterNode> MakeFilter(PlanPtr child, ExprPtr predicate) {
+  auto node = std::make_unique<FilterNode>();
+  node->predicate = std::move(predicate);
+  node->outputs = child->outputs;
+  node->children.push_back(std::move(child));
+  return node;
+}
+
+std::unique_ptr<ProjectNode> MakeProject(PlanPtr child, std::vector<ExprPtr> exprs,
+                                         std::vector<ColumnId> outputs) {
+  assert(exprs.size() == outputs.size());
+  auto node = std::make_unique<ProjectNode>();
+  node->exprs = std::move(exprs);
+  node->outputs = std::move(outputs);
+  node->children.push_back(std::move(child));
+  return node;
+}
+
+std::unique_ptr<ProjectNode> MakePickColumns(PlanPtr child, const std::vector<ColumnId>& ids,
+                                             const ColumnTable& columns) {
+  std::vector<ExprPtr> exprs;
+  exprs.reserve(ids.size());
+  for (ColumnId id : ids)
+    exprs.push_back(MakeColumn(id, columns[id].type));
+  return MakeProject(std::move(child), std::move(exprs), ids);
+}
+
+std::unique_ptr<JoinNode> MakeJoin(JoinKind kind, PlanPtr left, PlanPtr right, ExprPtr condition) {
+  auto node = std::make_unique<JoinNode>();
+  node->join_kind = kind;
+  node->condition = std::move(condition);
+  node->outputs = left->outputs;
+  node->outputs.insert(node->outputs.end(), right->outputs.begin(), right->outputs.end());
+  node->children.push_back(std::move(left));
+  node->children.push_back(std::move(right));
+  return node;
+}
+
+std::unique_ptr<AggregateNode> MakeAggregate(PlanPtr child, std::vector<ExprPtr> groups,
+                                             std::vector<ExprPtr> aggregates,
+                                             std::vector<ColumnId> ids) {
+  assert(ids.size() == groups.size() + aggregates.size());
+  auto node = std::make_unique<AggregateNode>();
+  node->groups = std::move(groups);
+  node->aggregates = std::move(aggregates);
+  node->outputs = std::move(ids);
+  node->children.push_back(std::move(child));
+  return node;
+}
+
+std::unique_ptr<WindowNode> MakeWindow(PlanPtr child, std::vector<ExprPtr> windows,
+                                       const std::vector<ColumnId>& ids) {
+  assert(ids.size() == windows.size());
+  auto node = std::make_unique<WindowNode>();
+  node->windows = std::move(windows);
+  node->outputs = child->outputs;
+  node->outputs.insert(node->outputs.end(), ids.begin(), ids.end());
+  node->children.push_back(std::move(child));
+  return node;
+}
+
+namespace {
+// Nodes whose outputs are their only child's.
+template <typename Node>
+std::unique_ptr<Node> PassThrough(PlanPtr child) {
+  auto node = std::make_unique<Node>();
+  node->outputs = child->outputs;
+  node->children.push_back(std::move(child));
+  return node;
+}
+}  // namespace
+
+std::unique_ptr<DistinctNode> MakeDistinct(PlanPtr child) {
+  return PassThrough<DistinctNode>(std::move(child));
+}
+
+std::unique_ptr<SortNode> MakeSort(PlanPtr child, std::vector<SortKey> keys) {
+  auto node = PassThrough<SortNode>(std::move(child));
+  node->keys = std::move(keys);
+  return node;
+}
+
+std::unique_ptr<LimitNode> MakeLimit(PlanPtr child, ExprPtr limit, ExprPtr offset) {
+  auto node = PassThrough<LimitNode>(std::move(child));
+  node->limit = std::move(limit);
+  node->offset = std::move(offset);
+  return node;
+}
+
+std::unique_ptr<SetOpNode> MakeSetOp(ast::SetOpKind op, bool all, PlanPtr left, PlanPtr right,
+                                     std::vector<ColumnId> outputs) {
+  assert(left->outputs.size() == outputs.size() && right->outputs.size() == outputs.size());
+  auto node = std::make_unique<SetOpNode>();
+  node->op = op;
+  node->all = all;
+  node->outputs = std::move(outputs);
+  node->children.push_back(std::move(left));
+  node->children.push_back(std::move(right));
+  return node;
+}
+
+std::unique_ptr<InsertNode> MakeInsert(std::shared_ptr<const TableInfo> table,
+                                       std::vector<int> target_columns, PlanPtr source) {
+  auto node = std::make_unique<InsertNode>();
+  node->table = std::move(table);
+  node->target_columns = std::move(target_columns);
+  node->children.push_back(std::move(source));
+  return node;
+}
+
+std::unique_ptr<UpdateNode> MakeUpdate(std::shared_ptr<const TableInfo> table,
+                                       std::vector<Assignment> assignments, PlanPtr target) {
+  auto node = std::make_unique<UpdateNode>();
+  node->table = std::move(table);
+  node->assignments = std::move(assignments);
+  node->children.push_back(std::move(target));
+  return node;
+}
+
+std::unique_ptr<DeleteNode> MakeDelete(std::shared_ptr<const TableInfo> table, PlanPtr target) {
+  auto node = std::make_unique<DeleteNode>();
+  node->table = std::move(table);
+  node->children.push_back(std::move(target));
+  return node;
+}
+
 LogicalPlan LogicalPlan::Clone() const {
   LogicalPlan copy;
   if (root) copy.root = root->Clone();
@@ -201,55 +348,7 @@ void VisitPlan(const PlanNode& node, const std::function<void(const PlanNode&)>&
 
 std::vector<const Expr*> NodeExpressions(const PlanNode& node) {
   std::vector<const Expr*> out;
-  auto add = [&](const ExprPtr& e) {
-    if (e) out.push_back(e.get());
-  };
-  switch (node.kind) {
-    case NodeKind::kValues:
-      for (const auto& row : node.Cast<ValuesNode>().rows) {
-        for (const ExprPtr& e : row)
-          add(e);
-      }
-      break;
-    case NodeKind::kFilter:
-      add(node.Cast<FilterNode>().predicate);
-      break;
-    case NodeKind::kProject:
-      for (const ExprPtr& e : node.Cast<ProjectNode>().exprs)
-        add(e);
-      break;
-    case NodeKind::kJoin:
-      add(node.Cast<JoinNode>().condition);
-      break;
-    case NodeKind::kAggregate:
-      for (const ExprPtr& e : node.Cast<AggregateNode>().groups)
-        add(e);
-      for (const ExprPtr& e : node.Cast<AggregateNode>().aggregates)
-        add(e);
-      break;
-    case NodeKind::kWindow:
-      for (const ExprPtr& e : node.Cast<WindowNode>().windows)
-        add(e);
-      break;
-    case NodeKind::kSort:
-      for (const SortKey& k : node.Cast<SortNode>().keys)
-        add(k.expr);
-      break;
-    case NodeKind::kLimit:
-      add(node.Cast<LimitNode>().limit);
-      add(node.Cast<LimitNode>().offset);
-      break;
-    case NodeKind::kUpdate:
-      for (const Assignment& a : node.Cast<UpdateNode>().assignments)
-        add(a.value);
-      break;
-    case NodeKind::kScan:
-    case NodeKind::kDistinct:
-    case NodeKind::kSetOp:
-    case NodeKind::kInsert:
-    case NodeKind::kDelete:
-      break;
-  }
+  ForEachNodeExpr(node, [&](const Expr& e) { out.push_back(&e); });
   return out;
 }
 

@@ -22,6 +22,8 @@
 
 namespace shardql::plan {
 
+class ColumnTable;
+
 enum class NodeKind : uint8_t {
   kScan,
   kValues,
@@ -200,6 +202,39 @@ struct DeleteNode : PlanNode {
   std::shared_ptr<const TableInfo> table;
   PlanPtr Clone() const override;
 };
+
+// ---- Node factories: each sets `outputs` from its inputs by the rules above, so a rewrite that
+// builds nodes never maintains them by hand.
+
+// A scan of `table` reading its columns `column_indexes` (or kRowidColumn) as `outputs`.
+std::unique_ptr<ScanNode> MakeScan(std::shared_ptr<const TableInfo> table, std::string alias,
+                                   std::vector<int> column_indexes, std::vector<ColumnId> outputs);
+std::unique_ptr<ValuesNode> MakeValues(std::vector<std::vector<ExprPtr>> rows,
+                                       std::vector<ColumnId> outputs);
+std::unique_ptr<FilterNode> MakeFilter(PlanPtr child, ExprPtr predicate);
+std::unique_ptr<ProjectNode> MakeProject(PlanPtr child, std::vector<ExprPtr> exprs,
+                                         std::vector<ColumnId> outputs);
+// A projection of the child's columns `ids` (plain references, their ids passed through).
+std::unique_ptr<ProjectNode> MakePickColumns(PlanPtr child, const std::vector<ColumnId>& ids,
+                                             const ColumnTable& columns);
+std::unique_ptr<JoinNode> MakeJoin(JoinKind kind, PlanPtr left, PlanPtr right, ExprPtr condition);
+// `ids`: one per group, then one per aggregate.
+std::unique_ptr<AggregateNode> MakeAggregate(PlanPtr child, std::vector<ExprPtr> groups,
+                                             std::vector<ExprPtr> aggregates,
+                                             std::vector<ColumnId> ids);
+// `ids`: one per window call; the node's outputs are the child's, then these.
+std::unique_ptr<WindowNode> MakeWindow(PlanPtr child, std::vector<ExprPtr> windows,
+                                       const std::vector<ColumnId>& ids);
+std::unique_ptr<DistinctNode> MakeDistinct(PlanPtr child);
+std::unique_ptr<SortNode> MakeSort(PlanPtr child, std::vector<SortKey> keys);
+std::unique_ptr<LimitNode> MakeLimit(PlanPtr child, ExprPtr limit, ExprPtr offset);
+std::unique_ptr<SetOpNode> MakeSetOp(ast::SetOpKind op, bool all, PlanPtr left, PlanPtr right,
+                                     std::vector<ColumnId> outputs);
+std::unique_ptr<InsertNode> MakeInsert(std::shared_ptr<const TableInfo> table,
+                                       std::vector<int> target_columns, PlanPtr source);
+std::unique_ptr<UpdateNode> MakeUpdate(std::shared_ptr<const TableInfo> table,
+                                       std::vector<Assignment> assignments, PlanPtr target);
+std::unique_ptr<DeleteNode> MakeDelete(std::shared_ptr<const TableInfo> table, PlanPtr target);
 
 // What the planner knows of each column id.
 struct ColumnMeta {
