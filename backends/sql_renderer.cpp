@@ -50,11 +50,14 @@ const char* JoinKeyword(plan::JoinKind kind) {
   return " JOIN ";
 }
 
-std::string DefaultAlias(ColumnId id) {
-  return "c" + std::to_string(id);
-}
-
 }  // namespace
+
+std::string SqlRenderer::ColumnAlias(ColumnId id) {
+  // Numbered in order of first use within this statement, not by the planner's column ids, so
+  // the SQL a shard is sent does not change when planning elsewhere allocates more ids.
+  auto [it, added] = column_aliases_.emplace(id, column_aliases_.size() + 1);
+  return "c" + std::to_string(it->second);
+}
 
 std::string SqlRenderer::Param(uint32_t index) const {
   return fmt::format("${}", index);
@@ -173,7 +176,7 @@ SqlRenderer::Block SqlRenderer::Wrap(const Block& inner) {
   outer.from = "(" + text + ") AS " + alias;
   outer.outputs = inner.outputs;
   for (ColumnId id : inner.outputs) {
-    column_text_[id] = alias + "." + QuoteIdentifier(DefaultAlias(id));
+    column_text_[id] = alias + "." + QuoteIdentifier(ColumnAlias(id));
   }
   return outer;
 }
@@ -196,7 +199,7 @@ std::string SqlRenderer::SelectList(const Block& block, const std::vector<std::s
     }
     std::string text = block.projected ? block.items[i] : ColumnText(ids[i]);
     std::string alias =
-        aliases && visible < aliases->size() ? (*aliases)[visible] : DefaultAlias(ids[i]);
+        aliases && visible < aliases->size() ? (*aliases)[visible] : ColumnAlias(ids[i]);
     items.push_back(text + " AS " + QuoteIdentifier(alias));
     ++visible;
   }
@@ -420,7 +423,7 @@ SqlRenderer::Block SqlRenderer::BuildJoin(const plan::JoinNode& join) {
 SqlRenderer::Block SqlRenderer::BuildSetOp(const plan::SetOpNode& setop) {
   std::vector<std::string> aliases;
   for (ColumnId id : setop.outputs)
-    aliases.push_back(DefaultAlias(id));
+    aliases.push_back(ColumnAlias(id));
   // A compound SELECT is evaluated left to right with no precedence in SQLite, so the left
   // operand may itself be a compound; the right one may not, nor may an operand with its own
   // ORDER BY or LIMIT (those are wrapped).
@@ -612,7 +615,7 @@ std::string SqlRenderer::Expr(const plan::Expr& e) {
         case plan::SubqueryKind::kQuantified: {
           std::string left = child(0);
           return Quantified(left, e.binary_op, e.quantifier, Subquery(*e.plan),
-                            DefaultAlias(e.plan->outputs.at(0)));
+                            ColumnAlias(e.plan->outputs.at(0)));
         }
       }
       break;

@@ -119,11 +119,14 @@ class SqlRenderer {
   std::string TargetWhere(const plan::PlanNode& child, const std::string& table);
 
   std::string ColumnText(plan::ColumnId id) const;
+  // The name a column id gets in a select list: c1, c2, ... local to this statement.
+  std::string ColumnAlias(plan::ColumnId id);
 
   const plan::ColumnTable& columns_;
   // SQL text of each column id in the SELECT being written; ids are unique in a statement, so
   // one map serves nested blocks and correlated subqueries alike.
   std::map<plan::ColumnId, std::string> column_text_;
+  std::map<plan::ColumnId, size_t> column_aliases_;
   int next_alias_ = 0;
 };
 
