@@ -84,19 +84,17 @@ class ExprFormatter {
   // Subqueries met while formatting are appended to `subqueries` and numbered from `*counter`, so
   // numbers are unique across a whole plan.
   ExprFormatter(const plan::ColumnTable& columns,
-                std::vector<std::pair<int, const plan::PlanNode*>>* subqueries, int* counter)
-      : columns_(columns), subqueries_(subqueries), counter_(counter) {}
+                std::vector<std::pair<int, const plan::PlanNode*>>* subqueries, int* counter,
+                PlanPrintOptions options)
+      : columns_(columns), subqueries_(subqueries), counter_(counter), options_(options) {}
 
   std::string Format(const Expr& e) {
     CheckStackDepth();
     switch (e.kind) {
       case ExprKind::kConstant:
         return e.text.empty() ? e.value.DebugString() : e.text;
-      case ExprKind::kColumn: {
-        if (e.column >= columns_.size()) return fmt::format("#{}", e.column);
-        const plan::ColumnMeta& meta = columns_[e.column];
-        return meta.qualifier.empty() ? meta.name : meta.qualifier + "." + meta.name;
-      }
+      case ExprKind::kColumn:
+        return ColumnName(e.column);
       case ExprKind::kParam:
         return fmt::format("${}", e.param_index);
       case ExprKind::kUnary: {
@@ -201,6 +199,13 @@ class ExprFormatter {
     return "?";
   }
 
+  std::string ColumnName(plan::ColumnId id) const {
+    if (id >= columns_.size()) return fmt::format("#{}", id);
+    const plan::ColumnMeta& meta = columns_[id];
+    std::string name = meta.qualifier.empty() ? meta.name : meta.qualifier + "." + meta.name;
+    return options_.column_ids ? fmt::format("{}#{}", name, id) : name;
+  }
+
   std::string SortKeys(const std::vector<plan::SortKey>& keys) {
     std::string out;
     for (size_t i = 0; i < keys.size(); ++i) {
@@ -229,6 +234,7 @@ class ExprFormatter {
   const plan::ColumnTable& columns_;
   std::vector<std::pair<int, const plan::PlanNode*>>* subqueries_;
   int* counter_;
+  PlanPrintOptions options_;
 };
 
 std::string OutputName(const plan::ColumnTable& columns, plan::ColumnId id) {
@@ -237,14 +243,21 @@ std::string OutputName(const plan::ColumnTable& columns, plan::ColumnId id) {
 
 class PlanExplainer {
  public:
-  explicit PlanExplainer(const plan::ColumnTable& columns) : columns_(columns) {}
+  PlanExplainer(const plan::ColumnTable& columns, PlanPrintOptions options)
+      : columns_(columns), options_(options) {}
 
   ExplainNode Explain(const plan::PlanNode& node) {
     CheckStackDepth();
     std::vector<std::pair<int, const plan::PlanNode*>> subqueries;
-    ExprFormatter f(columns_, &subqueries, &subquery_number_);
+    ExprFormatter f(columns_, &subqueries, &subquery_number_, options_);
     ExplainNode out;
     out.title = Title(node, f);
+    if (options_.column_ids) {
+      std::vector<std::string> names;
+      for (plan::ColumnId id : node.outputs)
+        names.push_back(f.ColumnName(id));
+      out.details.push_back(fmt::format("columns: {}", fmt::join(names, ", ")));
+    }
     for (const plan::PlanPtr& child : node.children)
       out.children.push_back(Explain(*child));
     for (const auto& [number, subplan] : subqueries) {
@@ -367,6 +380,7 @@ class PlanExplainer {
   }
 
   const plan::ColumnTable& columns_;
+  PlanPrintOptions options_;
   int subquery_number_ = 0;
 };
 
@@ -498,16 +512,18 @@ std::string RenderExplainTree(const ExplainNode& root) {
   return out;
 }
 
-ExplainNode ExplainPlanNode(const plan::PlanNode& node, const plan::ColumnTable& columns) {
-  return PlanExplainer(columns).Explain(node);
+ExplainNode ExplainPlanNode(const plan::PlanNode& node, const plan::ColumnTable& columns,
+                            PlanPrintOptions options) {
+  return PlanExplainer(columns, options).Explain(node);
 }
 
-ExplainNode ExplainLogicalPlan(const plan::LogicalPlan& plan) {
-  return ExplainPlanNode(*plan.root, plan.columns);
+ExplainNode ExplainLogicalPlan(const plan::LogicalPlan& plan, PlanPrintOptions options) {
+  return ExplainPlanNode(*plan.root, plan.columns, options);
 }
 
-std::string FormatExpr(const plan::Expr& expr, const plan::ColumnTable& columns) {
-  return ExprFormatter(columns, nullptr, nullptr).Format(expr);
+std::string FormatExpr(const plan::Expr& expr, const plan::ColumnTable& columns,
+                       PlanPrintOptions options) {
+  return ExprFormatter(columns, nullptr, nullptr, options).Format(expr);
 }
 
 }  // namespace shardql

@@ -24,19 +24,27 @@ struct ExplainNode {
 //       └── Scan t
 std::string RenderExplainTree(const ExplainNode& root);
 
+struct PlanPrintOptions {
+  // Columns as name#id, and each node's output columns on a line of their own: what before/after
+  // trees of a rewrite need to show which column is which.
+  bool column_ids = false;
+};
+
 // The logical plan as an explain tree; subquery plans hang under their node, labelled.
-ExplainNode ExplainLogicalPlan(const plan::LogicalPlan& plan);
-ExplainNode ExplainPlanNode(const plan::PlanNode& node, const plan::ColumnTable& columns);
+ExplainNode ExplainLogicalPlan(const plan::LogicalPlan& plan, PlanPrintOptions options = {});
+ExplainNode ExplainPlanNode(const plan::PlanNode& node, const plan::ColumnTable& columns,
+                            PlanPrintOptions options = {});
 
 // A SQL-like rendering of an expression for EXPLAIN (not for backends): columns by name.
-std::string FormatExpr(const plan::Expr& expr, const plan::ColumnTable& columns);
+std::string FormatExpr(const plan::Expr& expr, const plan::ColumnTable& columns,
+                       PlanPrintOptions options = {});
 
 // The distributed plan: the merge tree the router runs, each route's variant, its shards with
 // the SQL each runs, and why those shards.
 ExplainNode ExplainDistributedPlan(const DistributedPlan& plan);
 
-inline std::string PrintPlan(const plan::LogicalPlan& plan) {
-  return RenderExplainTree(ExplainLogicalPlan(plan));
+inline std::string PrintPlan(const plan::LogicalPlan& plan, PlanPrintOptions options = {}) {
+  return RenderExplainTree(ExplainLogicalPlan(plan, options));
 }
 
 }  // namespace shardql

@@ -137,7 +137,20 @@ void RunDataDrivenFile(const std::string& path, const CaseHandler& handler) {
   std::vector<std::string> rewritten;
   size_t copied = 0;
   for (ParsedCase& pc : cases) {
-    std::string actual = TrimTrailingNewlines(handler(pc.test));
+    CaseResult result = handler(pc.test);
+    std::string actual = TrimTrailingNewlines(result.output);
+    INFO(pc.test.file << ":" << pc.test.line << ": " << pc.test.command << "\n" << pc.test.input);
+    bool expects_error = pc.test.command == "error" || pc.test.HasArg("error");
+    if (result.unknown_command) {
+      FAIL_CHECK("unknown command " << pc.test.command);
+      continue;
+    }
+    if (result.error != expects_error) {
+      FAIL_CHECK((result.error ? "unexpected error (mark the case `error` if it is meant):\n"
+                               : "expected an error, got:\n")
+                 << actual);
+      continue;
+    }
     if (rewrite_mode) {
       rewritten.insert(rewritten.end(), lines.begin() + copied, lines.begin() + pc.output_begin);
       std::vector<std::string> out = FormatOutput(actual);
@@ -145,7 +158,6 @@ void RunDataDrivenFile(const std::string& path, const CaseHandler& handler) {
       copied = pc.output_end;
       continue;
     }
-    INFO(pc.test.file << ":" << pc.test.line << ": " << pc.test.command << "\n" << pc.test.input);
     CHECK(actual == pc.test.expected);
   }
   if (rewrite_mode) {

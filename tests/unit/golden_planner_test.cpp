@@ -2,10 +2,11 @@
 // shards. Commands:
 //   cluster [shards=N]   a fresh cluster (4 shards unless said)
 //   exec                 run statements; prints their command tags
-//   plan                 bind a statement and print its logical plan
+//   plan [ids]           bind a statement and print its logical plan (`ids`: columns as name#id
+//                        and each node's output columns, for before/after trees)
 //   explain              the distributed plan (what EXPLAIN prints)
 //   query [rowsort]      run a query and print its rows
-// Any command prints the error (SQLSTATE, message, caret) when the statement fails.
+// A case whose statement fails prints the error (SQLSTATE, message, caret); it must say `error`.
 
 #include <doctest/doctest.h>
 
@@ -25,7 +26,7 @@ namespace {
 
 class GoldenRunner {
  public:
-  std::string Handle(const TestCase& t) {
+  CaseResult Handle(const TestCase& t) {
     if (t.command == "cluster") {
       cluster_ = std::make_unique<TestCluster>(std::stoul(t.ArgValue("shards", "4")));
       return "ok";
@@ -46,7 +47,9 @@ class GoldenRunner {
         REQUIRE(parsed.size() == 1);
         plan::LogicalPlan plan =
             Bind(*parsed[0], t.input, cluster_->cluster().catalog().Snapshot());
-        return PrintPlan(plan);
+        PlanPrintOptions options;
+        options.column_ids = t.HasArg("ids");
+        return PrintPlan(plan, options);
       }
       if (t.command == "explain") {
         QueryResult r = Run(cluster_->session(), "EXPLAIN " + t.input);
@@ -63,9 +66,9 @@ class GoldenRunner {
           });
         return FormatRows(r, cluster_->cluster().dialect());
       }
-      return "unknown command " + t.command;
+      return CaseResult::UnknownCommand(t);
     } catch (const SqlError& e) {
-      return FormatError(e, t.input);
+      return CaseResult::Error(FormatError(e, t.input));
     }
   }
 

@@ -2,6 +2,7 @@
 //   parse   the DebugString of each statement, one per line; the input must stay on the fast SLL
 //           path (add `ll-ok` to allow the full-LL retry)
 //   error   FormatError of the SqlError the input raises
+// A `parse` that fails prints the error and fails the case (see tests/datadriven.h).
 #include <doctest/doctest.h>
 
 #include <string>
@@ -13,7 +14,7 @@
 namespace shardql {
 namespace {
 
-std::string RunParse(const testing::TestCase& test) {
+testing::CaseResult RunParse(const testing::TestCase& test) {
   uint64_t fallbacks_before = internal::LlFallbackCount();
   std::string out;
   try {
@@ -21,7 +22,7 @@ std::string RunParse(const testing::TestCase& test) {
       out += ast::DebugString(*statement) + "\n";
     }
   } catch (const SqlError& e) {
-    return "unexpected error: " + FormatError(e, test.input);
+    return testing::CaseResult::Error(FormatError(e, test.input));
   }
   if (internal::LlFallbackCount() != fallbacks_before && !test.HasArg("ll-ok")) {
     out += "(needed the full-LL retry)\n";
@@ -29,21 +30,22 @@ std::string RunParse(const testing::TestCase& test) {
   return out;
 }
 
-std::string RunError(const testing::TestCase& test) {
+testing::CaseResult RunError(const testing::TestCase& test) {
   try {
     size_t count = ParseSql(test.input).size();
-    return "unexpected success: " + std::to_string(count) + " statement(s)";
+    return std::to_string(count) + " statement(s)";
   } catch (const SqlError& e) {
-    return FormatError(e, test.input);
+    return testing::CaseResult::Error(FormatError(e, test.input));
   }
 }
 
 TEST_CASE("golden parse files") {
-  testing::RunDataDrivenDir(testing::GoldenDir("parse"), [](const testing::TestCase& test) {
-    if (test.command == "parse") return RunParse(test);
-    if (test.command == "error") return RunError(test);
-    return "unknown command " + test.command;
-  });
+  testing::RunDataDrivenDir(testing::GoldenDir("parse"),
+                            [](const testing::TestCase& test) -> testing::CaseResult {
+                              if (test.command == "parse") return RunParse(test);
+                              if (test.command == "error") return RunError(test);
+                              return testing::CaseResult::UnknownCommand(test);
+                            });
 }
 
 }  // namespace
