@@ -117,7 +117,7 @@ struct Planner {
     std::vector<ast::StatementPtr> parsed = ParseSql(sql);
     plan::LogicalPlan logical = Bind(*parsed[0], sql, catalog->Snapshot());
     if (parsed[0]->kind != ast::StatementKind::kSelect) return logical.columns.size();
-    DistributedPlan distributed = DistributeQuery(std::move(logical), dialect);
+    DistributedPlan distributed = DistributeQuery(logical, dialect);
     return distributed.columns.size() + distributed.strategy.size();
   }
 
@@ -272,17 +272,15 @@ int main(int argc, char** argv) {
   // from the plan cache. Each iteration uses a literal it has not seen, so the text differs.
   static TempCluster cluster;
   auto router_bench = [](const char* name, std::string head, std::string tail) {
-    benchmark::RegisterBenchmark(
-        name,
-        [head, tail](benchmark::State& state) {
-          int64_t i = 0;
-          std::vector<Value> literals;
-          for (auto _ : state) {
-            std::string sql = head + std::to_string(1000 + (i++ % 100000)) + tail;
-            literals.clear();
-            benchmark::DoNotOptimize(cluster.session->CachedPlanFor(sql, {}, &literals));
-          }
-        })
+    benchmark::RegisterBenchmark(name,
+                                 [head, tail](benchmark::State& state) {
+                                   int64_t i = 0;
+                                   for (auto _ : state) {
+                                     std::string sql =
+                                         head + std::to_string(1000 + (i++ % 100000)) + tail;
+                                     benchmark::DoNotOptimize(cluster.session->PlanFor(sql));
+                                   }
+                                 })
         ->Unit(benchmark::kMicrosecond)
         ->Repetitions(10)
         ->ReportAggregatesOnly(true);

@@ -69,7 +69,8 @@ struct ExecSettings {
   size_t max_parallel_shards = std::max(1u, std::thread::hardware_concurrency());
   // The merge engine keeps this much in memory, then spills to a temporary file.
   int64_t merge_memory_limit_kb = 256 * 1024;
-  bool general_path_only = false;
+  // A statement running longer is cancelled (57014); 0: never.
+  int64_t statement_timeout_ms = 0;
 };
 
 struct ExecContext {

@@ -3,27 +3,13 @@
 #include <algorithm>
 
 #include "planner/hash_ring.h"
+#include "planner/shard_pruning.h"
 
 namespace shardql {
 
 std::vector<ResolvedShard> ResolveRoute(const Route& route, const ExecContext& ctx) {
-  std::vector<uint32_t> indexes;
-  if (route.choice.all) {
-    for (uint32_t i = 0; i < route.ring_shards.size(); ++i)
-      indexes.push_back(i);
-  } else {
-    indexes = route.choice.fixed;
-    for (uint32_t p : route.choice.key_params) {
-      const Value& v = p <= ctx.params.size() ? ctx.params[p - 1] : Value::Null();
-      Value stored = ctx.cluster.dialect().ApplyAffinity(v, route.choice.key_affinity);
-      indexes.push_back(
-          route.ring->ShardIndexFor(ShardKeyHash(stored, route.choice.key_collation)));
-    }
-    std::sort(indexes.begin(), indexes.end());
-    indexes.erase(std::unique(indexes.begin(), indexes.end()), indexes.end());
-  }
   std::vector<ResolvedShard> out;
-  for (uint32_t i : indexes) {
+  for (uint32_t i : ResolveShards(route.choice, *route.ring, ctx.params, ctx.cluster.dialect())) {
     ResolvedShard shard;
     shard.name = route.ring_shards[i];
     shard.cluster_shard = ctx.cluster.ShardIndex(shard.name);

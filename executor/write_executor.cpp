@@ -120,13 +120,12 @@ bool AssignsShardKey(const plan::LogicalPlan& plan, const TableInfo& table) {
 }
 
 // Runs a query plan (an INSERT's SELECT or VALUES with expressions) and collects its rows.
-std::vector<std::vector<Value>> CollectRows(plan::LogicalPlan query, Cluster& cluster,
+std::vector<std::vector<Value>> CollectRows(const plan::LogicalPlan& query, Cluster& cluster,
                                             ConnectionProvider& connections,
                                             const std::vector<Value>& params,
-                                            const ExecSettings& settings) {
-  DistributorOptions options;
-  options.general_path_only = settings.general_path_only;
-  DistributedPlan distributed = DistributeQuery(std::move(query), cluster.dialect(), options);
+                                            const ExecSettings& settings,
+                                            const PlannerSettings& planner_settings) {
+  DistributedPlan distributed = DistributeQuery(query, cluster.dialect(), planner_settings);
   ExecContext ctx{cluster, connections, params, settings};
   std::unique_ptr<RowStream> stream = OpenMergeTree(*distributed.root, ctx);
   std::vector<std::vector<Value>> rows;
@@ -138,7 +137,8 @@ std::vector<std::vector<Value>> CollectRows(plan::LogicalPlan query, Cluster& cl
 
 InsertRows SourceRows(const plan::LogicalPlan& plan, const plan::InsertNode& insert,
                       Cluster& cluster, ConnectionProvider& connections,
-                      const std::vector<Value>& params, const ExecSettings& settings) {
+                      const std::vector<Value>& params, const ExecSettings& settings,
+                      const PlannerSettings& planner_settings) {
   InsertRows out;
   out.columns = insert.target_columns;
   const PlanNode& source = *insert.children[0];
@@ -166,7 +166,7 @@ InsertRows SourceRows(const plan::LogicalPlan& plan, const plan::InsertNode& ins
   query.root = source.Clone();
   query.columns = plan.columns;
   query.param_count = plan.param_count;
-  out.rows = CollectRows(std::move(query), cluster, connections, params, settings);
+  out.rows = CollectRows(query, cluster, connections, params, settings, planner_settings);
   return out;
 }
 
@@ -297,11 +297,11 @@ void AddRowids(const TableInfo& table, InsertRows& rows, Cluster& cluster) {
 
 int64_t ExecuteInsert(const plan::LogicalPlan& plan, Cluster& cluster, ShardTransaction* user,
                       PooledConnections& pooled, const std::vector<Value>& params,
-                      const ExecSettings& settings) {
+                      const ExecSettings& settings, const PlannerSettings& planner_settings) {
   const auto& insert = plan.root->Cast<plan::InsertNode>();
   const TableInfo& table = *insert.table;
   ConnectionProvider& reads = user ? static_cast<ConnectionProvider&>(*user) : pooled;
-  InsertRows rows = SourceRows(plan, insert, cluster, reads, params, settings);
+  InsertRows rows = SourceRows(plan, insert, cluster, reads, params, settings, planner_settings);
   AddRowids(table, rows, cluster);
   std::map<size_t, std::vector<size_t>> by_shard = RouteRows(table, rows, cluster, settings);
   std::vector<ShardWork> work = InsertWork(table, rows, by_shard, cluster.dialect());
@@ -359,7 +359,7 @@ void CheckWriteSubqueries(const plan::LogicalPlan& plan, const TableInfo& table,
   plan::LogicalPlan as_query;
   as_query.root = plan.root->children[0]->Clone();
   as_query.columns = plan.columns;
-  DistributedPlan routed = DistributeQuery(std::move(as_query), cluster.dialect());
+  DistributedPlan routed = DistributeQuery(as_query, cluster.dialect());
   bool single = routed.root->kind == MergeKind::kRoute &&
                 routed.root->route->variant == RouteVariant::kSingleShard && shards.size() <= 1 &&
                 table.distribution == DistributionKind::kHash;
@@ -494,9 +494,11 @@ int64_t ExecuteUpdateOrDelete(const plan::LogicalPlan& plan, Cluster& cluster,
 
 int64_t ExecuteWrite(const plan::LogicalPlan& plan, Cluster& cluster,
                      ShardTransaction* user_transaction, PooledConnections& pooled,
-                     const std::vector<Value>& params, const ExecSettings& settings) {
+                     const std::vector<Value>& params, const ExecSettings& settings,
+                     const PlannerSettings& planner_settings) {
   if (plan.root->kind == NodeKind::kInsert) {
-    return ExecuteInsert(plan, cluster, user_transaction, pooled, params, settings);
+    return ExecuteInsert(plan, cluster, user_transaction, pooled, params, settings,
+                         planner_settings);
   }
   return ExecuteUpdateOrDelete(plan, cluster, user_transaction, pooled, params, settings);
 }
@@ -519,7 +521,7 @@ std::string ExplainWrite(const plan::LogicalPlan& plan, Cluster& cluster,
     if (IsLiteralRows(source) && params.size() >= plan.param_count) {
       PooledConnections unused(cluster);
       ExecSettings settings;
-      InsertRows rows = SourceRows(plan, insert, cluster, unused, params, settings);
+      InsertRows rows = SourceRows(plan, insert, cluster, unused, params, settings, {});
       // The rowids the router would number the rows with, as placeholders: EXPLAIN reserves none.
       if (RouterNumbersRows(table)) {
         rows.columns.push_back(plan::kRowidColumn);

@@ -15,6 +15,7 @@
 #include "executor/cluster.h"
 #include "executor/exec_context.h"
 #include "planner/logical_plan.h"
+#include "planner/planner_settings.h"
 
 namespace shardql {
 
@@ -22,7 +23,8 @@ namespace shardql {
 // null in autocommit; `pooled` lends connections otherwise.
 int64_t ExecuteWrite(const plan::LogicalPlan& plan, Cluster& cluster,
                      ShardTransaction* user_transaction, PooledConnections& pooled,
-                     const std::vector<Value>& params, const ExecSettings& settings);
+                     const std::vector<Value>& params, const ExecSettings& settings,
+                     const PlannerSettings& planner_settings);
 
 // EXPLAIN of a write: the shards it goes to, why, and the SQL each runs.
 std::string ExplainWrite(const plan::LogicalPlan& plan, Cluster& cluster,

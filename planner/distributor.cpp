@@ -16,6 +16,26 @@
 
 namespace shardql {
 
+const std::vector<DistributionStep>& DistributionSteps() {
+  static const std::vector<DistributionStep> steps = {
+      kSplitInListPerShard,  kPushLimitToShards,    kMergeSortedShards,
+      kPushDistinctToShards, kAggregateInTwoPhases, kSplitAvgIntoTotalAndCount,
+  };
+  return steps;
+}
+
+const char* ToString(TraceOutcome outcome) {
+  switch (outcome) {
+    case TraceOutcome::kFired:
+      return "fired";
+    case TraceOutcome::kRejected:
+      return "rejected";
+    case TraceOutcome::kDisabled:
+      return "disabled";
+  }
+  return "?";
+}
+
 const char* ToString(RouteVariant variant) {
   switch (variant) {
     case RouteVariant::kSingleShard:
@@ -200,11 +220,16 @@ bool KeepShardValues(plan::PlanNode& fragment, uint32_t shard, const Dialect& di
 // shard the IN list of the values it owns.
 void SplitInListsPerShard(Context& ctx, Route& route) {
   if (route.choice.all || !route.choice.key_params.empty() || route.choice.fixed.size() < 2) return;
+  std::vector<std::pair<uint32_t, std::string>> per_shard;
   for (uint32_t shard : route.choice.fixed) {
     plan::PlanPtr copy = route.fragment->Clone();
     if (!KeepShardValues(*copy, shard, ctx.dialect)) return;
-    route.per_shard_sql.emplace_back(shard, ctx.dialect.RenderPlan(*copy, ctx.columns));
+    per_shard.emplace_back(shard, ctx.dialect.RenderPlan(*copy, ctx.columns));
   }
+  if (!ctx.Enabled(kSplitInListPerShard)) return;
+  ctx.Record(kSplitInListPerShard, TraceOutcome::kFired,
+             fmt::format("{} shards each get their own values", per_shard.size()));
+  route.per_shard_sql = std::move(per_shard);
 }
 
 }  // namespace
@@ -320,7 +345,7 @@ std::optional<DistributedPlan> TrySingleRoute(Context& ctx, const PlanAnalysis& 
   DistributedPlan out;
   out.strategy = "single route";
   // The whole statement is the route's fragment: the plan's root moves into it.
-  auto route = MakeRoute(ctx, std::move(ctx.logical.root), choice, *ring_table, reason);
+  auto route = MakeRoute(ctx, ctx.logical.root->Clone(), choice, *ring_table, reason);
   if (distributed_scans == 0) route->variant = RouteVariant::kAnyShard;
   out.root = RouteNode(std::move(route));
   return out;
@@ -329,12 +354,10 @@ std::optional<DistributedPlan> TrySingleRoute(Context& ctx, const PlanAnalysis& 
 }  // namespace
 }  // namespace distribute
 
-DistributedPlan DistributeQuery(plan::LogicalPlan plan, const Dialect& dialect,
-                                const DistributorOptions& options) {
+DistributedPlan DistributeQuery(const plan::LogicalPlan& plan, const Dialect& dialect,
+                                const PlannerSettings& settings, RuleTrace* trace) {
   StackDepthScope stack_scope;
-  std::vector<plan::OutputColumn> output = std::move(plan.output);
-  uint32_t param_count = plan.param_count;
-  distribute::Context ctx{plan, dialect, options, std::move(plan.columns)};
+  distribute::Context ctx{plan, dialect, settings, trace, plan.columns};
   distribute::PlanAnalysis analysis(*plan.root, dialect);
   DistributedPlan out;
   if (analysis.scans().empty()) {
@@ -346,14 +369,14 @@ DistributedPlan DistributeQuery(plan::LogicalPlan plan, const Dialect& dialect,
     out.root->width = plan.root->outputs.size();
   } else if (auto single = distribute::TrySingleRoute(ctx, analysis)) {
     out = std::move(*single);
-  } else if (auto scatter =
-                 options.general_path_only ? std::nullopt : distribute::TryScatter(ctx, analysis)) {
+  } else if (auto scatter = settings.force_general_path ? std::nullopt
+                                                        : distribute::TryScatter(ctx, analysis)) {
     out = std::move(*scatter);
   } else {
     out = distribute::GeneralPath(ctx, analysis);
   }
-  out.output = std::move(output);
-  out.param_count = param_count;
+  out.output = plan.output;
+  out.param_count = plan.param_count;
   out.columns = std::move(ctx.columns);
   return out;
 }

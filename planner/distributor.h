@@ -16,17 +16,15 @@
 #include "planner/dialect.h"
 #include "planner/distributed_plan.h"
 #include "planner/logical_plan.h"
+#include "planner/planner_settings.h"
+#include "planner/rule_trace.h"
 
 namespace shardql {
 
-struct DistributorOptions {
-  // Force the general path for every multi-shard query (a test switch: results must not change).
-  bool general_path_only = false;
-};
-
-// Takes the plan over: its nodes and column table move into the routes it makes.
-DistributedPlan DistributeQuery(plan::LogicalPlan plan, const Dialect& dialect,
-                                const DistributorOptions& options = {});
+// Routes copy what they run out of `plan`, which is left as it was. The steps taken (and those
+// switched off by `settings`) go to `trace` when one is given.
+DistributedPlan DistributeQuery(const plan::LogicalPlan& plan, const Dialect& dialect,
+                                const PlannerSettings& settings = {}, RuleTrace* trace = nullptr);
 
 // The shard choice for the rows of `scan` (a hash-distributed table) that `plan` can read,
 // from the predicates that constrain them. Used for writes (UPDATE / DELETE) too.

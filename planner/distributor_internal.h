@@ -10,6 +10,7 @@
 
 #include "planner/dialect.h"
 #include "planner/distributed_plan.h"
+#include "planner/distribution_steps.h"
 #include "planner/distributor.h"
 #include "planner/logical_plan.h"
 
@@ -45,10 +46,21 @@ class PlanAnalysis {
 };
 
 struct Context {
-  plan::LogicalPlan& logical;  // a strategy may take its root over
+  const plan::LogicalPlan& logical;
   const Dialect& dialect;
-  const DistributorOptions& options;
+  const PlannerSettings& settings;
+  RuleTrace* trace;
   plan::ColumnTable columns;  // the logical plan's, plus the columns new fragments define
+
+  // Whether `step` may be taken; a step switched off is recorded as such.
+  bool Enabled(const DistributionStep& step) {
+    if (settings.Enabled(step.name)) return true;
+    Record(step, TraceOutcome::kDisabled, "switched off by disabled_rules");
+    return false;
+  }
+  void Record(const DistributionStep& step, TraceOutcome outcome, std::string message) {
+    if (trace) trace->Add(step.name, outcome, std::move(message));
+  }
 };
 
 // A route running `fragment` on the shards of `choice` on `table`'s ring.

@@ -462,45 +462,56 @@ std::optional<DistributedPlan> TryScatter(Context& ctx, const PlanAnalysis& anal
   // The rows of the block, up to its projection, computed wholly by shards?
   Placement whole = placer.Place(*parts.project);
   if (whole.ok && whole.sharded) {
+    bool push_distinct = parts.distinct && ctx.Enabled(kPushDistinctToShards);
+    bool merge_sorted = parts.sort && ctx.Enabled(kMergeSortedShards);
+    // Each shard needs at most limit + offset rows, once it returns the block's final rows in the
+    // final order: its own DISTINCT and ORDER BY applied.
+    bool push_limit = false;
+    if (limit) {
+      if (offset_param) {
+        ctx.Record(kPushLimitToShards, TraceOutcome::kRejected,
+                   "OFFSET is a parameter: each shard must return every row");
+      } else if (parts.distinct && !push_distinct) {
+        ctx.Record(kPushLimitToShards, TraceOutcome::kRejected,
+                   "DISTINCT is not applied on the shards: their first rows may repeat");
+      } else {
+        push_limit = ctx.Enabled(kPushLimitToShards);
+      }
+    }
     plan::PlanPtr fragment = parts.project->Clone();
-    if (parts.distinct) {
-      auto distinct = std::make_unique<plan::DistinctNode>();
-      distinct->outputs = fragment->outputs;
-      distinct->children.push_back(std::move(fragment));
-      fragment = std::move(distinct);
+    if (push_distinct) {
+      fragment = plan::MakeDistinct(std::move(fragment));
+      ctx.Record(kPushDistinctToShards, TraceOutcome::kFired, "each shard runs SELECT DISTINCT");
     }
-    if (parts.sort) {
-      auto sort = std::make_unique<plan::SortNode>();
+    if (parts.sort && (merge_sorted || push_limit)) {
+      std::vector<plan::SortKey> keys;
       for (const auto& k : parts.sort->keys)
-        sort->keys.push_back(k.Clone());
-      sort->outputs = fragment->outputs;
-      sort->children.push_back(std::move(fragment));
-      fragment = std::move(sort);
+        keys.push_back(k.Clone());
+      fragment = plan::MakeSort(std::move(fragment), std::move(keys));
     }
-    // Each shard needs at most limit + offset rows (all of them while the offset is a parameter).
-    if (limit && !offset_param) {
+    if (push_limit) {
       int64_t needed = offset && *offset > std::numeric_limits<int64_t>::max() - *limit
                            ? std::numeric_limits<int64_t>::max()
                            : *limit + offset.value_or(0);
-      auto shard_limit = std::make_unique<plan::LimitNode>();
-      shard_limit->limit = plan::MakeConstant(Value::Integer(needed));
-      shard_limit->outputs = fragment->outputs;
-      shard_limit->children.push_back(std::move(fragment));
-      fragment = std::move(shard_limit);
+      fragment =
+          plan::MakeLimit(std::move(fragment), plan::MakeConstant(Value::Integer(needed)), nullptr);
+      ctx.Record(kPushLimitToShards, TraceOutcome::kFired,
+                 fmt::format("each shard returns at most {} rows", needed));
     }
     std::vector<ColumnId> columns = parts.project->outputs;
     std::string reason = fmt::format("{}", fmt::join(whole.reasons, "; "));
     auto route = MakeRoute(ctx, std::move(fragment), whole.choice, *whole.ring_table, reason);
     std::unique_ptr<MergeNode> node = RouteNode(std::move(route));
-    if (parts.sort) {
+    if (merge_sorted) {
       auto merge = Wrap(MergeKind::kMergeSort, std::move(node));
       merge->sort_keys = MergeKeys(ctx, *parts.sort, columns);
       node = std::move(merge);
+      ctx.Record(kMergeSortedShards, TraceOutcome::kFired, "the router k-way merges the shards");
     }
     DistributedPlan out;
     out.strategy = "scatter";
-    out.root = FinishBlock(ctx, parts, std::move(node), columns, true, limit, offset, limit_param,
-                           offset_param);
+    out.root = FinishBlock(ctx, parts, std::move(node), columns, merge_sorted || !parts.sort, limit,
+                           offset, limit_param, offset_param);
     return out;
   }
 
@@ -513,21 +524,38 @@ std::optional<DistributedPlan> TryScatter(Context& ctx, const PlanAnalysis& anal
     if (!placer.Pushable(*e)) return std::nullopt;
   }
   for (const auto& a : agg.aggregates) {
-    if (!Decomposable(*a) || !placer.Pushable(*a)) return std::nullopt;
+    if (!placer.Pushable(*a)) return std::nullopt;
+    if (!Decomposable(*a)) {
+      ctx.Record(kAggregateInTwoPhases, TraceOutcome::kRejected,
+                 fmt::format("{} cannot be combined from per-shard partials",
+                             FormatExpr(*a, ctx.columns)));
+      return std::nullopt;
+    }
+  }
+  bool has_avg = std::any_of(agg.aggregates.begin(), agg.aggregates.end(),
+                             [](const plan::ExprPtr& a) { return a->name == "avg"; });
+  if (!ctx.Enabled(kAggregateInTwoPhases)) return std::nullopt;
+  if (has_avg && !ctx.Enabled(kSplitAvgIntoTotalAndCount)) return std::nullopt;
+  ctx.Record(kAggregateInTwoPhases, TraceOutcome::kFired,
+             fmt::format("{} partial aggregate(s) per group on each shard", agg.aggregates.size()));
+  if (has_avg) {
+    ctx.Record(kSplitAvgIntoTotalAndCount, TraceOutcome::kFired,
+               "each shard returns TOTAL and COUNT; the router divides");
   }
 
-  auto partial = std::make_unique<plan::AggregateNode>();
+  std::vector<plan::ExprPtr> partial_groups, partial_aggregates;
+  std::vector<ColumnId> partial_ids;
   std::vector<FinalAggregate> finals;
   for (const auto& g : agg.groups) {
-    partial->groups.push_back(g->Clone());
-    partial->outputs.push_back(ctx.columns.Add({"group", "", g->type}));
+    partial_groups.push_back(g->Clone());
+    partial_ids.push_back(ctx.columns.Add({"group", "", g->type}));
   }
   auto add_partial = [&](const Expr& original, const std::string& name) {
     plan::ExprPtr copy = original.Clone();
     copy->name = name;
-    partial->aggregates.push_back(std::move(copy));
-    partial->outputs.push_back(ctx.columns.Add({name, "", ExprType{}}));
-    return partial->outputs.size() - 1;
+    partial_aggregates.push_back(std::move(copy));
+    partial_ids.push_back(ctx.columns.Add({name, "", ExprType{}}));
+    return partial_ids.size() - 1;
   };
   for (size_t i = 0; i < agg.aggregates.size(); ++i) {
     const plan::ExprPtr& a = agg.aggregates[i];
@@ -548,7 +576,8 @@ std::optional<DistributedPlan> TryScatter(Context& ctx, const PlanAnalysis& anal
     }
     finals.push_back(f);
   }
-  partial->children.push_back(parts.from->Clone());
+  auto partial = plan::MakeAggregate(parts.from->Clone(), std::move(partial_groups),
+                                     std::move(partial_aggregates), std::move(partial_ids));
   std::string reason = fmt::format("{}", fmt::join(from.reasons, "; "));
   auto route = MakeRoute(ctx, std::move(partial), from.choice, *from.ring_table, reason);
 

@@ -1,41 +1,39 @@
 #pragma once
-// The plan cache in front of parsing (DESIGN.md): a statement whose text was planned before, against
-// the same catalog version and planner settings, skips parse, bind and distribution and goes
-// straight to routing with its new parameter values. Plans are immutable once cached, so sessions
-// share them. Least recently used entries go first.
+// The plan cache in front of the pipeline (DESIGN.md): a statement planned before, against the
+// same catalog version and the same plan-affecting settings, skips parse, bind and distribution
+// and runs with its new parameter values. Statements that differ only in literals the normaliser
+// turns into parameters share the plan of their normalised text. Plans are immutable once
+// cached, so sessions share them; the least recently used go first.
+//
+// What the cache returns is exactly what PlanStatement returned for that text, so execution and
+// EXPLAIN — both of which look plans up here — show and run the same plan.
 
 #include <cstdint>
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <vector>
 
-#include "grammar/ast.h"
-#include "planner/distributed_plan.h"
-#include "planner/logical_plan.h"
+#include "planner/pipeline.h"
 
 namespace shardql {
-
-struct CachedPlan {
-  uint64_t catalog_version = 0;
-  ast::StatementKind kind = ast::StatementKind::kSelect;
-  plan::LogicalPlan logical;                       // INSERT / UPDATE / DELETE
-  std::unique_ptr<const DistributedPlan> distributed;  // SELECT
-};
 
 class PlanCache {
  public:
   explicit PlanCache(size_t capacity = 1024) : capacity_(capacity) {}
 
   // The entry for `key` if it was planned against `catalog_version`; null otherwise.
-  std::shared_ptr<const CachedPlan> Find(const std::string& key, uint64_t catalog_version);
-  void Insert(const std::string& key, std::shared_ptr<const CachedPlan> plan);
+  std::shared_ptr<const PlannedStatement> Find(const std::string& key, uint64_t catalog_version);
+  void Insert(const std::string& key, std::shared_ptr<const PlannedStatement> plan);
   size_t size() const;
 
  private:
   struct Entry {
-    std::shared_ptr<const CachedPlan> plan;
+    std::shared_ptr<const PlannedStatement> plan;
     std::list<std::string>::iterator lru;
   };
   mutable std::mutex mutex_;
@@ -43,5 +41,26 @@ class PlanCache {
   std::unordered_map<std::string, Entry> entries_;
   std::list<std::string> lru_;
 };
+
+// A plan and the parameter values to run it with: the caller's, or the literals the normaliser
+// turned into parameters.
+struct PlanLookup {
+  std::shared_ptr<const PlannedStatement> plan;
+  std::vector<Value> params;
+};
+
+// The cached plan for one statement's text, without parsing; nullopt on a miss.
+std::optional<PlanLookup> FindCachedPlan(PlanCache& cache, std::string_view text,
+                                         const std::vector<Value>& params,
+                                         const PlanningContext& context);
+
+// The plan for one statement's text: from the cache, or planned (its normalised text first) and
+// cached. `parsed` is the text's statement when the caller has parsed it already. nullopt when
+// the text is not one SELECT / INSERT / UPDATE / DELETE. Errors in the statement are thrown,
+// their positions in `text`.
+std::optional<PlanLookup> PlanThroughCache(PlanCache& cache, std::string_view text,
+                                           const std::vector<Value>& params,
+                                           const PlanningContext& context,
+                                           const ast::Statement* parsed = nullptr);
 
 }  // namespace shardql

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include "grammar/stack_guard.h"
+#include "planner/shard_pruning.h"
 
 namespace shardql {
 
@@ -384,7 +385,14 @@ class PlanExplainer {
   int subquery_number_ = 0;
 };
 
-ExplainNode ExplainRoute(const Route& route) {
+// The values a plan runs with, where printing resolves them.
+struct Bindings {
+  const std::vector<Value>* params = nullptr;
+  const Dialect* dialect = nullptr;
+  bool known() const { return params && dialect; }
+};
+
+ExplainNode ExplainRoute(const Route& route, const Bindings& bindings) {
   ExplainNode out;
   std::string shards;
   size_t count = 0;
@@ -406,14 +414,32 @@ ExplainNode ExplainRoute(const Route& route) {
   };
   if (!route.choice.key_params.empty()) {
     std::vector<std::string> params;
-    for (uint32_t p : route.choice.key_params)
-      params.push_back(fmt::format("${}", p));
-    out.details.push_back(
-        fmt::format("shard: chosen at execute time from {}", fmt::join(params, ", ")));
-    for (uint32_t s : route.choice.fixed) {
-      out.details.push_back(route.ring_shards[s] + ": " + sql_for(s));
+    for (uint32_t p : route.choice.key_params) {
+      params.push_back(bindings.known() && p <= bindings.params->size()
+                           ? fmt::format("${} = {}", p, (*bindings.params)[p - 1].DebugString())
+                           : fmt::format("${}", p));
     }
-    out.details.push_back("sql: " + route.sql);
+    bool all_given = bindings.known();
+    for (uint32_t p : route.choice.key_params)
+      all_given = all_given && p <= bindings.params->size();
+    if (!all_given) {
+      out.details.push_back(
+          fmt::format("shard: chosen at execute time from {}", fmt::join(params, ", ")));
+      for (uint32_t s : route.choice.fixed) {
+        out.details.push_back(route.ring_shards[s] + ": " + sql_for(s));
+      }
+      out.details.push_back("sql: " + route.sql);
+      return out;
+    }
+    std::vector<uint32_t> chosen =
+        ResolveShards(route.choice, *route.ring, *bindings.params, *bindings.dialect);
+    std::vector<std::string> names;
+    for (uint32_t s : chosen)
+      names.push_back(route.ring_shards[s]);
+    out.details.push_back(fmt::format("shard: chosen at execute time from {} → {}",
+                                      fmt::join(params, ", "), fmt::join(names, ", ")));
+    for (uint32_t s : chosen)
+      out.details.push_back(route.ring_shards[s] + ": " + sql_for(s));
     return out;
   }
   if (route.choice.all) {
@@ -436,9 +462,9 @@ std::string SortKeyText(const MergeSortKey& k) {
   return out;
 }
 
-ExplainNode ExplainMerge(const MergeNode& node) {
+ExplainNode ExplainMerge(const MergeNode& node, const Bindings& bindings) {
   CheckStackDepth();
-  if (node.kind == MergeKind::kRoute) return ExplainRoute(*node.route);
+  if (node.kind == MergeKind::kRoute) return ExplainRoute(*node.route, bindings);
   ExplainNode out;
   out.title = ToString(node.kind);
   switch (node.kind) {
@@ -478,13 +504,13 @@ ExplainNode ExplainMerge(const MergeNode& node) {
       for (const TempTableLoad& load : node.loads) {
         ExplainNode l;
         l.title = "Load " + load.table;
-        l.children.push_back(ExplainRoute(*load.source));
+        l.children.push_back(ExplainRoute(*load.source, bindings));
         out.children.push_back(std::move(l));
       }
       if (!node.children.empty()) {
         ExplainNode l;
         l.title = "Load " + node.child_table;
-        l.children.push_back(ExplainMerge(*node.children[0]));
+        l.children.push_back(ExplainMerge(*node.children[0], bindings));
         out.children.push_back(std::move(l));
       }
       return out;
@@ -492,16 +518,24 @@ ExplainNode ExplainMerge(const MergeNode& node) {
       break;
   }
   for (const auto& child : node.children)
-    out.children.push_back(ExplainMerge(*child));
+    out.children.push_back(ExplainMerge(*child, bindings));
   return out;
 }
 
 }  // namespace
 
-ExplainNode ExplainDistributedPlan(const DistributedPlan& plan) {
+ExplainNode ExplainDistributedPlan(const DistributedPlan& plan, const std::vector<Value>* params,
+                                   const Dialect* dialect) {
   ExplainNode root;
   root.title = "Distributed plan: " + plan.strategy;
-  root.children.push_back(ExplainMerge(*plan.root));
+  Bindings bindings{params, dialect};
+  if (bindings.known() && !params->empty()) {
+    std::vector<std::string> values;
+    for (size_t i = 0; i < params->size(); ++i)
+      values.push_back(fmt::format("${} = {}", i + 1, (*params)[i].DebugString()));
+    root.details.push_back(fmt::format("parameters: {}", fmt::join(values, ", ")));
+  }
+  root.children.push_back(ExplainMerge(*plan.root, bindings));
   return root;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "planner/dialect.h"
 #include "planner/distributed_plan.h"
 #include "planner/logical_plan.h"
 
@@ -40,8 +41,11 @@ std::string FormatExpr(const plan::Expr& expr, const plan::ColumnTable& columns,
                        PlanPrintOptions options = {});
 
 // The distributed plan: the merge tree the router runs, each route's variant, its shards with
-// the SQL each runs, and why those shards.
-ExplainNode ExplainDistributedPlan(const DistributedPlan& plan);
+// the SQL each runs, and why those shards. With `params` (and the dialect that reads them), the
+// values the plan runs with and the shards they pick where a parameter chooses.
+ExplainNode ExplainDistributedPlan(const DistributedPlan& plan,
+                                   const std::vector<Value>* params = nullptr,
+                                   const Dialect* dialect = nullptr);
 
 inline std::string PrintPlan(const plan::LogicalPlan& plan, PlanPrintOptions options = {}) {
   return RenderExplainTree(ExplainLogicalPlan(plan, options));

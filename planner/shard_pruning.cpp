@@ -18,6 +18,25 @@ uint32_t ShardIndexOfKey(const Value& key, const TableInfo& table, const Dialect
   return table.ring->ShardIndexFor(ShardKeyHash(stored, column.collation));
 }
 
+std::vector<uint32_t> ResolveShards(const ShardChoice& choice, const HashRing& ring,
+                                    const std::vector<Value>& params, const Dialect& dialect) {
+  std::vector<uint32_t> indexes;
+  if (choice.all) {
+    for (uint32_t i = 0; i < ring.shards().size(); ++i)
+      indexes.push_back(i);
+    return indexes;
+  }
+  indexes = choice.fixed;
+  for (uint32_t p : choice.key_params) {
+    const Value& v = p <= params.size() ? params[p - 1] : Value::Null();
+    Value stored = dialect.ApplyAffinity(v, choice.key_affinity);
+    indexes.push_back(ring.ShardIndexFor(ShardKeyHash(stored, choice.key_collation)));
+  }
+  std::sort(indexes.begin(), indexes.end());
+  indexes.erase(std::unique(indexes.begin(), indexes.end()), indexes.end());
+  return indexes;
+}
+
 plan::ColumnId ShardPruner::Find(plan::ColumnId id) const {
   auto it = parent_.find(id);
   while (it != parent_.end() && it->second != id) {

@@ -58,4 +58,9 @@ class ShardPruner {
 // The shard index (in `table`'s ring) owning a key value, after the key column's affinity.
 uint32_t ShardIndexOfKey(const Value& key, const TableInfo& table, const Dialect& dialect);
 
+// The ring indexes (sorted, unique) of the shards `choice` picks on `ring` for these parameter
+// values: its fixed shards, and the owner of each key held in a parameter.
+std::vector<uint32_t> ResolveShards(const ShardChoice& choice, const HashRing& ring,
+                                    const std::vector<Value>& params, const Dialect& dialect);
+
 }  // namespace shardql

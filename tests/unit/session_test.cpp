@@ -3,10 +3,12 @@
 // spilling, settings, and where rows physically are.
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <sqlite3.h>
 
 #include <string>
 
+#include "executor/settings.h"
 #include "grammar/sql_error.h"
 #include "planner/hash_ring.h"
 #include "planner/shard_pruning.h"
@@ -246,8 +248,46 @@ TEST_CASE("settings: SET, SHOW, RESET and their errors") {
   CHECK(Run(c.session(), "SHOW default_distribution").rows[0][0] == Value::Text("hash"));
   Run(c.session(), "SET application_name = 'psql'");  // accepted for client compatibility
   QueryResult all = Run(c.session(), "SHOW ALL");
-  CHECK(all.columns == std::vector<std::string>{"name", "setting"});
-  CHECK(all.rows.size() >= 8);
+  CHECK(all.columns == std::vector<std::string>{"name", "setting", "description"});
+  CHECK(all.rows.size() == SettingRegistry().size());
+  CHECK(all.rows[0][0] == Value::Text("application_name"));
+  CHECK(all.rows[0][1] == Value::Text("psql"));
+  // Read-only, as in PostgreSQL.
+  CHECK(SqlstateOf(c.session(), "SET server_version = '16'") == "55P02");
+  // PostgreSQL's units for times, shown back in the largest unit that divides them.
+  Run(c.session(), "SET statement_timeout = '2s'");
+  CHECK(Run(c.session(), "SHOW statement_timeout").rows[0][0] == Value::Text("2s"));
+  Run(c.session(), "SET statement_timeout = 1500");
+  CHECK(Run(c.session(), "SHOW statement_timeout").rows[0][0] == Value::Text("1500ms"));
+  CHECK(SqlstateOf(c.session(), "SET statement_timeout = '2 fortnights'") == "22023");
+  Run(c.session(), "SET statement_timeout TO DEFAULT");
+  CHECK(Run(c.session(), "SHOW statement_timeout").rows[0][0] == Value::Text("0"));
+}
+
+TEST_CASE("disabled_rules takes rule and step names, and plans differ by it, never results") {
+  TestCluster c(3);
+  Run(c.session(), "CREATE TABLE t (k INTEGER, g INTEGER, v REAL) DISTRIBUTE BY HASH (k)");
+  std::string rows;
+  for (int i = 0; i < 60; ++i)
+    rows += fmt::format("{}({}, {}, {})", i ? ", " : "", i, i % 4, i * 0.5);
+  Run(c.session(), "INSERT INTO t VALUES " + rows);
+  CHECK(SqlstateOf(c.session(), "SET disabled_rules = 'NoSuchRule'") == "22023");
+  const std::string query = "SELECT g, count(*), avg(v) FROM t GROUP BY g ORDER BY g";
+  std::string expected = Rows(c, query);
+  auto plan_of = [&] { return c.session().PlanFor(query)->plan; };
+  std::shared_ptr<const PlannedStatement> two_phase = plan_of();
+  CHECK(two_phase->trace.Fired("AggregateInTwoPhases"));
+  // Names match without regard to case and print in their own spelling.
+  Run(c.session(), "SET disabled_rules = 'splitavgintototalandcount, PushLimitToShards'");
+  CHECK(Run(c.session(), "SHOW disabled_rules").rows[0][0] ==
+        Value::Text("PushLimitToShards, SplitAvgIntoTotalAndCount"));
+  // A different plan, cached apart from the first: the setting is part of the cache key.
+  std::shared_ptr<const PlannedStatement> general = plan_of();
+  CHECK(general != two_phase);
+  CHECK(general->distributed.strategy == "general path");
+  CHECK(Rows(c, query) == expected);
+  Run(c.session(), "RESET disabled_rules");
+  CHECK(plan_of() == two_phase);
 }
 
 TEST_CASE("DDL refuses what cannot be kept exact, with PostgreSQL's codes") {

@@ -1,0 +1,70 @@
+#include "executor/explain.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "executor/write_executor.h"
+#include "grammar/sql_error.h"
+#include "planner/plan_printer.h"
+
+namespace shardql {
+namespace {
+
+std::vector<std::string> SplitLines(const std::string& text) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+std::string TraceText(const RuleTrace& trace) {
+  std::string out;
+  for (const TraceEntry& e : trace.entries()) {
+    out += fmt::format("\n  {} {}: {}", e.name, ToString(e.outcome), e.message);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> ExplainLines(const PlannedStatement& plan,
+                                      const std::vector<Value>& params,
+                                      const ExplainOptions& options, Cluster& cluster,
+                                      const std::function<size_t()>& run) {
+  std::string tree;
+  if (plan.kind == ast::StatementKind::kSelect) {
+    tree = RenderExplainTree(ExplainDistributedPlan(plan.distributed, &params, &cluster.dialect()));
+  } else {
+    if (options.analyze) {
+      throw SqlError(sqlstate::kFeatureNotSupported,
+                     "EXPLAIN ANALYZE of INSERT, UPDATE or DELETE is not supported: it would run "
+                     "the write");
+    }
+    tree = ExplainWrite(plan.logical, cluster, params);
+  }
+  if (options.verbose) {
+    if (plan.bound) tree += "\n\nBound plan:\n" + PrintPlan(*plan.bound);
+    tree += "\n\nLogical plan:\n" + PrintPlan(plan.logical);
+    if (!plan.trace.entries().empty())
+      tree += "\n\nRules and distribution steps:" + TraceText(plan.trace);
+  }
+  if (options.analyze) {
+    if (params.size() < plan.param_count) {
+      throw SqlError(sqlstate::kUndefinedParameter, "EXPLAIN ANALYZE needs the parameters' values");
+    }
+    auto start = std::chrono::steady_clock::now();
+    size_t rows = run();
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    tree += fmt::format("\n\nExecution: {} rows in {:.3f} ms", rows, ms);
+  }
+  return SplitLines(tree);
+}
+
+}  // namespace shardql

@@ -1,0 +1,43 @@
+#pragma once
+// The distributor's named steps: the rewrites it makes while it cuts a plan into routes and a
+// merge tree. Each is an optimisation like a rule — switchable by name (SET disabled_rules),
+// recorded in the trace with one line of why — and each falls back to a slower exact plan when
+// switched off or when its safety condition fails.
+
+#include <string_view>
+#include <vector>
+
+namespace shardql {
+
+struct DistributionStep {
+  const char* name;
+  const char* rationale;
+};
+
+// Each shard of a route pruned by an IN list on the shard key receives only the values it owns.
+inline constexpr DistributionStep kSplitInListPerShard{
+    "SplitInListPerShard", "each shard is sent only the IN-list values it owns"};
+// LIMIT n OFFSET m: each shard returns at most n + m rows, the router applies the real limit.
+// Safe only when each shard's rows are already the block's final rows in the final order: the
+// shards also apply the block's DISTINCT and ORDER BY.
+inline constexpr DistributionStep kPushLimitToShards{
+    "PushLimitToShards", "each shard returns at most LIMIT + OFFSET rows"};
+// ORDER BY: each shard sorts and the router k-way merges the sorted streams, holding one batch
+// per shard instead of every row.
+inline constexpr DistributionStep kMergeSortedShards{
+    "MergeSortedShards", "shards sort, the router merges their sorted streams"};
+// DISTINCT: each shard removes its own duplicates before the router removes the rest.
+inline constexpr DistributionStep kPushDistinctToShards{"PushDistinctToShards",
+                                                        "shards remove their own duplicates first"};
+// Aggregates over a co-located FROM: partial aggregates per group on each shard, combined by the
+// router with the dialect's rules (COUNT as a sum of counts, MIN/MAX under the collation).
+inline constexpr DistributionStep kAggregateInTwoPhases{
+    "AggregateInTwoPhases", "shards aggregate their rows, the router combines the partials"};
+// AVG in two-phase aggregation: each shard computes TOTAL and COUNT, the router divides.
+inline constexpr DistributionStep kSplitAvgIntoTotalAndCount{
+    "SplitAvgIntoTotalAndCount", "AVG runs as TOTAL and COUNT on each shard"};
+
+// Every step, in the order the distributor may take them.
+const std::vector<DistributionStep>& DistributionSteps();
+
+}  // namespace shardql

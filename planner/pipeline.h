@@ -1,0 +1,57 @@
+#pragma once
+// The one planning pipeline (DESIGN.md): a statement becomes its bound plan, the rewrite rules
+// run over it (traced), and the distributor cuts the result into routes and a merge tree — for
+// reads and writes alike. Execution, EXPLAIN, EXPLAIN ANALYZE, prepared statements and the
+// review tool all plan through PlanStatement; the plan cache in front of it hands out exactly
+// what it returned, so what EXPLAIN prints is what runs.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "grammar/ast.h"
+#include "planner/binder.h"
+#include "planner/catalog.h"
+#include "planner/dialect.h"
+#include "planner/distributed_plan.h"
+#include "planner/logical_plan.h"
+#include "planner/planner_settings.h"
+#include "planner/rule_trace.h"
+
+namespace shardql {
+
+// What a plan depends on besides the statement.
+struct PlanningContext {
+  std::shared_ptr<const CatalogSnapshot> catalog;
+  const SessionViews* session_views = nullptr;
+  const Dialect* dialect = nullptr;
+  const PlannerSettings* settings = nullptr;
+};
+
+struct PlannedStatement {
+  ast::StatementKind kind = ast::StatementKind::kSelect;
+  uint64_t catalog_version = 0;
+  std::string settings_key;  // PlannerSettings::CacheKey() of the settings it was planned with
+  std::vector<plan::OutputColumn> output;  // empty for INSERT / UPDATE / DELETE
+  uint32_t param_count = 0;
+  // The plan as the binder made it, kept only when the rules changed it.
+  std::optional<plan::LogicalPlan> bound;
+  // After the rules: the plan the distributor cut (a write's plan, which the write executor
+  // routes, until writes are distributed plans of their own).
+  plan::LogicalPlan logical;
+  RuleTrace trace;
+  // SELECT: the routes and the merge tree that run.
+  DistributedPlan distributed;
+};
+
+// Plans one SELECT / INSERT / UPDATE / DELETE (IsBindable). Throws SqlError.
+std::shared_ptr<PlannedStatement> PlanStatement(const ast::Statement& statement,
+                                                std::string_view text,
+                                                const PlanningContext& context);
+
+// The names SET disabled_rules accepts: the rewrite rules, then the distribution steps.
+std::vector<std::string> OptimizationNames();
+
+}  // namespace shardql

@@ -1,0 +1,42 @@
+#pragma once
+// What planning considered, in order: each rewrite rule and each distribution step that was
+// tried, whether it fired, and one line of why. EXPLAIN VERBOSE prints it; golden tests assert on
+// it (`expect=RULE`, `expect-not=RULE`).
+
+#include <string>
+#include <vector>
+
+namespace shardql {
+
+enum class TraceOutcome : uint8_t {
+  kFired,     // changed the plan
+  kRejected,  // matched, but a safety condition (or the cost) said no
+  kDisabled,  // would have been tried: switched off by SET disabled_rules
+};
+
+const char* ToString(TraceOutcome outcome);
+
+struct TraceEntry {
+  std::string name;  // the rule's or step's name
+  TraceOutcome outcome = TraceOutcome::kFired;
+  std::string message;  // one line: what it did, or why not
+};
+
+class RuleTrace {
+ public:
+  void Add(std::string name, TraceOutcome outcome, std::string message) {
+    entries_.push_back({std::move(name), outcome, std::move(message)});
+  }
+  const std::vector<TraceEntry>& entries() const { return entries_; }
+  bool Fired(const std::string& name) const {
+    for (const TraceEntry& e : entries_) {
+      if (e.name == name && e.outcome == TraceOutcome::kFired) return true;
+    }
+    return false;
+  }
+
+ private:
+  std::vector<TraceEntry> entries_;
+};
+
+}  // namespace shardql
