@@ -7,10 +7,17 @@
 //   explain              the distributed plan (what EXPLAIN prints)
 //   query [rowsort]      run a query and print its rows
 // A case whose statement fails prints the error (SQLSTATE, message, caret); it must say `error`.
+// Directives on explain, query and exec cases:
+//   disable=A,B     run with SET disabled_rules = 'A,B'
+//   expect=A,B      each named rule or distribution step must fire in the statement's plan
+//   expect-not=A,B  none of them may fire
 
 #include <doctest/doctest.h>
 
+#include <fmt/format.h>
+
 #include <memory>
+#include <optional>
 
 #include "grammar/parser.h"
 #include "grammar/sql_error.h"
@@ -32,9 +39,16 @@ class GoldenRunner {
       return "ok";
     }
     if (!cluster_) cluster_ = std::make_unique<TestCluster>(4);
+    Session& session = cluster_->session();
+    session.Set("disabled_rules", t.ArgValue("disable"));
+    struct ResetRules {
+      Session& session;
+      ~ResetRules() { session.Reset("disabled_rules"); }
+    } reset{session};
     try {
+      CheckRuleDirectives(t);
       if (t.command == "exec") {
-        QueryResult r = Run(cluster_->session(), t.input);
+        QueryResult r = Run(session, t.input);
         std::string out;
         for (const std::string& n : r.notices)
           out += n + "\n";
@@ -52,14 +66,14 @@ class GoldenRunner {
         return PrintPlan(plan, options);
       }
       if (t.command == "explain") {
-        QueryResult r = Run(cluster_->session(), "EXPLAIN " + t.input);
+        QueryResult r = Run(session, "EXPLAIN " + t.input);
         std::string out;
         for (const auto& row : r.rows)
           out += std::string(row[0].text()) + "\n";
         return out;
       }
       if (t.command == "query") {
-        QueryResult r = Run(cluster_->session(), t.input);
+        QueryResult r = Run(session, t.input);
         if (t.HasArg("rowsort"))
           std::sort(r.rows.begin(), r.rows.end(), [&](const auto& a, const auto& b) {
             return FormatRowKey(a) < FormatRowKey(b);
@@ -73,6 +87,37 @@ class GoldenRunner {
   }
 
  private:
+  static std::vector<std::string> Names(const std::string& list) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start < list.size()) {
+      size_t comma = list.find(',', start);
+      if (comma == std::string::npos) comma = list.size();
+      out.push_back(list.substr(start, comma - start));
+      start = comma + 1;
+    }
+    return out;
+  }
+
+  // expect= / expect-not=: what fired, from the plan the statement runs with.
+  void CheckRuleDirectives(const TestCase& t) {
+    if (!t.HasArg("expect") && !t.HasArg("expect-not")) return;
+    std::optional<PlanLookup> lookup = cluster_->session().PlanFor(t.input);
+    REQUIRE_MESSAGE(lookup, "expect= needs one SELECT / INSERT / UPDATE / DELETE");
+    const RuleTrace& trace = lookup->plan->trace;
+    std::string fired;
+    for (const TraceEntry& e : trace.entries())
+      fired += fmt::format(" {}({})", e.name, ToString(e.outcome));
+    for (const std::string& name : Names(t.ArgValue("expect"))) {
+      CHECK_MESSAGE(trace.Fired(name), t.file << ":" << t.line << ": " << name
+                                              << " did not fire; trace:" << fired);
+    }
+    for (const std::string& name : Names(t.ArgValue("expect-not"))) {
+      CHECK_MESSAGE(!trace.Fired(name),
+                    t.file << ":" << t.line << ": " << name << " fired; trace:" << fired);
+    }
+  }
+
   std::string FormatRowKey(const std::vector<Value>& row) {
     std::string key;
     for (const Value& v : row)
