@@ -4,7 +4,6 @@
 
 #include <chrono>
 
-#include "executor/write_executor.h"
 #include "grammar/sql_error.h"
 #include "planner/plan_printer.h"
 
@@ -37,17 +36,13 @@ std::vector<std::string> ExplainLines(const PlannedStatement& plan,
                                       const std::vector<Value>& params,
                                       const ExplainOptions& options, Cluster& cluster,
                                       const std::function<size_t()>& run) {
-  std::string tree;
-  if (plan.kind == ast::StatementKind::kSelect) {
-    tree = RenderExplainTree(ExplainDistributedPlan(plan.distributed, &params, &cluster.dialect()));
-  } else {
-    if (options.analyze) {
-      throw SqlError(sqlstate::kFeatureNotSupported,
-                     "EXPLAIN ANALYZE of INSERT, UPDATE or DELETE is not supported: it would run "
-                     "the write");
-    }
-    tree = ExplainWrite(plan.logical, cluster, params);
+  if (plan.kind != ast::StatementKind::kSelect && options.analyze) {
+    throw SqlError(sqlstate::kFeatureNotSupported,
+                   "EXPLAIN ANALYZE of INSERT, UPDATE or DELETE is not supported: it would run "
+                   "the write");
   }
+  std::string tree =
+      RenderExplainTree(ExplainDistributedPlan(plan.distributed, &params, &cluster.dialect()));
   if (options.verbose) {
     if (plan.bound) tree += "\n\nBound plan:\n" + PrintPlan(*plan.bound);
     tree += "\n\nLogical plan:\n" + PrintPlan(plan.logical);

@@ -234,8 +234,8 @@ void Session::RunSelect(const PlannedStatement& plan, const std::vector<Value>& 
 
 void Session::RunWrite(const PlannedStatement& plan, const std::vector<Value>& params,
                        ResultSink& sink) {
-  int64_t rows = ExecuteWrite(plan.logical, cluster_, transaction_.get(), pooled_, params,
-                              settings_.exec, settings_.planner);
+  int64_t rows =
+      ExecuteWrite(plan.distributed, cluster_, transaction_.get(), pooled_, params, settings_.exec);
   switch (plan.kind) {
     case ast::StatementKind::kInsert:
       sink.Complete(fmt::format("INSERT 0 {}", rows));

@@ -130,8 +130,47 @@ struct MergeNode {
   size_t width = 0;  // columns this node produces
 };
 
+enum class WriteKind : uint8_t {
+  kInsert,
+  kUpdate,
+  kDelete,
+  // An UPDATE that assigns a hash-distributed table's shard key: each shard reads its rows as they
+  // will be and deletes them, then the rows are inserted where their new keys belong.
+  kMoveRows,
+};
+
+const char* ToString(WriteKind kind);
+
+struct DistributedPlan;
+
+// A distributed INSERT / UPDATE / DELETE.
+struct WritePlan {
+  WriteKind kind = WriteKind::kInsert;
+  std::shared_ptr<const TableInfo> table;
+
+  // ---- INSERT (and the insert half of kMoveRows)
+  // The table columns the rows fill, in order (kRowidColumn for the rowid the router assigns).
+  std::vector<int> insert_columns;
+  bool default_values = false;  // INSERT ... DEFAULT VALUES
+  // VALUES rows of constants and parameters, read without running anything ...
+  std::vector<std::vector<plan::ExprPtr>> literal_rows;
+  // ... or the query whose rows are inserted, run before any row is written.
+  std::unique_ptr<DistributedPlan> source;
+  // The shard key is left out: its DEFAULT is evaluated for each row, then routes it.
+  bool key_from_default = false;
+  // The router numbers the rows (a hashed table whose key is not its INTEGER PRIMARY KEY), so they
+  // keep one database's insertion order across shards.
+  bool router_numbers_rows = false;
+
+  // ---- UPDATE / DELETE / kMoveRows: the shards and the statement each runs (for kMoveRows the
+  // SELECT of the rows as they will be), then, for kMoveRows, the DELETE.
+  std::unique_ptr<Route> route;
+  std::string delete_sql;
+};
+
 struct DistributedPlan {
-  std::unique_ptr<MergeNode> root;
+  std::unique_ptr<MergeNode> root;   // SELECT
+  std::unique_ptr<WritePlan> write;  // INSERT / UPDATE / DELETE
   std::vector<plan::OutputColumn> output;
   uint32_t param_count = 0;
   // The strategy, for EXPLAIN: "single route", "scatter", "general path".

@@ -5,6 +5,7 @@
 #include "planner/distribution_steps.h"
 #include "planner/distributor.h"
 #include "planner/plan_verifier.h"
+#include "planner/write_planner.h"
 #include "rules/driver.h"
 
 namespace shardql {
@@ -30,10 +31,10 @@ std::shared_ptr<PlannedStatement> PlanStatement(const ast::Statement& statement,
     if (changed) planned->bound = std::move(before);
   }
 
-  if (statement.kind == ast::StatementKind::kSelect) {
-    planned->distributed =
-        DistributeQuery(logical, *context.dialect, *context.settings, &planned->trace);
-  }
+  planned->distributed =
+      statement.kind == ast::StatementKind::kSelect
+          ? DistributeQuery(logical, *context.dialect, *context.settings, &planned->trace)
+          : DistributeWrite(logical, *context.dialect, *context.settings, &planned->trace);
   planned->logical = std::move(logical);
   return planned;
 }

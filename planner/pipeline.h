@@ -38,11 +38,10 @@ struct PlannedStatement {
   uint32_t param_count = 0;
   // The plan as the binder made it, kept only when the rules changed it.
   std::optional<plan::LogicalPlan> bound;
-  // After the rules: the plan the distributor cut (a write's plan, which the write executor
-  // routes, until writes are distributed plans of their own).
+  // After the rules: the plan the distributor cut.
   plan::LogicalPlan logical;
   RuleTrace trace;
-  // SELECT: the routes and the merge tree that run.
+  // What runs: routes under a merge tree (SELECT), or a write plan.
   DistributedPlan distributed;
 };
 

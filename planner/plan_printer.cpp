@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <map>
+
 #include "grammar/stack_guard.h"
 #include "planner/shard_pruning.h"
+#include "planner/write_planner.h"
 
 namespace shardql {
 
@@ -524,6 +527,107 @@ ExplainNode ExplainMerge(const MergeNode& node, const Bindings& bindings) {
 
 }  // namespace
 
+// The row cells of literal VALUES, parameters read from `bindings`; false when one is unknown.
+bool LiteralCells(const std::vector<plan::ExprPtr>& row, const Bindings& bindings,
+                  std::vector<Value>& out) {
+  out.clear();
+  for (const plan::ExprPtr& e : row) {
+    if (e->kind == plan::ExprKind::kParam) {
+      if (!bindings.known() || e->param_index > bindings.params->size()) return false;
+      out.push_back((*bindings.params)[e->param_index - 1]);
+    } else {
+      out.push_back(e->value);
+    }
+  }
+  return true;
+}
+
+// An INSERT: where its rows go and the statements each shard runs. Literal rows are routed here
+// as execution routes them; rows from a query or a key DEFAULT are routed when they exist.
+ExplainNode ExplainInsert(const WritePlan& write, const Bindings& bindings) {
+  const TableInfo& table = *write.table;
+  ExplainNode out;
+  out.title = "Insert into " + table.name;
+  bool reference = table.distribution == DistributionKind::kReference;
+  if (reference) {
+    out.details.push_back("every row to every shard (reference table)");
+  } else if (write.key_from_default) {
+    out.details.push_back(fmt::format("each row to the shard owning its {} value, from its DEFAULT",
+                                      table.shard_key_column().name));
+  } else {
+    out.details.push_back(
+        fmt::format("each row to the shard owning its {} value", table.shard_key_column().name));
+  }
+  std::vector<int> columns = InsertedColumns(write);
+  if (!bindings.dialect) return out;
+  if (write.source) {
+    ExplainNode source;
+    source.title = "rows from the query:";
+    source.children.push_back(ExplainMerge(*write.source->root, bindings));
+    out.children.push_back(std::move(source));
+    return out;
+  }
+  size_t row_count = write.default_values ? 1 : write.literal_rows.size();
+  // Ring index -> rows, for rows whose key is known now.
+  std::map<uint32_t, size_t> rows_by_shard;
+  if (reference) {
+    for (uint32_t s = 0; s < table.shards().size(); ++s)
+      rows_by_shard[s] = row_count;
+  } else if (!write.key_from_default && bindings.known()) {
+    size_t key_pos = static_cast<size_t>(
+        std::find(write.insert_columns.begin(), write.insert_columns.end(), table.shard_key) -
+        write.insert_columns.begin());
+    std::vector<Value> cells;
+    for (const auto& row : write.literal_rows) {
+      if (!LiteralCells(row, bindings, cells)) {
+        rows_by_shard.clear();
+        break;
+      }
+      ++rows_by_shard[ShardIndexOfKey(cells[key_pos], table, *bindings.dialect)];
+    }
+  }
+  size_t batch = InsertBatchRows(columns.size());
+  if (rows_by_shard.empty()) {
+    out.details.push_back(
+        fmt::format("{} row(s), each statement: {}", row_count,
+                    InsertSql(table, columns, std::min(row_count, batch), *bindings.dialect)));
+    return out;
+  }
+  for (const auto& [shard, rows] : rows_by_shard) {
+    ExplainNode node;
+    node.title = fmt::format("{}: {} row(s)", table.shards()[shard], rows);
+    for (size_t start = 0; start < rows; start += batch) {
+      size_t n = write.default_values ? 1 : std::min(batch, rows - start);
+      node.details.push_back(InsertSql(table, columns, n, *bindings.dialect));
+    }
+    out.children.push_back(std::move(node));
+  }
+  return out;
+}
+
+ExplainNode ExplainWrite(const WritePlan& write, const Bindings& bindings) {
+  if (write.kind == WriteKind::kInsert) return ExplainInsert(write, bindings);
+  ExplainNode out;
+  const std::string& table = write.table->name;
+  switch (write.kind) {
+    case WriteKind::kUpdate:
+      out.title = "Update " + table;
+      break;
+    case WriteKind::kDelete:
+      out.title = "Delete from " + table;
+      break;
+    default:
+      out.title = "Update " + table + ", moving rows to the shards of their new keys";
+      out.details.push_back(
+          "each shard reads its rows as they will be and deletes them; the rows are inserted on "
+          "the shards their new keys belong to; all in one transaction");
+      out.details.push_back("then on each shard: " + write.delete_sql);
+      break;
+  }
+  out.children.push_back(ExplainRoute(*write.route, bindings));
+  return out;
+}
+
 ExplainNode ExplainDistributedPlan(const DistributedPlan& plan, const std::vector<Value>* params,
                                    const Dialect* dialect) {
   ExplainNode root;
@@ -535,7 +639,8 @@ ExplainNode ExplainDistributedPlan(const DistributedPlan& plan, const std::vecto
       values.push_back(fmt::format("${} = {}", i + 1, (*params)[i].DebugString()));
     root.details.push_back(fmt::format("parameters: {}", fmt::join(values, ", ")));
   }
-  root.children.push_back(ExplainMerge(*plan.root, bindings));
+  root.children.push_back(plan.write ? ExplainWrite(*plan.write, bindings)
+                                     : ExplainMerge(*plan.root, bindings));
   return root;
 }
 
