@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "grammar/sql_error.h"
+#include "planner/distribution.h"
 #include "planner/plan_printer.h"
 
 namespace shardql {
@@ -45,7 +46,13 @@ std::vector<std::string> ExplainLines(const PlannedStatement& plan,
       RenderExplainTree(ExplainDistributedPlan(plan.distributed, &params, &cluster.dialect()));
   if (options.verbose) {
     if (plan.bound) tree += "\n\nBound plan:\n" + PrintPlan(*plan.bound);
-    tree += "\n\nLogical plan:\n" + PrintPlan(plan.logical);
+    // Each node with where its rows live, as the distributor saw it.
+    DistributionAnalysis analysis(*plan.logical.root, plan.logical.columns, cluster.dialect());
+    PlanPrintOptions annotated;
+    annotated.annotate = [&](const plan::PlanNode& node) {
+      return "distribution: " + analysis.Of(node).Describe(plan.logical.columns);
+    };
+    tree += "\n\nLogical plan:\n" + PrintPlan(plan.logical, annotated);
     if (!plan.trace.entries().empty())
       tree += "\n\nRules and distribution steps:" + TraceText(plan.trace);
   }

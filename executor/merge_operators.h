@@ -3,6 +3,7 @@
 // gather, k-way merge sort, in-memory sort, limit/offset, final aggregation, distinct, projection,
 // and the general path's local query.
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -13,8 +14,9 @@
 
 namespace shardql {
 
-// Children's rows one after another.
-std::unique_ptr<RowStream> MakeGather(std::vector<std::unique_ptr<RowStream>> children);
+// Children's rows one after another, each child opened when the one before it is done.
+std::unique_ptr<RowStream> MakeGather(
+    std::vector<std::function<std::unique_ptr<RowStream>()>> children, size_t width);
 // A k-way merge of the route's per-shard streams, each sorted by `keys`.
 std::unique_ptr<RowStream> MakeMergeSort(std::unique_ptr<RouteStream> route,
                                          std::vector<MergeSortKey> keys, const Dialect& dialect,

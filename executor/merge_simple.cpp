@@ -1,6 +1,7 @@
 // Gather, Limit, Distinct and Project: the merges that need no ordering or state beyond a set.
 
 #include <algorithm>
+#include <functional>
 #include <unordered_set>
 
 #include "executor/merge_operators.h"
@@ -8,23 +9,28 @@
 namespace shardql {
 namespace {
 
+// Opens each child only when the one before it is done: children that share a shard (two
+// branches on one shard inside a transaction) then never run on its connection at once.
 class GatherStream : public RowStream {
  public:
-  explicit GatherStream(std::vector<std::unique_ptr<RowStream>> children)
-      : children_(std::move(children)) {}
-  size_t width() const override { return children_.empty() ? 0 : children_[0]->width(); }
+  GatherStream(std::vector<std::function<std::unique_ptr<RowStream>()>> children, size_t width)
+      : open_(std::move(children)), width_(width) {}
+  size_t width() const override { return width_; }
   bool Next(RowBatch& out) override {
-    while (current_ < children_.size()) {
-      if (children_[current_]->Next(out)) return true;
-      children_[current_++].reset();  // done: let its shards go
+    while (next_ < open_.size() || current_) {
+      if (!current_) current_ = open_[next_++]();
+      if (current_->Next(out)) return true;
+      current_.reset();  // done: let its shards go
     }
     out.clear();
     return false;
   }
 
  private:
-  std::vector<std::unique_ptr<RowStream>> children_;
-  size_t current_ = 0;
+  std::vector<std::function<std::unique_ptr<RowStream>()>> open_;
+  size_t width_;
+  size_t next_ = 0;
+  std::unique_ptr<RowStream> current_;
 };
 
 class LimitStream : public RowStream {
@@ -143,8 +149,9 @@ class ProjectStream : public RowStream {
 
 }  // namespace
 
-std::unique_ptr<RowStream> MakeGather(std::vector<std::unique_ptr<RowStream>> children) {
-  return std::make_unique<GatherStream>(std::move(children));
+std::unique_ptr<RowStream> MakeGather(
+    std::vector<std::function<std::unique_ptr<RowStream>()>> children, size_t width) {
+  return std::make_unique<GatherStream>(std::move(children), width);
 }
 
 std::unique_ptr<RowStream> MakeLimit(std::unique_ptr<RowStream> child, std::optional<int64_t> limit,

@@ -24,10 +24,10 @@ std::unique_ptr<RowStream> OpenMergeTree(const MergeNode& node, ExecContext& ctx
     case MergeKind::kRoute:
       return std::make_unique<RouteStream>(*node.route, ctx, false);
     case MergeKind::kGather: {
-      std::vector<std::unique_ptr<RowStream>> children;
+      std::vector<std::function<std::unique_ptr<RowStream>()>> children;
       for (const auto& child : node.children)
-        children.push_back(OpenMergeTree(*child, ctx));
-      return MakeGather(std::move(children));
+        children.push_back([&child = *child, &ctx] { return OpenMergeTree(child, ctx); });
+      return MakeGather(std::move(children), node.width);
     }
     case MergeKind::kMergeSort: {
       const MergeNode& child = *node.children.at(0);

@@ -37,6 +37,12 @@ inline constexpr DistributionStep kAggregateInTwoPhases{
 inline constexpr DistributionStep kSplitAvgIntoTotalAndCount{
     "SplitAvgIntoTotalAndCount", "AVG runs as TOTAL and COUNT on each shard"};
 
+// UNION ALL (and UNION) of branches that can each be distributed on their own: the router gathers
+// the branches' plans (removing duplicates for UNION) instead of loading every table into the
+// merge engine.
+inline constexpr DistributionStep kGatherSetOperation{
+    "GatherSetOperation", "each branch of a UNION runs on its own shards, the router gathers"};
+
 // Every step, in the order the distributor may take them.
 const std::vector<DistributionStep>& DistributionSteps();
 

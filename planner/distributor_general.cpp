@@ -54,8 +54,8 @@ std::string ColumnDefinition(const Dialect& dialect, const ColumnInfo& column) {
 
 }  // namespace
 
-DistributedPlan GeneralPath(Context& ctx, const PlanAnalysis& analysis) {
-  const PlanNode& root = *ctx.logical.root;
+SubPlan GeneralPath(Context& ctx, const PlanNode& root) {
+  DistributionAnalysis& analysis = ctx.analysis;
   std::set<ColumnId> referenced;
   VisitPlan(
       root,
@@ -68,8 +68,15 @@ DistributedPlan GeneralPath(Context& ctx, const PlanAnalysis& analysis) {
       true);
 
   std::map<std::string, std::vector<const plan::ScanNode*>> by_table;
-  for (const plan::ScanNode* scan : analysis.scans())
-    by_table[scan->table->name].push_back(scan);
+  VisitPlan(
+      root,
+      [&](const PlanNode& node) {
+        if (node.kind == NodeKind::kScan) {
+          const auto& scan = node.Cast<plan::ScanNode>();
+          by_table[scan.table->name].push_back(&scan);
+        }
+      },
+      true);
 
   auto local = std::make_unique<MergeNode>();
   local->kind = MergeKind::kLocalQuery;
@@ -77,9 +84,8 @@ DistributedPlan GeneralPath(Context& ctx, const PlanAnalysis& analysis) {
     const TableInfo& table = *scans.front()->table;
     // The fetch reads the table through fresh column ids; every scan's predicates are remapped
     // onto them.
-    auto fetch_scan = std::make_unique<plan::ScanNode>();
-    fetch_scan->table = scans.front()->table;
-    fetch_scan->alias = table.name;
+    std::vector<int> fetch_indexes;
+    std::vector<ColumnId> fetch_ids;
     for (size_t j = 0; j < table.columns.size(); ++j) {
       const ColumnInfo& col = table.columns[j];
       ExprType type;
@@ -87,8 +93,8 @@ DistributedPlan GeneralPath(Context& ctx, const PlanAnalysis& analysis) {
       type.collation = col.collation;
       type.collation_source = CollationSource::kImplicit;
       type.declared_type = col.declared_type;
-      fetch_scan->column_indexes.push_back(static_cast<int>(j));
-      fetch_scan->outputs.push_back(ctx.columns.Add({col.name, table.name, type}));
+      fetch_indexes.push_back(static_cast<int>(j));
+      fetch_ids.push_back(ctx.columns.Add({col.name, table.name, type}));
     }
 
     std::set<int> needed;
@@ -101,7 +107,8 @@ DistributedPlan GeneralPath(Context& ctx, const PlanAnalysis& analysis) {
       std::map<ColumnId, ColumnId> ids;
       std::set<ColumnId> own(scan->outputs.begin(), scan->outputs.end());
       for (size_t i = 0; i < scan->outputs.size(); ++i) {
-        ids[scan->outputs[i]] = fetch_scan->outputs[scan->column_indexes[i]];
+        if (scan->column_indexes[i] == plan::kRowidColumn) continue;
+        ids[scan->outputs[i]] = fetch_ids[scan->column_indexes[i]];
         if (referenced.count(scan->outputs[i])) needed.insert(scan->column_indexes[i]);
       }
       std::vector<plan::ExprPtr> kept;
@@ -125,7 +132,7 @@ DistributedPlan GeneralPath(Context& ctx, const PlanAnalysis& analysis) {
       }
       if (table.distribution == DistributionKind::kHash) {
         std::string reason;
-        ShardChoice c = analysis.Choice(*scan, ctx.columns, &reason);
+        ShardChoice c = analysis.Choice(*scan, &reason);
         reasons.push_back(reason);
         if (first_choice) {
           choice = c;
@@ -147,43 +154,31 @@ DistributedPlan GeneralPath(Context& ctx, const PlanAnalysis& analysis) {
     // A count(*) reads no column, but the rows must still come: fetch the narrowest choice.
     if (needed.empty()) needed.insert(table.shard_key >= 0 ? table.shard_key : 0);
 
-    plan::PlanPtr fragment = std::move(fetch_scan);
+    // The rowid comes along, so the merge engine keeps one database's row order.
+    plan::ColumnId rowid = ctx.columns.Add({"rowid", table.name, ExprType{}});
+    fetch_indexes.push_back(plan::kRowidColumn);
+    fetch_ids.push_back(rowid);
+    plan::PlanPtr fragment =
+        plan::MakeScan(scans.front()->table, table.name, fetch_indexes, fetch_ids);
     if (!filter_everything_in) {
-      auto filter = std::make_unique<plan::FilterNode>();
       plan::ExprPtr predicate;
       for (plan::ExprPtr& d : disjuncts) {
         predicate = predicate
                         ? plan::MakeBinary(ast::BinaryOp::kOr, std::move(predicate), std::move(d))
                         : std::move(d);
       }
-      filter->predicate = std::move(predicate);
-      filter->outputs = fragment->outputs;
-      filter->children.push_back(std::move(fragment));
-      fragment = std::move(filter);
+      fragment = plan::MakeFilter(std::move(fragment), std::move(predicate));
     }
-    // The rowid comes along, so the merge engine keeps one database's row order.
-    plan::ColumnId rowid = ctx.columns.Add({"rowid", table.name, ExprType{}});
-    auto* scan_node = fragment.get();
-    while (scan_node->kind != NodeKind::kScan)
-      scan_node = scan_node->children[0].get();
-    auto& fetch = scan_node->Cast<plan::ScanNode>();
-    fetch.column_indexes.push_back(plan::kRowidColumn);
-    fetch.outputs.push_back(rowid);
-    if (fragment.get() != scan_node) fragment->outputs.push_back(rowid);
-    auto project = std::make_unique<plan::ProjectNode>();
     TempTableLoad load;
     load.table = table.name;
-    project->exprs.push_back(plan::MakeColumn(rowid, ExprType{}));
-    project->outputs.push_back(rowid);
+    std::vector<ColumnId> fetched = {rowid};
     load.insert_columns.push_back("rowid");
     for (int j : needed) {
-      ColumnId id = fragment->outputs[j];
-      project->exprs.push_back(plan::MakeColumn(id, ctx.columns[id].type));
-      project->outputs.push_back(id);
+      fetched.push_back(fetch_ids[j]);
       load.column_definitions.push_back(ColumnDefinition(ctx.dialect, table.columns[j]));
       load.insert_columns.push_back(ctx.dialect.QuoteIdentifier(table.columns[j].name));
     }
-    project->children.push_back(std::move(fragment));
+    plan::PlanPtr project = plan::MakePickColumns(std::move(fragment), fetched, ctx.columns);
 
     std::string reason;
     if (table.distribution == DistributionKind::kReference) {
@@ -201,10 +196,7 @@ DistributedPlan GeneralPath(Context& ctx, const PlanAnalysis& analysis) {
   }
   local->sql = ctx.dialect.RenderPlan(root, ctx.columns);
   local->width = root.outputs.size();
-  DistributedPlan out;
-  out.strategy = "general path";
-  out.root = std::move(local);
-  return out;
+  return SubPlan{std::move(local), "general path"};
 }
 
 }  // namespace shardql::distribute

@@ -256,6 +256,10 @@ class PlanExplainer {
     ExprFormatter f(columns_, &subqueries, &subquery_number_, options_);
     ExplainNode out;
     out.title = Title(node, f);
+    if (options_.annotate) {
+      std::string note = options_.annotate(node);
+      if (!note.empty()) out.details.push_back(std::move(note));
+    }
     if (options_.column_ids) {
       std::vector<std::string> names;
       for (plan::ColumnId id : node.outputs)

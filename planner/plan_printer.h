@@ -4,6 +4,7 @@
 // and children — and RenderExplainTree draws any such tree. Output is deterministic: no pointers,
 // no addresses, stable ordering.
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,8 @@ struct PlanPrintOptions {
   // Columns as name#id, and each node's output columns on a line of their own: what before/after
   // trees of a rewrite need to show which column is which.
   bool column_ids = false;
+  // A detail line for each node (EXPLAIN VERBOSE: where the node's rows live); empty: none.
+  std::function<std::string(const plan::PlanNode&)> annotate;
 };
 
 // The logical plan as an explain tree; subquery plans hang under their node, labelled.

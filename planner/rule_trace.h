@@ -3,6 +3,7 @@
 // tried, whether it fired, and one line of why. EXPLAIN VERBOSE prints it; golden tests assert on
 // it (`expect=RULE`, `expect-not=RULE`).
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ class RuleTrace {
     entries_.push_back({std::move(name), outcome, std::move(message)});
   }
   const std::vector<TraceEntry>& entries() const { return entries_; }
+  size_t size() const { return entries_.size(); }
+  // Forgets what was recorded after `size` entries: a plan attempt that was given up.
+  void Truncate(size_t size) { entries_.resize(std::min(size, entries_.size())); }
   bool Fired(const std::string& name) const {
     for (const TraceEntry& e : entries_) {
       if (e.name == name && e.outcome == TraceOutcome::kFired) return true;

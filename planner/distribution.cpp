@@ -1,0 +1,442 @@
+#include "planner/distribution.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+
+#include "grammar/stack_guard.h"
+#include "planner/plan_visitor.h"
+#include "planner/shard_pruning.h"
+
+namespace shardql {
+
+using plan::ColumnId;
+using plan::Expr;
+using plan::ExprKind;
+using plan::NodeKind;
+using plan::PlanNode;
+
+namespace {
+
+// Every row is in no shard: the subtree reads nothing wherever it runs.
+bool ReadsNothing(const Distribution& d) {
+  return d.sharded() && !d.choice.all && d.choice.fixed.empty() && d.choice.key_params.empty();
+}
+
+std::vector<uint32_t> SortedParams(std::vector<uint32_t> params) {
+  std::sort(params.begin(), params.end());
+  params.erase(std::unique(params.begin(), params.end()), params.end());
+  return params;
+}
+
+// Two pinned distributions on the same one shard: the same fixed shard, or the same parameter
+// read through the same key type.
+bool SameShard(const Distribution& a, const Distribution& b) {
+  if (!SameRing(*a.ring_table, *b.ring_table)) return false;
+  if (a.choice.key_params.empty() && b.choice.key_params.empty()) {
+    return a.choice.fixed == b.choice.fixed;
+  }
+  return a.choice.fixed.empty() && b.choice.fixed.empty() &&
+         SortedParams(a.choice.key_params) == SortedParams(b.choice.key_params) &&
+         a.choice.key_affinity == b.choice.key_affinity &&
+         a.choice.key_collation == b.choice.key_collation;
+}
+
+// Whether reference data on `replicated`'s shards is on every shard `other` may run on.
+bool Covers(const Distribution& replicated, const Distribution& other) {
+  return !replicated.ring_table || !other.ring_table ||
+         SameRing(*replicated.ring_table, *other.ring_table);
+}
+
+ShardChoice IntersectChoices(const ShardChoice& a, const ShardChoice& b) {
+  if (a.all) return b;
+  if (b.all) return a;
+  if (a.key_params.empty() && b.key_params.empty()) {
+    ShardChoice out = a;
+    out.fixed.clear();
+    for (uint32_t s : a.fixed) {
+      if (std::find(b.fixed.begin(), b.fixed.end(), s) != b.fixed.end()) out.fixed.push_back(s);
+    }
+    return out;
+  }
+  // With parameters either side is a correct superset.
+  return a.fixed.size() + a.key_params.size() <= b.fixed.size() + b.key_params.size() ? a : b;
+}
+
+ShardChoice UnionChoices(const ShardChoice& a, const ShardChoice& b) {
+  if (a.all) return a;
+  if (b.all) return b;
+  ShardChoice out = a;
+  for (uint32_t s : b.fixed) {
+    if (std::find(out.fixed.begin(), out.fixed.end(), s) == out.fixed.end()) out.fixed.push_back(s);
+  }
+  std::sort(out.fixed.begin(), out.fixed.end());
+  out.key_params.insert(out.key_params.end(), b.key_params.begin(), b.key_params.end());
+  return out;
+}
+
+Distribution Router() {
+  Distribution d;
+  d.kind = Distribution::Kind::kRouter;
+  return d;
+}
+
+// The key columns of `child` that `exprs` pass through as `outputs`.
+std::set<ColumnId> MapKeys(const std::set<ColumnId>& keys, const std::vector<plan::ExprPtr>& exprs,
+                           const std::vector<ColumnId>& outputs) {
+  std::set<ColumnId> out;
+  for (size_t i = 0; i < exprs.size() && i < outputs.size(); ++i) {
+    if (exprs[i]->kind == ExprKind::kColumn && keys.count(exprs[i]->column)) out.insert(outputs[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
+bool SameRing(const TableInfo& a, const TableInfo& b) {
+  return a.shards() == b.shards() && a.ring->vnodes_per_shard() == b.ring->vnodes_per_shard();
+}
+
+RouteVariant VariantOf(const ShardChoice& choice, const TableInfo& table) {
+  if (choice.all) return RouteVariant::kAllShards;
+  if (choice.key_params.empty()) {
+    return choice.fixed.empty()                           ? RouteVariant::kNone
+           : choice.fixed.size() == 1                     ? RouteVariant::kSingleShard
+           : choice.fixed.size() == table.shards().size() ? RouteVariant::kAllShards
+                                                          : RouteVariant::kSomeShards;
+  }
+  return choice.fixed.empty() && SortedParams(choice.key_params).size() == 1
+             ? RouteVariant::kSingleShard
+             : RouteVariant::kSomeShards;
+}
+
+bool Distribution::pinned() const {
+  if (!sharded() || choice.all) return false;
+  if (choice.key_params.empty()) return choice.fixed.size() <= 1;
+  return choice.fixed.empty() && SortedParams(choice.key_params).size() == 1;
+}
+
+std::string Distribution::Describe(const plan::ColumnTable& columns) const {
+  switch (kind) {
+    case Kind::kRouter:
+      return "router";
+    case Kind::kReplicated:
+      return ring_table ? "replicated (any shard)" : "replicated (no table)";
+    case Kind::kSharded:
+      break;
+  }
+  std::vector<std::string> names;
+  for (ColumnId id : keys)
+    names.push_back(id < columns.size() ? columns[id].name : fmt::format("#{}", id));
+  std::string by = names.empty() ? "" : fmt::format(" by {}", fmt::join(names, ", "));
+  if (ReadsNothing(*this)) return "sharded, no shard holds rows";
+  if (pinned()) {
+    return choice.key_params.empty()
+               ? fmt::format("pinned to {}{}", ring_table->shards()[choice.fixed[0]], by)
+               : fmt::format("pinned to the shard of ${}{}", choice.key_params[0], by);
+  }
+  return fmt::format("sharded{}", by);
+}
+
+DistributionAnalysis::DistributionAnalysis(const PlanNode& root, const plan::ColumnTable& columns,
+                                           const Dialect& dialect)
+    : columns_(columns), dialect_(dialect) {
+  Index(root);
+}
+
+void DistributionAnalysis::Index(const PlanNode& node) {
+  CheckStackDepth();
+  if (node.kind == NodeKind::kScan) scans_.push_back(&node.Cast<plan::ScanNode>());
+  for (const Expr* e : NodeExpressions(node)) {
+    VisitExpr(*e, [&](const Expr& sub) {
+      if (sub.plan) {
+        parents_[sub.plan.get()] = {&node, true};
+        Index(*sub.plan);
+      }
+    });
+  }
+  for (const plan::PlanPtr& child : node.children) {
+    parents_[child.get()] = {&node, false};
+    Index(*child);
+  }
+}
+
+std::vector<const Expr*> DistributionAnalysis::ScanPredicates(const plan::ScanNode& scan) const {
+  std::vector<const Expr*> out;
+  const PlanNode* node = &scan;
+  bool blocked = false;
+  for (;;) {
+    auto it = parents_.find(node);
+    if (it == parents_.end()) break;
+    const PlanNode* parent = it->second.parent;
+    if (it->second.via_subquery) {
+      // A subquery in a WHERE runs only for the enclosing rows that reach that filter.
+      if (parent->kind != NodeKind::kFilter) break;
+      if (!blocked) out.push_back(parent->Cast<plan::FilterNode>().predicate.get());
+      node = parent;
+      continue;
+    }
+    if (parent->kind == NodeKind::kFilter) {
+      if (!blocked) out.push_back(parent->Cast<plan::FilterNode>().predicate.get());
+      node = parent;
+      continue;
+    }
+    if (parent->kind != NodeKind::kJoin) break;
+    const auto& join = parent->Cast<plan::JoinNode>();
+    bool left_side = parent->children[0].get() == node;
+    switch (join.join_kind) {
+      case plan::JoinKind::kInner:
+      case plan::JoinKind::kCross:
+        if (!blocked && join.condition) out.push_back(join.condition.get());
+        break;
+      case plan::JoinKind::kLeft:
+      case plan::JoinKind::kRight: {
+        bool null_supplying = (join.join_kind == plan::JoinKind::kLeft) != left_side;
+        if (null_supplying) {
+          // The ON condition still limits which of this scan's rows join; what is above no longer
+          // limits this scan.
+          if (!blocked && join.condition) out.push_back(join.condition.get());
+          blocked = true;
+        }
+        break;
+      }
+      case plan::JoinKind::kFull:
+        blocked = true;
+        break;
+    }
+    node = parent;
+  }
+  return out;
+}
+
+ShardChoice DistributionAnalysis::Choice(const plan::ScanNode& scan, std::string* reason) const {
+  const TableInfo& table = *scan.table;
+  ShardPruner pruner(dialect_);
+  for (const Expr* p : ScanPredicates(scan))
+    pruner.AddPredicate(*p);
+  ColumnId key = 0;
+  for (size_t i = 0; i < scan.column_indexes.size(); ++i) {
+    if (scan.column_indexes[i] == table.shard_key) key = scan.outputs[i];
+  }
+  std::string key_text = scan.alias + "." + table.shard_key_column().name;
+  return pruner.Choose(pruner.ValuesOf(key, columns_[key].type), table, key_text, reason);
+}
+
+const Distribution& DistributionAnalysis::Of(const PlanNode& node) {
+  auto it = memo_.find(&node);
+  if (it != memo_.end()) return it->second;
+  CheckStackDepth();
+  Distribution d = WithExpressions(node, Compute(node));
+  return memo_.emplace(&node, std::move(d)).first->second;
+}
+
+std::optional<Distribution> DistributionAnalysis::Meet(const Distribution& a,
+                                                       const Distribution& b) const {
+  if (a.router() || b.router()) return std::nullopt;
+  if (ReadsNothing(a) && Covers(a, b)) return b;
+  if (ReadsNothing(b) && Covers(b, a)) return a;
+  if (a.replicated() && b.replicated()) {
+    if (!Covers(a, b)) return std::nullopt;
+    return a.ring_table ? a : b;
+  }
+  if (a.replicated()) {
+    return b.pinned() && Covers(a, b) ? std::optional<Distribution>(b) : std::nullopt;
+  }
+  if (b.replicated()) {
+    return a.pinned() && Covers(b, a) ? std::optional<Distribution>(a) : std::nullopt;
+  }
+  if (a.pinned() && b.pinned() && SameShard(a, b)) {
+    Distribution out = a;
+    out.keys.insert(b.keys.begin(), b.keys.end());
+    out.reasons.insert(out.reasons.end(), b.reasons.begin(), b.reasons.end());
+    return out;
+  }
+  return std::nullopt;
+}
+
+bool DistributionAnalysis::Evaluable(const Expr& expr, const Distribution& at) {
+  bool ok = true;
+  VisitExpr(expr, [&](const Expr& sub) {
+    if (!ok || !sub.plan) return;
+    const Distribution& inner = Of(*sub.plan);
+    if (inner.replicated()) {
+      ok = Covers(inner, at);
+    } else if (ReadsNothing(inner)) {
+      ok = true;
+    } else {
+      ok = inner.pinned() && Meet(at, inner).has_value() && (at.pinned() || at.replicated());
+    }
+  });
+  return ok;
+}
+
+Distribution DistributionAnalysis::WithExpressions(const PlanNode& node, Distribution d) {
+  if (d.router()) return d;
+  for (const Expr* e : NodeExpressions(node)) {
+    bool ok = true;
+    VisitExpr(*e, [&](const Expr& sub) {
+      if (!ok || !sub.plan) return;
+      const Distribution& inner = Of(*sub.plan);
+      if (inner.replicated()) {
+        ok = Covers(inner, d);
+        return;
+      }
+      if (ReadsNothing(inner)) return;
+      // A subquery over sharded rows runs with its node only where both are on one shard.
+      if (inner.pinned()) {
+        std::optional<Distribution> met = Meet(d, inner);
+        if (met) {
+          d = std::move(*met);
+          return;
+        }
+      }
+      ok = false;
+    });
+    if (!ok) return Router();
+  }
+  return d;
+}
+
+Distribution DistributionAnalysis::Compute(const PlanNode& node) {
+  switch (node.kind) {
+    case NodeKind::kScan: {
+      const auto& scan = node.Cast<plan::ScanNode>();
+      Distribution d;
+      if (scan.table->distribution != DistributionKind::kHash) {
+        d.ring_table = scan.table.get();
+        return d;
+      }
+      d.kind = Distribution::Kind::kSharded;
+      d.ring_table = scan.table.get();
+      for (size_t i = 0; i < scan.column_indexes.size(); ++i) {
+        if (scan.column_indexes[i] == scan.table->shard_key) d.keys.insert(scan.outputs[i]);
+      }
+      d.key_affinity = scan.table->shard_key_column().affinity;
+      d.key_collation = scan.table->shard_key_column().collation;
+      std::string reason;
+      d.choice = Choice(scan, &reason);
+      d.reasons.push_back(reason);
+      return d;
+    }
+    case NodeKind::kValues:
+      return Distribution{};
+    case NodeKind::kFilter:
+    case NodeKind::kSort:
+      return Of(*node.children[0]);
+    case NodeKind::kProject: {
+      Distribution d = Of(*node.children[0]);
+      const auto& project = node.Cast<plan::ProjectNode>();
+      if (d.sharded()) d.keys = MapKeys(d.keys, project.exprs, project.outputs);
+      return d;
+    }
+    case NodeKind::kJoin:
+      return ComputeJoin(node.Cast<plan::JoinNode>());
+    case NodeKind::kAggregate: {
+      Distribution d = Of(*node.children[0]);
+      if (!d.sharded()) return d;
+      const auto& agg = node.Cast<plan::AggregateNode>();
+      // Grouped by the shard key, every group lives on one shard.
+      std::set<ColumnId> keys = MapKeys(d.keys, agg.groups, agg.outputs);
+      if (keys.empty() && !d.pinned()) return Router();
+      d.keys = std::move(keys);
+      return d;
+    }
+    case NodeKind::kDistinct: {
+      Distribution d = Of(*node.children[0]);
+      if (!d.sharded() || d.pinned()) return d;
+      bool key_kept = std::any_of(node.outputs.begin(), node.outputs.end(),
+                                  [&](ColumnId id) { return d.keys.count(id) > 0; });
+      return key_kept ? d : Router();
+    }
+    case NodeKind::kWindow: {
+      Distribution d = Of(*node.children[0]);
+      if (!d.sharded() || d.pinned()) return d;
+      // A window partitioned by the shard key sees all its rows on one shard.
+      for (const auto& w : node.Cast<plan::WindowNode>().windows) {
+        bool by_key = std::any_of(
+            w->window->partition_by.begin(), w->window->partition_by.end(),
+            [&](const auto& e) { return e->kind == ExprKind::kColumn && d.keys.count(e->column); });
+        if (!by_key) return Router();
+      }
+      return d;
+    }
+    case NodeKind::kLimit: {
+      Distribution d = Of(*node.children[0]);
+      return d.sharded() && !d.pinned() && !ReadsNothing(d) ? Router() : d;
+    }
+    case NodeKind::kSetOp: {
+      std::optional<Distribution> met = Meet(Of(*node.children[0]), Of(*node.children[1]));
+      if (!met) return Router();
+      met->keys.clear();  // the outputs are new columns
+      return *met;
+    }
+    case NodeKind::kInsert:
+    case NodeKind::kUpdate:
+    case NodeKind::kDelete:
+      break;
+  }
+  return Router();
+}
+
+Distribution DistributionAnalysis::ComputeJoin(const plan::JoinNode& join) {
+  const Distribution& l = Of(*join.children[0]);
+  const Distribution& r = Of(*join.children[1]);
+  if (l.router() || r.router()) return Router();
+  plan::JoinKind kind = join.join_kind;
+  bool inner = kind == plan::JoinKind::kInner || kind == plan::JoinKind::kCross;
+  if (l.replicated() && r.replicated()) return Meet(l, r).value_or(Router());
+  // A reference table joins a distributed one on every shard as long as its rows are not the
+  // preserved side of an outer join (they would come back once per shard).
+  if (l.sharded() && r.replicated() && Covers(r, l) &&
+      (inner || kind == plan::JoinKind::kLeft || l.pinned())) {
+    return l;
+  }
+  if (r.sharded() && l.replicated() && Covers(l, r) &&
+      (inner || kind == plan::JoinKind::kRight || r.pinned())) {
+    return r;
+  }
+  if (!l.sharded() || !r.sharded()) return Router();
+  // Two distributed sides are co-located when joined on their shard keys on the same ring, and
+  // the keys store equal values alike. One equality of the keys under their collation is enough.
+  bool on_keys = false;
+  if (join.condition && SameRing(*l.ring_table, *r.ring_table) &&
+      l.key_affinity == r.key_affinity && l.key_collation == r.key_collation) {
+    plan::ForEachConjunct(*join.condition, [&](const Expr& e) {
+      if (e.kind != ExprKind::kBinary || e.binary_op != ast::BinaryOp::kEq ||
+          e.left().kind != ExprKind::kColumn || e.right().kind != ExprKind::kColumn) {
+        return;
+      }
+      ColumnId a = e.left().column, b = e.right().column;
+      if ((l.keys.count(a) && r.keys.count(b)) || (l.keys.count(b) && r.keys.count(a))) {
+        on_keys = on_keys || ComparisonCollation(e.left().type, e.right().type) == l.key_collation;
+      }
+    });
+  }
+  if (!on_keys) {
+    // Not co-located, but every row both sides read may still be on one shard.
+    std::optional<Distribution> met = Meet(l, r);
+    return met ? *met : Router();
+  }
+  Distribution out = l;
+  out.keys.insert(r.keys.begin(), r.keys.end());
+  out.reasons.insert(out.reasons.end(), r.reasons.begin(), r.reasons.end());
+  switch (kind) {
+    case plan::JoinKind::kInner:
+    case plan::JoinKind::kCross:
+      out.choice = IntersectChoices(l.choice, r.choice);
+      break;
+    case plan::JoinKind::kLeft:
+      out.choice = l.choice;
+      break;
+    case plan::JoinKind::kRight:
+      out.choice = r.choice;
+      break;
+    case plan::JoinKind::kFull:
+      out.choice = UnionChoices(l.choice, r.choice);
+      break;
+  }
+  return out;
+}
+
+}  // namespace shardql
