@@ -1529,43 +1529,23 @@ class AstBuilder : public shardql_gen::ShardQLParserBaseVisitor {
 // ---------------------------------------------------------------------------------------------
 // SourceText
 
-void SourceText::Load(std::string_view text, std::u32string& lexer_input, bool strict) {
+void SourceText::Load(std::string_view text, bool strict) {
   text_ = text;
-  lexer_input.clear();
-  byte_offsets_.clear();
-  // ASCII without NUL: bytes 1..127, whether char is signed or not.
-  ascii_ = std::all_of(text.begin(), text.end(),
-                       [](char c) { return static_cast<unsigned char>(c) - 1u < 0x7Fu; });
-  if (ascii_) {  // the common case: character index == byte offset
-    lexer_input.assign(text.begin(), text.end());
-    std::replace(lexer_input.begin(), lexer_input.end(), kNonAsciiStandIn, kStandInReplacement);
-    return;
-  }
-  lexer_input.reserve(text.size());
-  byte_offsets_.reserve(text.size() + 1);
-  for (size_t i = 0; i < text.size();) {
+  if (!strict) return;
+  // ASCII without NUL (bytes 1..127) is valid as it stands: the common case, checked fast.
+  bool ascii = std::all_of(text.begin(), text.end(),
+                           [](char c) { return static_cast<unsigned char>(c) - 1u < 0x7Fu; });
+  for (size_t i = 0; !ascii && i < text.size();) {
     size_t length = ValidUtf8Length(text, i);
-    char32_t c;
-    if (length == 0) {
-      if (strict) throw InvalidUtf8(text, i, i);
-      length = 1;
-      c = text[i] == 0 ? 0 : kNonAsciiStandIn;
-    } else if (length > 1) {
-      c = kNonAsciiStandIn;
-    } else {
-      c = static_cast<unsigned char>(text[i]);
-      if (c == kNonAsciiStandIn) c = kStandInReplacement;
-    }
-    lexer_input.push_back(c);
-    byte_offsets_.push_back(static_cast<uint32_t>(i));
+    if (length == 0) throw InvalidUtf8(text, i, i);
     i += length;
   }
-  byte_offsets_.push_back(static_cast<uint32_t>(text.size()));
 }
 
 ast::SourceSpan SourceText::TokenSpan(const antlr4::Token* token) const {
   // Stop indexes are inclusive; EOF's stop is its start minus one (wrapping at 0).
-  return {ByteOffset(token->getStartIndex()), ByteOffset(token->getStopIndex() + 1)};
+  return {static_cast<uint32_t>(token->getStartIndex()),
+          static_cast<uint32_t>(token->getStopIndex() + 1)};
 }
 
 std::string_view SourceText::TokenText(const antlr4::Token* token) const {

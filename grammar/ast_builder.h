@@ -22,23 +22,14 @@ namespace shardql::grammar_internal {
 // SQLSTATE for invalid UTF-8 (PostgreSQL's character_not_in_repertoire).
 inline constexpr const char* kCharacterNotInRepertoire = "22021";
 
-// The statement text and the map from ANTLR's character indices back to byte offsets.
+// The statement text. Tokens (grammar/sql_lexer.h) carry byte offsets into it, so a token's
+// start and stop indexes are its bytes.
 class SourceText {
  public:
-  // What the lexer reads in place of each non-ASCII character, and in place of a real U+0001 (see
-  // IDENTIFIER_START in ShardQLLexer.g4). Token text is always taken from the original bytes.
-  static constexpr char32_t kNonAsciiStandIn = 0x01;
-  static constexpr char32_t kStandInReplacement = 0x02;
-
-  // Validates UTF-8 and fills `lexer_input` with one character per code point of `text`, non-ASCII
-  // ones replaced by kNonAsciiStandIn. Strict mode throws SqlError 22021 at the first invalid
-  // sequence or NUL byte; lenient mode (SplitSql) reads each bad byte as one character.
-  void Load(std::string_view text, std::u32string& lexer_input, bool strict);
+  // Strict mode validates UTF-8 first: SqlError 22021 at the first invalid sequence or NUL byte.
+  void Load(std::string_view text, bool strict);
 
   std::string_view text() const { return text_; }
-  uint32_t ByteOffset(size_t code_point_index) const {
-    return ascii_ ? static_cast<uint32_t>(code_point_index) : byte_offsets_[code_point_index];
-  }
 
   ast::SourceSpan TokenSpan(const antlr4::Token* token) const;
   std::string_view TokenText(const antlr4::Token* token) const;
@@ -50,8 +41,6 @@ class SourceText {
 
  private:
   std::string_view text_;
-  bool ascii_ = true;
-  std::vector<uint32_t> byte_offsets_;  // one per code point plus the end; empty when ascii_
 };
 
 // Turns a parsed `script` (ShardQLParser::ScriptContext) into statements. Throws SqlError for what

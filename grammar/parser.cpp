@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "ShardQLLexer.h"
@@ -10,6 +11,7 @@
 #include "antlr4-runtime.h"
 #include "grammar/ast_builder.h"
 #include "grammar/sql_error.h"
+#include "grammar/sql_lexer.h"
 #include "grammar/stack_guard.h"
 
 namespace shardql {
@@ -28,119 +30,78 @@ constexpr size_t kCachedInputBytes = size_t{64} << 10;
 
 thread_local uint64_t ll_fallback_count = 0;
 
-// ANTLR's input stream over characters we decode ourselves (SourceText::Load): its own decoder
-// throws on invalid UTF-8 and knows nothing of byte offsets.
-class CodePointStream : public antlr4::ANTLRInputStream {
+// The parser's tokens, from the one hand-written lexer (sql_lexer.h), plus what the grammar leaves
+// to C++: error tokens become PostgreSQL's errors, a /* comment left open is reported, and
+// parenthesis nesting is bounded before the parser's lookahead walks into it.
+class LexerTokenSource : public antlr4::TokenSource {
  public:
-  std::u32string& characters() { return _data; }
-  void Rewind() { reset(); }
-
-  // Consumes a run of the characters the lexer's WHITESPACE rule matches.
-  void SkipWhitespace() {
-    while (p < _data.size() && IsWhitespace(_data[p])) {
-      ++p;
-    }
-  }
-
-  // Called after a "/*": consumes the comment up to and including its matching "*/", counting
-  // nested openings. Returns false when the input ends first.
-  bool SkipBlockComment() {
-    int depth = 1;
-    while (p < _data.size()) {
-      char32_t c = _data[p++];
-      char32_t next = p < _data.size() ? _data[p] : 0;
-      if (c == '*' && next == '/') {
-        ++p;
-        if (--depth == 0) return true;
-      } else if (c == '/' && next == '*') {
-        ++p;
-        ++depth;
-      }
-    }
-    return false;
-  }
-
- private:
-  static bool IsWhitespace(char32_t c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-  }
-};
-
-// The generated lexer plus what the grammar leaves to C++: whitespace is skipped before ANTLR
-// sees it, nested block comments are read with a counter, error tokens become PostgreSQL's
-// errors, and parenthesis nesting is bounded before the parser's lookahead walks into it. In
-// lenient mode (SplitSql) nothing throws.
-class SqlLexer : public GeneratedLexer {
- public:
-  explicit SqlLexer(CodePointStream* input) : GeneratedLexer(input) { removeErrorListeners(); }
-
-  void Start(CodePointStream* input, const SourceText* source, bool strict) {
-    input_ = input;
+  void Start(std::string_view text, const SourceText* source) {
+    lexer_.emplace(text);
     source_ = source;
-    strict_ = strict;
     failed_ = false;
     paren_depth_ = 0;
-    unterminated_comment_ = false;
-    setInputStream(input);
+    text_size_ = text.size();
   }
 
-  bool unterminated_comment() const { return unterminated_comment_; }
-
   std::unique_ptr<antlr4::Token> nextToken() override {
-    if (failed_) {
-      // After an error only EOF: the parser may still pull tokens while unwinding.
-      _input->seek(_input->size());
-      return GeneratedLexer::nextToken();
+    if (failed_) return Token(antlr4::Token::EOF, text_size_, text_size_);
+    SqlToken token = lexer_->Next();
+    if (token.cls == TokenClass::kEnd) {
+      if (lexer_->unterminated_comment()) {
+        size_t start = lexer_->unterminated_comment_start();
+        Fail(SqlError(sqlstate::kSyntaxError,
+                      "unterminated /* comment" + AtOrNear(source_->text().substr(start)), start));
+      }
+      return Token(antlr4::Token::EOF, token.begin, token.begin);
     }
-    input_->SkipWhitespace();
-    std::unique_ptr<antlr4::Token> token = GeneratedLexer::nextToken();
-    switch (token->getType()) {
-      case BLOCK_COMMENT_OPEN:
-        if (!input_->SkipBlockComment()) {
-          unterminated_comment_ = true;
-          if (strict_) {
-            size_t start = Begin(*token);
-            Fail(SqlError(sqlstate::kSyntaxError,
-                          "unterminated /* comment" + AtOrNear(source_->text().substr(start)),
-                          start));
-          }
-        }
+    switch (token.type) {
+      case GeneratedLexer::LEFT_PAREN:
+        if (++paren_depth_ > kMaxParenthesisDepth) Fail(NestingTooDeep(token.begin));
         break;
-      case LEFT_PAREN:
-        if (++paren_depth_ > kMaxParenthesisDepth && strict_) Fail(NestingTooDeep(Begin(*token)));
-        break;
-      case RIGHT_PAREN:
+      case GeneratedLexer::RIGHT_PAREN:
         if (paren_depth_ > 0) --paren_depth_;
         break;
-      case UNTERMINATED_STRING:
-      case UNTERMINATED_ESCAPE_STRING:
-        FailAt(*token, "unterminated quoted string");
+      case GeneratedLexer::UNTERMINATED_STRING:
+      case GeneratedLexer::UNTERMINATED_ESCAPE_STRING:
+        FailAt(token, "unterminated quoted string");
         break;
-      case UNTERMINATED_DOLLAR_STRING:
-        FailAt(*token, "unterminated dollar-quoted string");
+      case GeneratedLexer::UNTERMINATED_DOLLAR_STRING:
+        FailAt(token, "unterminated dollar-quoted string");
         break;
-      case UNTERMINATED_QUOTED_IDENTIFIER:
-        FailAt(*token, "unterminated quoted identifier");
+      case GeneratedLexer::UNTERMINATED_QUOTED_IDENTIFIER:
+        FailAt(token, "unterminated quoted identifier");
         break;
-      case JUNK_NUMBER:
-        FailAt(*token, "trailing junk after numeric literal");
+      case GeneratedLexer::JUNK_NUMBER:
+        FailAt(token, "trailing junk after numeric literal");
         break;
-      case JUNK_PARAMETER:
-        FailAt(*token, "trailing junk after parameter");
+      case GeneratedLexer::JUNK_PARAMETER:
+        FailAt(token, "trailing junk after parameter");
         break;
       default:
         break;
     }
-    return token;
+    return Token(token.type, token.begin, token.end);
+  }
+
+  size_t getLine() const override { return 1; }
+  size_t getCharPositionInLine() override { return 0; }
+  antlr4::CharStream* getInputStream() override { return nullptr; }
+  std::string getSourceName() override { return "sql"; }
+  antlr4::TokenFactory<antlr4::CommonToken>* getTokenFactory() override {
+    return antlr4::CommonTokenFactory::DEFAULT.get();
   }
 
  private:
-  size_t Begin(const antlr4::Token& token) const { return source_->TokenSpan(&token).begin; }
+  // Start and stop are byte offsets (stop inclusive, as ANTLR counts it).
+  std::unique_ptr<antlr4::Token> Token(size_t type, size_t begin, size_t end) {
+    return std::make_unique<antlr4::CommonToken>(
+        std::pair<antlr4::TokenSource*, antlr4::CharStream*>(this, nullptr), type,
+        antlr4::Token::DEFAULT_CHANNEL, begin, end - 1);
+  }
 
-  void FailAt(const antlr4::Token& token, const char* what) {
-    if (!strict_) return;
-    Fail(SqlError(sqlstate::kSyntaxError, what + AtOrNear(source_->TokenText(&token)),
-                  Begin(token)));
+  void FailAt(const SqlToken& token, const char* what) {
+    std::string_view text = source_->text().substr(token.begin, token.end - token.begin);
+    Fail(SqlError(sqlstate::kSyntaxError, what + AtOrNear(text), token.begin));
   }
 
   [[noreturn]] void Fail(SqlError error) {
@@ -148,12 +109,11 @@ class SqlLexer : public GeneratedLexer {
     throw error;
   }
 
-  CodePointStream* input_ = nullptr;
+  std::optional<SqlLexer> lexer_;
   const SourceText* source_ = nullptr;
-  bool strict_ = true;
   bool failed_ = false;
   int paren_depth_ = 0;
-  bool unterminated_comment_ = false;
+  size_t text_size_ = 0;
 };
 
 // Thrown by the SLL stage at its first error; ParseSql catches it and retries with full LL.
@@ -273,17 +233,15 @@ void FirstErrorStrategy::Fail(antlr4::Parser* parser, antlr4::Token* token) {
 // Lexer, token stream and parser are built once per thread and reset for each statement: their
 // construction costs more than parsing a short statement. ANTLR's DFA cache is static already.
 struct ParserBundle {
-  CodePointStream input;
   SourceText source;
-  SqlLexer lexer{&input};
+  LexerTokenSource lexer;
   antlr4::CommonTokenStream tokens{&lexer};
   SqlParser parser{&tokens};
   bool busy = false;
 
-  void Start(std::string_view text, bool strict) {
-    source.Load(text, input.characters(), strict);
-    input.Rewind();
-    lexer.Start(&input, &source, strict);
+  void Start(std::string_view text) {
+    source.Load(text, /*strict=*/true);
+    lexer.Start(text, &source);
     tokens.setTokenSource(&lexer);
     parser.setTokenStream(&tokens);
   }
@@ -292,7 +250,6 @@ struct ParserBundle {
   void Clear() {
     tokens.setTokenSource(&lexer);
     parser.setTokenStream(&tokens);
-    input.characters().clear();
   }
 };
 
@@ -385,7 +342,7 @@ std::vector<ast::StatementPtr> ParseSql(std::string_view text) {
   BundleLease lease(text.size());
   ParserBundle& bundle = *lease;
   try {
-    bundle.Start(text, /*strict=*/true);
+    bundle.Start(text);
     SqlParser& parser = bundle.parser;
     antlr4::ParserRuleContext* script = nullptr;
     try {
@@ -407,35 +364,27 @@ std::vector<ast::StatementPtr> ParseSql(std::string_view text) {
 
 SqlPieces SplitSql(std::string_view text) {
   SqlPieces out;
-  try {
-    if (text.size() >= kMaxSqlBytes) throw SqlError(sqlstate::kProgramLimitExceeded, "too long");
-    BundleLease lease(text.size());
-    ParserBundle& bundle = *lease;
-    bundle.Start(text, /*strict=*/false);
-    StatementEndTracker tracker;
-    size_t start = 0;
-    bool blank = true;
-    for (;;) {
-      std::unique_ptr<antlr4::Token> token = bundle.lexer.nextToken();
-      if (token->getType() == antlr4::Token::EOF) break;
-      if (token->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
-      tracker.Add(token->getType());
-      if (!tracker.ended()) {
-        blank = false;
-        continue;
-      }
-      ast::SourceSpan semicolon = bundle.source.TokenSpan(token.get());
-      if (!blank) out.statements.emplace_back(text.substr(start, semicolon.begin - start));
-      start = semicolon.end;
-      blank = true;
-    }
-    out.rest = std::string(text.substr(start));
-    out.rest_blank = blank && !bundle.lexer.unterminated_comment();
-  } catch (...) {
-    out = SqlPieces{};
+  if (text.size() >= kMaxSqlBytes) {
     out.rest = std::string(text);
     out.rest_blank = text.empty();
+    return out;
   }
+  SqlLexer lexer(text);
+  StatementEndTracker tracker;
+  size_t start = 0;
+  bool blank = true;
+  for (SqlToken token = lexer.Next(); token.cls != TokenClass::kEnd; token = lexer.Next()) {
+    tracker.Add(token.type);
+    if (!tracker.ended()) {
+      blank = false;
+      continue;
+    }
+    if (!blank) out.statements.emplace_back(text.substr(start, token.begin - start));
+    start = token.end;
+    blank = true;
+  }
+  out.rest = std::string(text.substr(start));
+  out.rest_blank = blank && !lexer.unterminated_comment();
   return out;
 }
 

@@ -1,0 +1,25 @@
+# Writes the lexer's keyword table from the token vocabulary ANTLR wrote for ShardQLLexer.g4: the
+# keywords are the rules before SEMICOLON, spelled as their names in lower case (NULL_, TRUE_ and
+# FALSE_ without their trailing underscore), sorted for binary search (a space separates word and name: it sorts before every letter and `_`, as the end of a C string does).
+#   cmake -DTOKENS=ShardQLLexer.tokens -DOUTPUT=sql_keywords.inc -P keywords.cmake
+file(STRINGS ${TOKENS} lines)
+set(entries "")
+foreach(line ${lines})
+  if(line MATCHES "^([A-Z_]+)=([0-9]+)$")
+    set(name ${CMAKE_MATCH_1})
+    if(name STREQUAL "SEMICOLON")
+      break()
+    endif()
+    string(REGEX REPLACE "_$" "" word ${name})
+    string(TOLOWER ${word} word)
+    list(APPEND entries "${word} ${name}")
+  endif()
+endforeach()
+list(SORT entries)
+file(WRITE ${OUTPUT} "// Generated from ShardQLLexer.tokens by grammar/keywords.cmake; do not edit.\n")
+foreach(entry ${entries})
+  string(REPLACE " " ";" parts ${entry})
+  list(GET parts 0 word)
+  list(GET parts 1 name)
+  file(APPEND ${OUTPUT} "{\"${word}\", shardql_gen::ShardQLLexer::${name}},\n")
+endforeach()
