@@ -113,7 +113,10 @@ PlanLookup Session::Plan(const ast::Statement& statement, std::string_view text,
       throw;
     }
   }
-  return PlanLookup{PlanStatement(statement, text, PlanningContextNow()), params};
+  // Planned for this one execution: with its parameter values.
+  PlanningContext context = PlanningContextNow();
+  context.param_values = &params;
+  return PlanLookup{PlanStatement(statement, text, context), params};
 }
 
 void Session::Execute(std::string_view sql, ResultSink& sink, const std::vector<Value>& params) {

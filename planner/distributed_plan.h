@@ -9,10 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "planner/hash_ring.h"
 #include "planner/logical_plan.h"
 #include "planner/types.h"
 
 namespace shardql {
+
+class Dialect;
 
 enum class RouteVariant : uint8_t {
   kSingleShard,  // one shard, known at plan time or from a parameter
@@ -168,6 +171,28 @@ struct WritePlan {
   std::string delete_sql;
 };
 
+// The parameters whose shards a plan was specialised for: it was planned with their values known
+// (literals the plan cache made parameters, or a portal's bound values), and decided from which
+// shards they route to — two pinned tables meeting on one shard, or not. The plan holds for any
+// values that put each of these parameters on the same shard again; the plan cache keeps one plan
+// per such routing.
+struct RoutingGuard {
+  struct Entry {
+    uint32_t param = 0;  // 1-based
+    Affinity key_affinity = Affinity::kNone;
+    Collation key_collation = Collation::kBinary;
+    std::shared_ptr<const HashRing> ring;
+    uint32_t shard = 0;  // the ring index the value routed to
+  };
+  std::vector<Entry> entries;
+
+  bool empty() const { return entries.empty(); }
+  void Add(Entry entry);
+  void Merge(const RoutingGuard& other);
+  // Whether `params` route every guarded parameter to the shard it routed to when planned.
+  bool Holds(const std::vector<Value>& params, const Dialect& dialect) const;
+};
+
 struct DistributedPlan {
   std::unique_ptr<MergeNode> root;   // SELECT
   std::unique_ptr<WritePlan> write;  // INSERT / UPDATE / DELETE
@@ -177,6 +202,7 @@ struct DistributedPlan {
   std::string strategy;
   // Names and types of every column id the routes' fragments use.
   plan::ColumnTable columns;
+  RoutingGuard guard;
 };
 
 }  // namespace shardql

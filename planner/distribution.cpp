@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "grammar/stack_guard.h"
+#include "planner/hash_ring.h"
 #include "planner/plan_visitor.h"
 #include "planner/shard_pruning.h"
 
@@ -28,19 +29,6 @@ std::vector<uint32_t> SortedParams(std::vector<uint32_t> params) {
   std::sort(params.begin(), params.end());
   params.erase(std::unique(params.begin(), params.end()), params.end());
   return params;
-}
-
-// Two pinned distributions on the same one shard: the same fixed shard, or the same parameter
-// read through the same key type.
-bool SameShard(const Distribution& a, const Distribution& b) {
-  if (!SameRing(*a.ring_table, *b.ring_table)) return false;
-  if (a.choice.key_params.empty() && b.choice.key_params.empty()) {
-    return a.choice.fixed == b.choice.fixed;
-  }
-  return a.choice.fixed.empty() && b.choice.fixed.empty() &&
-         SortedParams(a.choice.key_params) == SortedParams(b.choice.key_params) &&
-         a.choice.key_affinity == b.choice.key_affinity &&
-         a.choice.key_collation == b.choice.key_collation;
 }
 
 // Whether reference data on `replicated`'s shards is on every shard `other` may run on.
@@ -98,6 +86,30 @@ bool SameRing(const TableInfo& a, const TableInfo& b) {
   return a.shards() == b.shards() && a.ring->vnodes_per_shard() == b.ring->vnodes_per_shard();
 }
 
+void RoutingGuard::Add(Entry entry) {
+  for (const Entry& e : entries) {
+    if (e.param == entry.param && e.ring == entry.ring && e.key_affinity == entry.key_affinity &&
+        e.key_collation == entry.key_collation) {
+      return;
+    }
+  }
+  entries.push_back(std::move(entry));
+}
+
+void RoutingGuard::Merge(const RoutingGuard& other) {
+  for (const Entry& e : other.entries)
+    Add(e);
+}
+
+bool RoutingGuard::Holds(const std::vector<Value>& params, const Dialect& dialect) const {
+  for (const Entry& e : entries) {
+    if (e.param > params.size()) return false;
+    Value stored = dialect.ApplyAffinity(params[e.param - 1], e.key_affinity);
+    if (e.ring->ShardIndexFor(ShardKeyHash(stored, e.key_collation)) != e.shard) return false;
+  }
+  return true;
+}
+
 RouteVariant VariantOf(const ShardChoice& choice, const TableInfo& table) {
   if (choice.all) return RouteVariant::kAllShards;
   if (choice.key_params.empty()) {
@@ -140,9 +152,47 @@ std::string Distribution::Describe(const plan::ColumnTable& columns) const {
 }
 
 DistributionAnalysis::DistributionAnalysis(const PlanNode& root, const plan::ColumnTable& columns,
-                                           const Dialect& dialect)
-    : columns_(columns), dialect_(dialect) {
+                                           const Dialect& dialect, const std::vector<Value>* values,
+                                           RoutingGuard* guard)
+    : columns_(columns), dialect_(dialect), values_(values), guard_(guard) {
   Index(root);
+}
+
+std::optional<uint32_t> DistributionAnalysis::ShardOf(const Distribution& d) {
+  if (d.choice.key_params.empty()) {
+    return d.choice.fixed.size() == 1 ? std::optional<uint32_t>(d.choice.fixed[0]) : std::nullopt;
+  }
+  if (!values_ || !d.choice.fixed.empty()) return std::nullopt;
+  for (uint32_t p : d.choice.key_params) {
+    if (p > values_->size()) return std::nullopt;
+  }
+  std::vector<uint32_t> shards = ResolveShards(d.choice, *d.ring_table->ring, *values_, dialect_);
+  if (shards.size() != 1) return std::nullopt;
+  if (guard_) {
+    for (uint32_t p : d.choice.key_params) {
+      guard_->Add(
+          {p, d.choice.key_affinity, d.choice.key_collation, d.ring_table->ring, shards[0]});
+    }
+  }
+  return shards[0];
+}
+
+bool DistributionAnalysis::SameShard(const Distribution& a, const Distribution& b) {
+  if (!SameRing(*a.ring_table, *b.ring_table)) return false;
+  // The same fixed shard, or the same parameters read through the same key type: alike for any
+  // values.
+  if (a.choice.key_params.empty() && b.choice.key_params.empty()) {
+    return a.choice.fixed == b.choice.fixed;
+  }
+  if (a.choice.fixed.empty() && b.choice.fixed.empty() &&
+      SortedParams(a.choice.key_params) == SortedParams(b.choice.key_params) &&
+      a.choice.key_affinity == b.choice.key_affinity &&
+      a.choice.key_collation == b.choice.key_collation) {
+    return true;
+  }
+  // Otherwise only the values can tell; the plan is then for values that route alike.
+  std::optional<uint32_t> sa = ShardOf(a), sb = ShardOf(b);
+  return sa && sb && *sa == *sb;
 }
 
 void DistributionAnalysis::Index(const PlanNode& node) {
@@ -232,7 +282,7 @@ const Distribution& DistributionAnalysis::Of(const PlanNode& node) {
 }
 
 std::optional<Distribution> DistributionAnalysis::Meet(const Distribution& a,
-                                                       const Distribution& b) const {
+                                                       const Distribution& b) {
   if (a.router() || b.router()) return std::nullopt;
   if (ReadsNothing(a) && Covers(a, b)) return b;
   if (ReadsNothing(b) && Covers(b, a)) return a;

@@ -13,6 +13,11 @@
 // Subqueries count where they are used: an expression whose subquery is pinned to a shard can
 // run on that shard only; one over reference tables runs anywhere.
 //
+// Two subtrees pinned by different parameters meet on one shard only if the parameters' values
+// route there. With the values known (`values`), the analysis compares the shards they route to
+// and records each parameter it so decided by in `guard`: the plan is then only for values that
+// route alike. Without them, different parameters count as different shards.
+//
 // The rules are the co-location conditions the distributor relies on: a filter, projection or
 // sort keeps its input's distribution; a join of sharded inputs stays sharded only on an equality
 // of both shard keys, under the keys' collation, on one ring; an aggregate, DISTINCT or window
@@ -57,7 +62,8 @@ struct Distribution {
 class DistributionAnalysis {
  public:
   DistributionAnalysis(const plan::PlanNode& root, const plan::ColumnTable& columns,
-                       const Dialect& dialect);
+                       const Dialect& dialect, const std::vector<Value>* values = nullptr,
+                       RoutingGuard* guard = nullptr);
 
   // Every scan of the statement, subqueries included, in plan order.
   const std::vector<const plan::ScanNode*>& scans() const { return scans_; }
@@ -90,10 +96,16 @@ class DistributionAnalysis {
   Distribution WithExpressions(const plan::PlanNode& node, Distribution d);
   // Two inputs combined where nothing co-locates them by key: one must be replicated, or both
   // pinned to the same shard.
-  std::optional<Distribution> Meet(const Distribution& a, const Distribution& b) const;
+  std::optional<Distribution> Meet(const Distribution& a, const Distribution& b);
+  // Two pinned distributions on the same one shard.
+  bool SameShard(const Distribution& a, const Distribution& b);
+  // The ring index a pinned distribution's shard has for the known values, recorded in the guard.
+  std::optional<uint32_t> ShardOf(const Distribution& d);
 
   const plan::ColumnTable& columns_;
   const Dialect& dialect_;
+  const std::vector<Value>* values_;
+  RoutingGuard* guard_;
   std::vector<const plan::ScanNode*> scans_;
   std::map<const plan::PlanNode*, Link> parents_;
   std::map<const plan::PlanNode*, Distribution> memo_;

@@ -187,9 +187,11 @@ std::optional<SubPlan> TryDistribute(Context& ctx, const plan::PlanNode& root) {
 }  // namespace distribute
 
 DistributedPlan DistributeQuery(const plan::LogicalPlan& plan, const Dialect& dialect,
-                                const PlannerSettings& settings, RuleTrace* trace) {
+                                const PlannerSettings& settings, RuleTrace* trace,
+                                const std::vector<Value>* values) {
   StackDepthScope stack_scope;
-  DistributionAnalysis analysis(*plan.root, plan.columns, dialect);
+  RoutingGuard guard;
+  DistributionAnalysis analysis(*plan.root, plan.columns, dialect, values, &guard);
   distribute::Context ctx{plan, dialect, settings, trace, analysis, plan.columns};
   distribute::SubPlan sub;
   if (analysis.scans().empty()) {
@@ -207,6 +209,7 @@ DistributedPlan DistributeQuery(const plan::LogicalPlan& plan, const Dialect& di
   out.output = plan.output;
   out.param_count = plan.param_count;
   out.columns = std::move(ctx.columns);
+  out.guard = std::move(guard);
   return out;
 }
 

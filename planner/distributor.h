@@ -22,9 +22,11 @@
 namespace shardql {
 
 // Routes copy what they run out of `plan`, which is left as it was. The steps taken (and those
-// switched off by `settings`) go to `trace` when one is given.
+// switched off by `settings`) go to `trace` when one is given. With the parameters' `values`
+// known, routing may be decided from them; the plan's guard then says for which values it holds.
 DistributedPlan DistributeQuery(const plan::LogicalPlan& plan, const Dialect& dialect,
-                                const PlannerSettings& settings = {}, RuleTrace* trace = nullptr);
+                                const PlannerSettings& settings = {}, RuleTrace* trace = nullptr,
+                                const std::vector<Value>* values = nullptr);
 
 // The shard choice for the rows of `scan` (a hash-distributed table) that `plan` can read,
 // from the predicates that constrain them. Used for writes (UPDATE / DELETE) too.

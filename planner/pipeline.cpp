@@ -31,10 +31,11 @@ std::shared_ptr<PlannedStatement> PlanStatement(const ast::Statement& statement,
     if (changed) planned->bound = std::move(before);
   }
 
-  planned->distributed =
-      statement.kind == ast::StatementKind::kSelect
-          ? DistributeQuery(logical, *context.dialect, *context.settings, &planned->trace)
-          : DistributeWrite(logical, *context.dialect, *context.settings, &planned->trace);
+  planned->distributed = statement.kind == ast::StatementKind::kSelect
+                             ? DistributeQuery(logical, *context.dialect, *context.settings,
+                                               &planned->trace, context.param_values)
+                             : DistributeWrite(logical, *context.dialect, *context.settings,
+                                               &planned->trace, context.param_values);
   planned->logical = std::move(logical);
   return planned;
 }

@@ -28,6 +28,10 @@ struct PlanningContext {
   const SessionViews* session_views = nullptr;
   const Dialect* dialect = nullptr;
   const PlannerSettings* settings = nullptr;
+  // The parameters' values when they are known at planning time (literals the plan cache made
+  // parameters, a portal's bound values): routing is decided from them, and the plan is for
+  // values that route alike (DistributedPlan::guard).
+  const std::vector<Value>* param_values = nullptr;
 };
 
 struct PlannedStatement {

@@ -18,29 +18,39 @@ std::string CacheKey(std::string_view text, const PlanningContext& context) {
 }  // namespace
 
 std::shared_ptr<const PlannedStatement> PlanCache::Find(const std::string& key,
-                                                        uint64_t catalog_version) {
+                                                        uint64_t catalog_version,
+                                                        const std::vector<Value>& params,
+                                                        const Dialect& dialect) {
   std::lock_guard lock(mutex_);
   auto it = entries_.find(key);
   if (it == entries_.end()) return nullptr;
-  if (it->second.plan->catalog_version != catalog_version) {
-    lru_.erase(it->second.lru);
+  Entry& entry = it->second;
+  if (entry.variants.front()->catalog_version != catalog_version) {
+    lru_.erase(entry.lru);
     entries_.erase(it);
     return nullptr;
   }
-  lru_.splice(lru_.begin(), lru_, it->second.lru);
-  return it->second.plan;
+  lru_.splice(lru_.begin(), lru_, entry.lru);
+  for (const auto& plan : entry.variants) {
+    const RoutingGuard& guard = plan->distributed.guard;
+    if (guard.empty() || guard.Holds(params, dialect)) return plan;
+  }
+  return nullptr;
 }
 
 void PlanCache::Insert(const std::string& key, std::shared_ptr<const PlannedStatement> plan) {
   std::lock_guard lock(mutex_);
   auto it = entries_.find(key);
   if (it != entries_.end()) {
-    it->second.plan = std::move(plan);
-    lru_.splice(lru_.begin(), lru_, it->second.lru);
+    Entry& entry = it->second;
+    if (entry.variants.front()->catalog_version != plan->catalog_version) entry.variants.clear();
+    entry.variants.insert(entry.variants.begin(), std::move(plan));
+    if (entry.variants.size() > kVariantsPerKey) entry.variants.pop_back();
+    lru_.splice(lru_.begin(), lru_, entry.lru);
     return;
   }
   lru_.push_front(key);
-  entries_[key] = {std::move(plan), lru_.begin()};
+  entries_[key] = {{std::move(plan)}, lru_.begin()};
   if (entries_.size() > capacity_) {
     entries_.erase(lru_.back());
     lru_.pop_back();
@@ -56,11 +66,15 @@ std::optional<PlanLookup> FindCachedPlan(PlanCache& cache, std::string_view text
                                          const std::vector<Value>& params,
                                          const PlanningContext& context) {
   uint64_t version = context.catalog->version();
-  if (auto plan = cache.Find(CacheKey(text, context), version)) return PlanLookup{plan, params};
+  const Dialect& dialect = *context.dialect;
+  if (auto plan = cache.Find(CacheKey(text, context), version, params, dialect)) {
+    return PlanLookup{plan, params};
+  }
   if (!params.empty()) return std::nullopt;
   std::optional<NormalizedStatement> normalized = NormalizeLiterals(text);
   if (!normalized) return std::nullopt;
-  if (auto plan = cache.Find(CacheKey(normalized->text, context), version)) {
+  if (auto plan =
+          cache.Find(CacheKey(normalized->text, context), version, normalized->literals, dialect)) {
     return PlanLookup{plan, std::move(normalized->literals)};
   }
   return std::nullopt;
@@ -78,7 +92,9 @@ std::optional<PlanLookup> PlanThroughCache(PlanCache& cache, std::string_view te
       try {
         std::vector<ast::StatementPtr> statements = ParseSql(normalized->text);
         if (statements.size() == 1 && IsBindable(*statements[0])) {
-          planned = PlanStatement(*statements[0], normalized->text, context);
+          PlanningContext with_values = context;
+          with_values.param_values = &normalized->literals;
+          planned = PlanStatement(*statements[0], normalized->text, with_values);
         }
       } catch (const SqlError&) {
         // Planning the text as written reports the error where it is in that text.
@@ -96,7 +112,9 @@ std::optional<PlanLookup> PlanThroughCache(PlanCache& cache, std::string_view te
     parsed = statements[0].get();
   }
   if (!IsBindable(*parsed)) return std::nullopt;
-  std::shared_ptr<PlannedStatement> planned = PlanStatement(*parsed, text, context);
+  PlanningContext with_values = context;
+  with_values.param_values = &params;
+  std::shared_ptr<PlannedStatement> planned = PlanStatement(*parsed, text, with_values);
   cache.Insert(CacheKey(text, context), planned);
   return PlanLookup{std::move(planned), params};
 }

@@ -6,7 +6,10 @@
 // cached, so sessions share them; the least recently used go first.
 //
 // What the cache returns is exactly what PlanStatement returned for that text, so execution and
-// EXPLAIN — both of which look plans up here — show and run the same plan.
+// EXPLAIN — both of which look plans up here — show and run the same plan. Plans are made with
+// the parameter values known; one that was decided by where its parameters route (its guard)
+// is found again only for values that route alike, and other values get a plan of their own: a
+// cached plan is never coarser than planning those values afresh would give.
 
 #include <cstdint>
 #include <list>
@@ -26,14 +29,20 @@ class PlanCache {
  public:
   explicit PlanCache(size_t capacity = 1024) : capacity_(capacity) {}
 
-  // The entry for `key` if it was planned against `catalog_version`; null otherwise.
-  std::shared_ptr<const PlannedStatement> Find(const std::string& key, uint64_t catalog_version);
+  // The plan for `key` planned against `catalog_version` whose guard holds for `params`; null
+  // otherwise.
+  std::shared_ptr<const PlannedStatement> Find(const std::string& key, uint64_t catalog_version,
+                                               const std::vector<Value>& params,
+                                               const Dialect& dialect);
   void Insert(const std::string& key, std::shared_ptr<const PlannedStatement> plan);
   size_t size() const;
 
+  // Plans kept per key, one per routing of its guarded parameters.
+  static constexpr size_t kVariantsPerKey = 8;
+
  private:
   struct Entry {
-    std::shared_ptr<const PlannedStatement> plan;
+    std::vector<std::shared_ptr<const PlannedStatement>> variants;  // newest first
     std::list<std::string>::iterator lru;
   };
   mutable std::mutex mutex_;

@@ -643,6 +643,15 @@ ExplainNode ExplainDistributedPlan(const DistributedPlan& plan, const std::vecto
       values.push_back(fmt::format("${} = {}", i + 1, (*params)[i].DebugString()));
     root.details.push_back(fmt::format("parameters: {}", fmt::join(values, ", ")));
   }
+  if (!plan.guard.empty()) {
+    std::vector<std::string> routed;
+    for (const RoutingGuard::Entry& e : plan.guard.entries)
+      routed.push_back(fmt::format("${} → {}", e.param, e.ring->shards()[e.shard]));
+    root.details.push_back(
+        fmt::format("planned for these routings: {} (other values get a plan "
+                    "of their own)",
+                    fmt::join(routed, ", ")));
+  }
   root.children.push_back(plan.write ? ExplainWrite(*plan.write, bindings)
                                      : ExplainMerge(*plan.root, bindings));
   return root;

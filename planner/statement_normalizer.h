@@ -1,7 +1,9 @@
 #pragma once
 // Normalises a statement for the plan cache (DESIGN.md): literals whose replacement by a parameter
 // cannot change what the statement means become $1, $2, ..., so statements that differ only in
-// those values share one plan, planned once.
+// those values share one plan, planned once. It reads the grammar's own tokens (sql_lexer.h), so
+// it agrees with the parser on what is a literal. A literal that decides routing stays visible to
+// routing: the plan is made with the values known, for values that route alike (plan_cache.h).
 //
 // Only values are replaced, never anything the planner reads as structure:
 //   - an integer (in 64-bit range) or a plain '...' string,

@@ -73,7 +73,8 @@ std::unique_ptr<Route> WriteRoute(const plan::LogicalPlan& plan, const TableInfo
 // A subquery in an UPDATE / DELETE runs on each target shard, so it may read only data every
 // target shard has: reference tables, or distributed rows pinned to the one target shard.
 void CheckWriteSubqueries(const plan::LogicalPlan& plan, const TableInfo& table, const Route& route,
-                          const Dialect& dialect) {
+                          const Dialect& dialect, const std::vector<Value>* values,
+                          RoutingGuard& guard) {
   bool reads_distributed = false;
   for (const Expr* e : NodeExpressions(*plan.root))
     reads_distributed |= plan::SubqueryReadsDistributed(*e);
@@ -86,7 +87,8 @@ void CheckWriteSubqueries(const plan::LogicalPlan& plan, const TableInfo& table,
   plan::LogicalPlan as_query;
   as_query.root = plan.root->children[0]->Clone();
   as_query.columns = plan.columns;
-  DistributedPlan routed = DistributeQuery(as_query, dialect);
+  DistributedPlan routed = DistributeQuery(as_query, dialect, {}, nullptr, values);
+  guard.Merge(routed.guard);
   bool target_single =
       route.variant == RouteVariant::kSingleShard || route.variant == RouteVariant::kNone;
   bool single = routed.root->kind == MergeKind::kRoute &&
@@ -145,7 +147,8 @@ void PlanMoves(const plan::LogicalPlan& plan, const Dialect& dialect, WritePlan&
 }
 
 std::unique_ptr<WritePlan> PlanInsert(const plan::LogicalPlan& plan, const Dialect& dialect,
-                                      const PlannerSettings& settings, RuleTrace* trace) {
+                                      const PlannerSettings& settings, RuleTrace* trace,
+                                      const std::vector<Value>* values, RoutingGuard& guard) {
   const auto& insert = plan.root->Cast<plan::InsertNode>();
   auto write = std::make_unique<WritePlan>();
   write->kind = WriteKind::kInsert;
@@ -208,12 +211,13 @@ const char* ToString(WriteKind kind) {
 }
 
 DistributedPlan DistributeWrite(const plan::LogicalPlan& plan, const Dialect& dialect,
-                                const PlannerSettings& settings, RuleTrace* trace) {
+                                const PlannerSettings& settings, RuleTrace* trace,
+                                const std::vector<Value>* values) {
   DistributedPlan out;
   out.param_count = plan.param_count;
   out.columns = plan.columns;
   if (plan.root->kind == NodeKind::kInsert) {
-    out.write = PlanInsert(plan, dialect, settings, trace);
+    out.write = PlanInsert(plan, dialect, settings, trace, values, out.guard);
     out.strategy = ToString(out.write->kind);
     return out;
   }
@@ -223,7 +227,7 @@ DistributedPlan DistributeWrite(const plan::LogicalPlan& plan, const Dialect& di
                            : plan.root->Cast<plan::DeleteNode>().table;
   const TableInfo& table = *write->table;
   write->route = WriteRoute(plan, table, dialect);
-  CheckWriteSubqueries(plan, table, *write->route, dialect);
+  CheckWriteSubqueries(plan, table, *write->route, dialect, values, out.guard);
   bool moves_key = false;
   if (is_update && table.distribution == DistributionKind::kHash) {
     for (const plan::Assignment& a : plan.root->Cast<plan::UpdateNode>().assignments)

@@ -20,8 +20,10 @@
 
 namespace shardql {
 
+// `values`, when known, as DistributeQuery takes them.
 DistributedPlan DistributeWrite(const plan::LogicalPlan& plan, const Dialect& dialect,
-                                const PlannerSettings& settings, RuleTrace* trace);
+                                const PlannerSettings& settings, RuleTrace* trace,
+                                const std::vector<Value>* values = nullptr);
 
 // The columns an INSERT's statements fill, in order: the columns it names, the rowid when the
 // router numbers the rows, the shard key when it comes from its DEFAULT.
