@@ -1,6 +1,7 @@
 #include "grammar/sql_lexer.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "ShardQLLexer.h"
@@ -20,6 +21,50 @@ constexpr Keyword kKeywords[] = {
 #include "sql_keywords.inc"
 };
 constexpr size_t kLongestKeyword = 32;
+
+// FNV-1a of the lower-case word.
+uint32_t WordHash(const char* lower, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; ++i)
+    h = (h ^ static_cast<unsigned char>(lower[i])) * 16777619u;
+  return h;
+}
+
+// The keywords by hash, open addressing: every word of every statement is looked up here, so
+// the lookup is one hash and, mostly, one comparison.
+class KeywordTable {
+ public:
+  KeywordTable() {
+    for (const Keyword& k : kKeywords) {
+      size_t n = std::strlen(k.word);
+      uint32_t slot = WordHash(k.word, n) & kMask;
+      while (slots_[slot].word)
+        slot = (slot + 1) & kMask;
+      slots_[slot] = {k.word, n, static_cast<uint16_t>(k.type)};
+    }
+  }
+  size_t Find(const char* lower, size_t n) const {
+    for (uint32_t slot = WordHash(lower, n) & kMask; slots_[slot].word; slot = (slot + 1) & kMask) {
+      const Slot& s = slots_[slot];
+      if (s.length == n && std::memcmp(s.word, lower, n) == 0) return s.type;
+    }
+    return 0;
+  }
+
+ private:
+  static constexpr uint32_t kMask = 1023;  // 1024 slots for about 150 keywords
+  struct Slot {
+    const char* word = nullptr;
+    size_t length = 0;
+    uint16_t type = 0;
+  };
+  Slot slots_[kMask + 1];
+};
+
+const KeywordTable& Keywords() {
+  static const KeywordTable table;
+  return table;
+}
 
 bool IsDigit(unsigned char c) {
   return c >= '0' && c <= '9';
@@ -41,17 +86,12 @@ bool IsBlank(unsigned char c) {
 // The keyword `word` spells, or 0.
 size_t KeywordType(std::string_view word) {
   if (word.size() > kLongestKeyword) return 0;
-  char lower[kLongestKeyword + 1];
+  char lower[kLongestKeyword];
   for (size_t i = 0; i < word.size(); ++i) {
     char c = word[i];
     lower[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
   }
-  lower[word.size()] = '\0';
-  const Keyword* end = std::end(kKeywords);
-  const Keyword* it =
-      std::lower_bound(std::begin(kKeywords), end, lower,
-                       [](const Keyword& k, const char* w) { return std::strcmp(k.word, w) < 0; });
-  return it != end && std::strcmp(it->word, lower) == 0 ? it->type : 0;
+  return Keywords().Find(lower, word.size());
 }
 
 }  // namespace
@@ -224,25 +264,13 @@ SqlToken SqlLexer::Number(size_t begin) {
     size_t k = digits_from(j);
     return k > j ? k : 0;
   };
-  // Where the numeral proper (DIGIT+ ('.' DIGIT*)? | '.' DIGIT+) may end: any point after its
-  // first digit.
-  std::vector<size_t> stems;
+  // The numeral proper: DIGIT+ ('.' DIGIT*)? or '.' DIGIT+.
   size_t int_end = digits_from(begin);
-  size_t decimal_end = 0;
+  size_t decimal_end = 0;  // after the fraction, when there is a '.'
   if (at(begin) == '.') {
-    size_t e = digits_from(begin + 1);
-    for (size_t i = begin + 2; i <= e; ++i)
-      stems.push_back(i);
-    decimal_end = e;
-  } else {
-    for (size_t i = begin + 1; i <= int_end; ++i)
-      stems.push_back(i);
-    if (at(int_end) == '.') {
-      size_t e = digits_from(int_end + 1);
-      for (size_t i = int_end + 1; i <= e; ++i)
-        stems.push_back(i);
-      decimal_end = e;
-    }
+    decimal_end = digits_from(begin + 1);
+  } else if (at(int_end) == '.') {
+    decimal_end = digits_from(int_end + 1);
   }
   // DECIMAL_LITERAL: DIGIT+ '.' DIGIT* EXPONENT? | '.' DIGIT+ EXPONENT? | DIGIT+ EXPONENT.
   size_t decimal = 0;
@@ -260,16 +288,20 @@ SqlToken SqlLexer::Number(size_t begin) {
     while (IsHexDigit(at(hex)))
       ++hex;
   }
-  // JUNK_NUMBER: a stem, an optional EXPONENT, then a word.
+  // JUNK_NUMBER: the numeral, an optional EXPONENT, then a word. Inside a run of digits the next
+  // character is a digit, which starts no word, so only the ends of the digit runs can be
+  // followed by one.
   size_t junk = 0;
-  for (size_t stem : stems) {
-    for (size_t after : {stem, exponent_end(stem)}) {
-      if (!after || !IsWordStart(at(after))) continue;
-      size_t e = after + 1;
-      while (IsWordPart(at(e)))
-        ++e;
-      junk = std::max(junk, e);
-    }
+  auto word_end = [&](size_t i) {
+    while (IsWordPart(at(i)))
+      ++i;
+    return i;
+  };
+  for (size_t stem : {at(begin) == '.' ? size_t{0} : int_end, decimal_end}) {
+    if (!stem) continue;
+    if (IsWordStart(at(stem))) junk = std::max(junk, word_end(stem + 1));
+    if (size_t e = exponent_end(stem); e && IsWordStart(at(e)))
+      junk = std::max(junk, word_end(e + 1));
   }
   // Rule order: INTEGER, DECIMAL, HEX, JUNK; a later rule wins only by being longer.
   uint16_t type = L::INTEGER_LITERAL;
@@ -301,21 +333,22 @@ SqlToken SqlLexer::Symbol(size_t begin) {
     pos_ = begin + 1;
     return Make(type, cls, begin, pos_);
   };
-  auto two = [&](uint16_t type) {
+  auto two = [&](uint16_t type, TokenClass cls = TokenClass::kOperator) {
     pos_ = begin + 2;
-    return Make(type, TokenClass::kOperator, begin, pos_);
+    return Make(type, cls, begin, pos_);
   };
+  constexpr TokenClass kCmp = TokenClass::kComparison;
   switch (c) {
     case ';':
-      return one(L::SEMICOLON, TokenClass::kPunctuation);
+      return one(L::SEMICOLON, TokenClass::kSemicolon);
     case ',':
-      return one(L::COMMA, TokenClass::kPunctuation);
+      return one(L::COMMA, TokenClass::kComma);
     case '.':
-      return one(L::DOT, TokenClass::kPunctuation);
+      return one(L::DOT, TokenClass::kDot);
     case '(':
-      return one(L::LEFT_PAREN, TokenClass::kPunctuation);
+      return one(L::LEFT_PAREN, TokenClass::kLeftParen);
     case ')':
-      return one(L::RIGHT_PAREN, TokenClass::kPunctuation);
+      return one(L::RIGHT_PAREN, TokenClass::kRightParen);
     case '*':
       return one(L::STAR, TokenClass::kOperator);
     case '+':
@@ -335,19 +368,19 @@ SqlToken SqlLexer::Symbol(size_t begin) {
     case '|':
       return next == '|' ? two(L::CONCAT) : one(L::PIPE, TokenClass::kOperator);
     case '=':
-      return next == '=' ? two(L::EQ_EQ) : one(L::EQ, TokenClass::kOperator);
+      return next == '=' ? two(L::EQ_EQ, kCmp) : one(L::EQ, kCmp);
     case '!':
-      if (next == '=') return two(L::BANG_EQ);
+      if (next == '=') return two(L::BANG_EQ, kCmp);
       break;
     case '<':
-      if (next == '>') return two(L::NOT_EQ);
-      if (next == '=') return two(L::LT_EQ);
+      if (next == '>') return two(L::NOT_EQ, kCmp);
+      if (next == '=') return two(L::LT_EQ, kCmp);
       if (next == '<') return two(L::SHIFT_LEFT);
-      return one(L::LT, TokenClass::kOperator);
+      return one(L::LT, kCmp);
     case '>':
-      if (next == '=') return two(L::GT_EQ);
+      if (next == '=') return two(L::GT_EQ, kCmp);
       if (next == '>') return two(L::SHIFT_RIGHT);
-      return one(L::GT, TokenClass::kOperator);
+      return one(L::GT, kCmp);
     case ':':
       if (next == ':') return two(L::TYPE_CAST);
       break;

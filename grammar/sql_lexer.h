@@ -25,8 +25,13 @@ enum class TokenClass : uint8_t {
   kBlob,              // X'0A'
   kParameter,         // $1
   kQuestion,          // ?
-  kOperator,          // + - * / % || = == <> != < <= > >= << >> & | ~ ::
-  kPunctuation,       // ( ) , ; .
+  kComparison,        // = == <> != < <= > >=
+  kOperator,          // + - * / % || << >> & | ~ ::
+  kLeftParen,         // (
+  kRightParen,        // )
+  kComma,             // ,
+  kSemicolon,         // ;
+  kDot,               // .
   kError,             // an unterminated quote, junk after a number or parameter, a stray character
   kEnd,               // end of input
 };

@@ -9,9 +9,11 @@ namespace {
 
 // The settings that change a plan are part of its key.
 std::string CacheKey(std::string_view text, const PlanningContext& context) {
-  std::string key(text);
+  std::string key;
+  key.reserve(text.size() + 16);
+  key += text;
   key += '\x01';
-  key += context.settings->CacheKey();
+  context.settings->AppendCacheKey(key);
   return key;
 }
 

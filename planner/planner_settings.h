@@ -19,10 +19,16 @@ struct PlannerSettings {
     return !std::binary_search(disabled_rules.begin(), disabled_rules.end(), name);
   }
   // Every field, so any difference gives a different key.
+  void AppendCacheKey(std::string& out) const {
+    out += force_general_path ? 'g' : '-';
+    for (const std::string& rule : disabled_rules) {
+      out += ',';
+      out += rule;
+    }
+  }
   std::string CacheKey() const {
-    std::string key = force_general_path ? "g" : "-";
-    for (const std::string& rule : disabled_rules)
-      key += "," + rule;
+    std::string key;
+    AppendCacheKey(key);
     return key;
   }
 };

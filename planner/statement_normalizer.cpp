@@ -25,15 +25,6 @@ class Tokens {
     }
     return true;
   }
-  bool Is(const SqlToken& t, std::string_view text) const {
-    return (t.cls == TokenClass::kPunctuation || t.cls == TokenClass::kOperator) && Text(t) == text;
-  }
-  bool IsComparison(const SqlToken& t) const {
-    if (t.cls != TokenClass::kOperator) return false;
-    std::string_view op = Text(t);
-    return op == "=" || op == "==" || op == "<>" || op == "!=" || op == "<" || op == "<=" ||
-           op == ">" || op == ">=";
-  }
 
  private:
   std::string_view sql_;
@@ -46,6 +37,7 @@ enum class Parens : uint8_t { kList, kOther };
 
 std::optional<NormalizedStatement> NormalizeLiterals(std::string_view sql) {
   std::vector<SqlToken> tokens;
+  tokens.reserve(64);
   SqlLexer lexer(sql);
   for (;;) {
     SqlToken t = lexer.Next();
@@ -61,7 +53,7 @@ std::optional<NormalizedStatement> NormalizeLiterals(std::string_view sql) {
   Tokens tk(sql);
   // One statement only (a trailing ';' is fine), of a kind the plan cache holds.
   for (size_t i = 0; i < tokens.size(); ++i) {
-    if (tk.Is(tokens[i], ";") && i + 1 != tokens.size()) return std::nullopt;
+    if (tokens[i].cls == TokenClass::kSemicolon && i + 1 != tokens.size()) return std::nullopt;
   }
   if (tokens.empty() || !(tk.IsWord(tokens[0], "SELECT") || tk.IsWord(tokens[0], "INSERT") ||
                           tk.IsWord(tokens[0], "UPDATE") || tk.IsWord(tokens[0], "DELETE") ||
@@ -76,11 +68,11 @@ std::optional<NormalizedStatement> NormalizeLiterals(std::string_view sql) {
     const SqlToken& t = tokens[i];
     const SqlToken* prev = i > 0 ? &tokens[i - 1] : nullptr;
     const SqlToken* next = i + 1 < tokens.size() ? &tokens[i + 1] : nullptr;
-    if (tk.Is(t, "(")) {
+    if (t.cls == TokenClass::kLeftParen) {
       bool values_row = !values_depth.empty() && values_depth.back() == parens.size() && prev &&
-                        (tk.IsWord(*prev, "VALUES") || tk.Is(*prev, ","));
+                        (tk.IsWord(*prev, "VALUES") || prev->cls == TokenClass::kComma);
       parens.push_back(values_row ? Parens::kList : Parens::kOther);
-    } else if (tk.Is(t, ")")) {
+    } else if (t.cls == TokenClass::kRightParen) {
       while (!values_depth.empty() && values_depth.back() > parens.size())
         values_depth.pop_back();
       if (!parens.empty()) parens.pop_back();
@@ -94,10 +86,11 @@ std::optional<NormalizedStatement> NormalizeLiterals(std::string_view sql) {
         values_depth.pop_back();  // the VALUES list ended (ON, RETURNING, ...)
       }
     } else if (t.cls == TokenClass::kInteger || t.cls == TokenClass::kString) {
-      bool after_comparison = prev && tk.IsComparison(*prev);
+      bool after_comparison = prev && prev->cls == TokenClass::kComparison;
       bool list_item = !parens.empty() && parens.back() == Parens::kList && prev &&
-                       (tk.Is(*prev, "(") || tk.Is(*prev, ",")) && next &&
-                       (tk.Is(*next, ",") || tk.Is(*next, ")"));
+                       (prev->cls == TokenClass::kLeftParen || prev->cls == TokenClass::kComma) &&
+                       next &&
+                       (next->cls == TokenClass::kComma || next->cls == TokenClass::kRightParen);
       replace[i] = after_comparison || list_item;
     }
   }
