@@ -83,8 +83,12 @@ class BackendConnection {
   virtual BackendStatus Execute(const std::string& sql, const std::vector<Value>& params,
                                 RowSink* sink, size_t batch_rows = 1024) = 0;
 
-  // Makes a running Execute return (with SQLSTATE 57014) as soon as it can. Thread-safe.
+  // Makes what runs on the connection return (SQLSTATE 57014) as soon as it can, and what starts
+  // on it after, until ClearInterrupt: an interrupt that comes just before a statement starts is
+  // not lost. Thread-safe.
   virtual void Interrupt() = 0;
+  // The connection's next statements run again (the owner of a lease calls it first).
+  virtual void ClearInterrupt() = 0;
 
   // `for_write` takes the write lock at once (SQLite's BEGIN IMMEDIATE), so a statement that
   // writes several shards cannot deadlock half-way.

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <list>
 #include <unordered_map>
 
@@ -71,7 +72,11 @@ class SqliteCursor : public RowCursor {
 
 class SqliteConnection : public BackendConnection {
  public:
-  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  explicit SqliteConnection(sqlite3* db) : db_(db) {
+    // sqlite3_interrupt alone is forgotten when it comes before a statement's first step; the
+    // progress handler asks the flag every few thousand instructions, whenever it was raised.
+    sqlite3_progress_handler(db_, kProgressInstructions, &SqliteConnection::Progress, this);
+  }
   ~SqliteConnection() override {
     for (auto& [sql, entry] : cache_)
       sqlite3_finalize(entry.stmt);
@@ -124,7 +129,11 @@ class SqliteConnection : public BackendConnection {
     return std::make_unique<SqliteCursor>(db_, stmt, owned, params);
   }
 
-  void Interrupt() override { sqlite3_interrupt(db_); }
+  void Interrupt() override {
+    interrupted_ = true;
+    sqlite3_interrupt(db_);
+  }
+  void ClearInterrupt() override { interrupted_ = false; }
 
   BackendStatus Begin(bool for_write) override {
     return Execute(for_write ? "BEGIN IMMEDIATE" : "BEGIN", {}, nullptr, 1);
@@ -141,6 +150,12 @@ class SqliteConnection : public BackendConnection {
     sqlite3_stmt* stmt;
     std::list<std::string>::iterator lru;
   };
+
+  static constexpr int kProgressInstructions = 4096;
+  static int Progress(void* self) {
+    return static_cast<SqliteConnection*>(self)->interrupted_.load(std::memory_order_relaxed) ? 1
+                                                                                              : 0;
+  }
 
   BackendStatus Error() const {
     std::string message = sqlite3_errmsg(db_);
@@ -209,6 +224,7 @@ class SqliteConnection : public BackendConnection {
   }
 
   sqlite3* db_;
+  std::atomic<bool> interrupted_{false};
   std::unordered_map<std::string, CacheEntry> cache_;
   std::list<std::string> lru_;
 };

@@ -28,6 +28,7 @@ std::unique_ptr<BackendConnection> ConnectionPool::Acquire(BackendStatus& status
 
 void ConnectionPool::Release(std::unique_ptr<BackendConnection> connection) {
   if (!connection) return;
+  connection->ClearInterrupt();
   if (connection->in_transaction() && !connection->Rollback().ok) return;  // drop it
   std::lock_guard lock(mutex_);
   if (idle_.size() < max_idle_) idle_.push_back(std::move(connection));
@@ -92,17 +93,16 @@ std::unique_ptr<Cluster> Cluster::Open(const ClusterSpec& spec) {
     shards.push_back(std::move(shard));
   }
   return std::make_unique<Cluster>(std::make_unique<SqliteDialect>(), std::move(shards),
-                                   std::move(catalog), layout);
+                                   std::move(catalog), layout, spec.worker_threads);
 }
 
 Cluster::Cluster(std::unique_ptr<Dialect> dialect, std::vector<Shard> shards,
-                 std::unique_ptr<Catalog> catalog, ShardLayout layout)
+                 std::unique_ptr<Catalog> catalog, ShardLayout layout, size_t worker_threads)
     : dialect_(std::move(dialect)),
       shards_(std::move(shards)),
       catalog_(std::move(catalog)),
       layout_(std::move(layout)),
-      // A thread per shard lets every shard of a scatter start at once; the pool grows on demand.
-      workers_(shards_.size()) {
+      workers_(worker_threads ? worker_threads : WorkerPool::DefaultSize()) {
   for (size_t i = 0; i < shards_.size(); ++i)
     by_name_[shards_[i].name] = i;
 }

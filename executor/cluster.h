@@ -11,6 +11,7 @@
 
 #include "backends/backend.h"
 #include "executor/rowid_allocator.h"
+#include "executor/statement_timer.h"
 #include "executor/worker_pool.h"
 #include "grammar/sql_error.h"
 #include "planner/catalog.h"
@@ -54,6 +55,7 @@ struct ClusterSpec {
   };
   std::string catalog_path;  // empty: an in-memory catalog
   uint32_t vnodes = 64;
+  size_t worker_threads = 0;  // the shared worker pool's size; 0: one per core, at least two
   std::vector<ShardSpec> shards;
 };
 
@@ -62,13 +64,15 @@ class Cluster {
   // Opens the backends and the catalog (loading what the catalog file holds). Throws SqlError.
   static std::unique_ptr<Cluster> Open(const ClusterSpec& spec);
   Cluster(std::unique_ptr<Dialect> dialect, std::vector<Shard> shards,
-          std::unique_ptr<Catalog> catalog, ShardLayout layout);
+          std::unique_ptr<Catalog> catalog, ShardLayout layout, size_t worker_threads = 0);
   ~Cluster();
 
   const Dialect& dialect() const { return *dialect_; }
   Catalog& catalog() { return *catalog_; }
   const ShardLayout& layout() const { return layout_; }
+  // One pool for every session: its size does not grow with sessions or shards.
   WorkerPool& workers() { return workers_; }
+  StatementTimer& timer() { return timer_; }
   RowidAllocator& rowids() { return rowids_; }
   PlanCache& plan_cache() { return plan_cache_; }
 
@@ -87,6 +91,7 @@ class Cluster {
   RowidAllocator rowids_;
   PlanCache plan_cache_;
   WorkerPool workers_;
+  StatementTimer timer_;
 };
 
 // A shard's failure as the statement's error, naming the shard; `prefix` says what failed.

@@ -4,9 +4,28 @@
 
 namespace shardql {
 
+ConnectionLease& ConnectionLease::operator=(ConnectionLease&& other) noexcept {
+  if (this != &other) {
+    Release();
+    provider_ = other.provider_;
+    shard_ = other.shard_;
+    connection_ = other.connection_;
+    other.connection_ = nullptr;
+  }
+  return *this;
+}
+
+void ConnectionLease::Release() {
+  if (!connection_) return;
+  BackendConnection* connection = connection_;
+  connection_ = nullptr;
+  provider_->Release(shard_, connection);
+}
+
 PooledConnections::~PooledConnections() = default;
 
-BackendConnection* PooledConnections::Acquire(size_t shard, BackendStatus& status) {
+BackendConnection* PooledConnections::Acquire(size_t shard, BackendStatus& status,
+                                              const CancelToken*) {
   std::unique_ptr<BackendConnection> connection = cluster_.shard(shard).pool->Acquire(status);
   if (!connection) return nullptr;
   BackendConnection* raw = connection.get();
@@ -31,11 +50,21 @@ ShardTransaction::~ShardTransaction() {
   RollbackAll();
 }
 
-BackendConnection* ShardTransaction::Acquire(size_t shard, BackendStatus& status) {
-  std::lock_guard lock(mutex_);
+BackendConnection* ShardTransaction::Acquire(size_t shard, BackendStatus& status,
+                                             const CancelToken* cancel) {
+  std::unique_lock lock(mutex_);
+  // Another part of the statement has it: wait for it (in turn), or for the statement's end.
+  while (leased_.count(shard)) {
+    if (cancel && cancel->cancelled()) {
+      status = BackendStatus::Error(sqlstate::kQueryCanceled, cancel->Error().message());
+      return nullptr;
+    }
+    released_.wait_for(lock, std::chrono::milliseconds(50));
+  }
   auto it = connections_.find(shard);
   if (it != connections_.end()) {
     status = BackendStatus{};
+    leased_.insert(shard);
     return it->second.get();
   }
   std::unique_ptr<BackendConnection> connection = cluster_.shard(shard).pool->Acquire(status);
@@ -47,7 +76,16 @@ BackendConnection* ShardTransaction::Acquire(size_t shard, BackendStatus& status
   }
   BackendConnection* raw = connection.get();
   connections_[shard] = std::move(connection);
+  leased_.insert(shard);
   return raw;
+}
+
+void ShardTransaction::Release(size_t shard, BackendConnection*) {
+  {
+    std::lock_guard lock(mutex_);
+    leased_.erase(shard);
+  }
+  released_.notify_all();
 }
 
 size_t ShardTransaction::shards_touched() const {
@@ -73,8 +111,10 @@ void ShardTransaction::CommitAll() {
 void ShardTransaction::RollbackAll() {
   {
     std::lock_guard lock(mutex_);
-    for (auto& [shard, connection] : connections_)
+    for (auto& [shard, connection] : connections_) {
+      connection->ClearInterrupt();  // a cancelled statement's interrupt must not stop the rollback
       connection->Rollback();
+    }
   }
   ReturnAll();
 }
@@ -85,6 +125,7 @@ void ShardTransaction::ReturnAll() {
     cluster_.shard(shard).pool->Release(std::move(connection));
   }
   connections_.clear();
+  leased_.clear();
 }
 
 }  // namespace shardql

@@ -1,24 +1,60 @@
 #pragma once
 // What running one statement needs: the cluster, where shard connections come from (the pools in
-// autocommit, or the transaction's pinned connections), the parameter values, and settings.
+// autocommit, or the transaction's pinned connections), the parameter values, the statement's
+// cancel token, and settings. Connections are leased: a ConnectionLease gives its connection back
+// when it goes, on every path.
 
 #include <algorithm>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
 #include "backends/backend.h"
+#include "executor/cancel_token.h"
 #include "executor/cluster.h"
 
 namespace shardql {
 
+class ConnectionProvider;
+
+// One shard's connection for as long as the lease lives.
+class ConnectionLease {
+ public:
+  ConnectionLease() = default;
+  ConnectionLease(ConnectionProvider* provider, size_t shard, BackendConnection* connection)
+      : provider_(provider), shard_(shard), connection_(connection) {}
+  ConnectionLease(ConnectionLease&& other) noexcept { *this = std::move(other); }
+  ConnectionLease& operator=(ConnectionLease&& other) noexcept;
+  ~ConnectionLease() { Release(); }
+
+  void Release();
+  BackendConnection* get() const { return connection_; }
+  BackendConnection* operator->() const { return connection_; }
+  explicit operator bool() const { return connection_ != nullptr; }
+
+ private:
+  ConnectionProvider* provider_ = nullptr;
+  size_t shard_ = 0;
+  BackendConnection* connection_ = nullptr;
+};
+
 class ConnectionProvider {
  public:
   virtual ~ConnectionProvider() = default;
-  // A connection to the cluster's shard `shard`; null (with `status`) when the shard is down.
-  virtual BackendConnection* Acquire(size_t shard, BackendStatus& status) = 0;
+  // A connection to the cluster's shard `shard` for the lease's life; an empty lease (with
+  // `status`) when the shard is down. `cancel`, when given, ends a wait for a busy connection.
+  ConnectionLease Lease(size_t shard, BackendStatus& status, const CancelToken* cancel = nullptr) {
+    return ConnectionLease(this, shard, Acquire(shard, status, cancel));
+  }
+
+ protected:
+  friend class ConnectionLease;
+  virtual BackendConnection* Acquire(size_t shard, BackendStatus& status,
+                                     const CancelToken* cancel) = 0;
   virtual void Release(size_t shard, BackendConnection* connection) = 0;
 };
 
@@ -28,7 +64,10 @@ class PooledConnections : public ConnectionProvider {
  public:
   explicit PooledConnections(Cluster& cluster) : cluster_(cluster) {}
   ~PooledConnections() override;
-  BackendConnection* Acquire(size_t shard, BackendStatus& status) override;
+
+ protected:
+  BackendConnection* Acquire(size_t shard, BackendStatus& status,
+                             const CancelToken* cancel) override;
   void Release(size_t shard, BackendConnection* connection) override;
 
  private:
@@ -39,13 +78,12 @@ class PooledConnections : public ConnectionProvider {
 
 // One connection per shard, each in a transaction begun when the shard is first used. The
 // statement (or the user's BEGIN ... COMMIT) ends with CommitAll or RollbackAll; a transaction
-// left open is rolled back.
+// left open is rolled back. A pinned connection serves one lease at a time: a second lease of the
+// same shard waits for the first to end, so two parts of a statement never run on it at once.
 class ShardTransaction : public ConnectionProvider {
  public:
   ShardTransaction(Cluster& cluster, bool for_write) : cluster_(cluster), for_write_(for_write) {}
   ~ShardTransaction() override;
-  BackendConnection* Acquire(size_t shard, BackendStatus& status) override;
-  void Release(size_t, BackendConnection*) override {}
 
   // Commits every shard; throws SqlError naming the first shard that failed (the others are
   // rolled back if they had not committed yet).
@@ -53,13 +91,20 @@ class ShardTransaction : public ConnectionProvider {
   void RollbackAll();
   size_t shards_touched() const;
 
+ protected:
+  BackendConnection* Acquire(size_t shard, BackendStatus& status,
+                             const CancelToken* cancel) override;
+  void Release(size_t shard, BackendConnection* connection) override;
+
  private:
   void ReturnAll();
 
   Cluster& cluster_;
   bool for_write_;
   mutable std::mutex mutex_;
+  std::condition_variable released_;
   std::map<size_t, std::unique_ptr<BackendConnection>> connections_;
+  std::set<size_t> leased_;
 };
 
 struct ExecSettings {
@@ -73,11 +118,25 @@ struct ExecSettings {
   int64_t statement_timeout_ms = 0;
 };
 
+// What running a plan counted, for EXPLAIN ANALYZE: per route and shard, and per merge.
+struct ExecStats {
+  struct Shard {
+    size_t rows = 0;
+    size_t batches = 0;
+    double ms = 0;  // from the shard's start to its last row
+  };
+  std::mutex mutex;
+  std::map<const void*, std::map<std::string, Shard>> routes;  // by Route
+  std::map<const void*, size_t> merge_rows;                    // by MergeNode
+};
+
 struct ExecContext {
   Cluster& cluster;
   ConnectionProvider& connections;
   const std::vector<Value>& params;
   const ExecSettings& settings;
+  CancelToken& cancel;
+  ExecStats* stats = nullptr;  // EXPLAIN ANALYZE only
 };
 
 }  // namespace shardql

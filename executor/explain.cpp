@@ -36,14 +36,45 @@ std::string TraceText(const RuleTrace& trace) {
 std::vector<std::string> ExplainLines(const PlannedStatement& plan,
                                       const std::vector<Value>& params,
                                       const ExplainOptions& options, Cluster& cluster,
-                                      const std::function<size_t()>& run) {
+                                      ExecStats* stats, const std::function<size_t()>& run) {
   if (plan.kind != ast::StatementKind::kSelect && options.analyze) {
     throw SqlError(sqlstate::kFeatureNotSupported,
                    "EXPLAIN ANALYZE of INSERT, UPDATE or DELETE is not supported: it would run "
                    "the write");
   }
-  std::string tree =
-      RenderExplainTree(ExplainDistributedPlan(plan.distributed, &params, &cluster.dialect()));
+  // ANALYZE runs first: the tree then carries what running it measured.
+  std::string execution;
+  if (options.analyze) {
+    if (params.size() < plan.param_count) {
+      throw SqlError(sqlstate::kUndefinedParameter, "EXPLAIN ANALYZE needs the parameters' values");
+    }
+    auto start = std::chrono::steady_clock::now();
+    size_t rows = run();
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    execution = fmt::format("\n\nExecution: {} rows in {:.3f} ms", rows, ms);
+  }
+  PlanAnnotations annotations;
+  if (options.analyze && stats) {
+    annotations.route = [stats](const Route& route) {
+      std::vector<std::string> lines;
+      auto it = stats->routes.find(&route);
+      if (it == stats->routes.end()) return lines;
+      for (const auto& [shard, s] : it->second) {
+        lines.push_back(fmt::format("actual {}: {} rows in {} batches, {:.3f} ms", shard, s.rows,
+                                    s.batches, s.ms));
+      }
+      return lines;
+    };
+    annotations.merge = [stats](const MergeNode& node) -> std::string {
+      if (node.kind == MergeKind::kRoute) return "";
+      auto it = stats->merge_rows.find(&node);
+      return it == stats->merge_rows.end() ? "actual: not run"
+                                           : fmt::format("actual: {} rows", it->second);
+    };
+  }
+  std::string tree = RenderExplainTree(ExplainDistributedPlan(
+      plan.distributed, &params, &cluster.dialect(), options.analyze ? &annotations : nullptr));
   if (options.verbose) {
     if (plan.bound) tree += "\n\nBound plan:\n" + PrintPlan(*plan.bound);
     // Each node with where its rows live, as the distributor saw it.
@@ -53,20 +84,11 @@ std::vector<std::string> ExplainLines(const PlannedStatement& plan,
       return "distribution: " + analysis.Of(node).Describe(plan.logical.columns);
     };
     tree += "\n\nLogical plan:\n" + PrintPlan(plan.logical, annotated);
-    if (!plan.trace.entries().empty())
+    if (!plan.trace.entries().empty()) {
       tree += "\n\nRules and distribution steps:" + TraceText(plan.trace);
-  }
-  if (options.analyze) {
-    if (params.size() < plan.param_count) {
-      throw SqlError(sqlstate::kUndefinedParameter, "EXPLAIN ANALYZE needs the parameters' values");
     }
-    auto start = std::chrono::steady_clock::now();
-    size_t rows = run();
-    double ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    tree += fmt::format("\n\nExecution: {} rows in {:.3f} ms", rows, ms);
   }
-  return SplitLines(tree);
+  return SplitLines(tree + execution);
 }
 
 }  // namespace shardql

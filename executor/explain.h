@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "executor/cluster.h"
+#include "executor/exec_context.h"
 #include "planner/pipeline.h"
 
 namespace shardql {
@@ -17,11 +18,12 @@ struct ExplainOptions {
   bool verbose = false;
 };
 
-// The lines of EXPLAIN's QUERY PLAN column. For ANALYZE, `run` executes the plan and returns how
-// many rows it produced.
+// The lines of EXPLAIN's QUERY PLAN column. For ANALYZE, `run` executes the plan, counting into
+// `stats`, and returns how many rows it produced; each route and merge then shows its actual rows
+// and times.
 std::vector<std::string> ExplainLines(const PlannedStatement& plan,
                                       const std::vector<Value>& params,
                                       const ExplainOptions& options, Cluster& cluster,
-                                      const std::function<size_t()>& run);
+                                      ExecStats* stats, const std::function<size_t()>& run);
 
 }  // namespace shardql

@@ -66,6 +66,17 @@ MergeEngine::MergeEngine(int64_t memory_limit_kb) {
       fmt::format("PRAGMA cache_size = -{}; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
                   "PRAGMA temp_store = FILE;",
                   std::max<int64_t>(memory_limit_kb, 1024)));
+  // As on shard connections: an interrupt is a flag the engine asks for while it works.
+  sqlite3_progress_handler(db_, 4096, &MergeEngine::Progress, this);
+}
+
+int MergeEngine::Progress(void* self) {
+  return static_cast<MergeEngine*>(self)->interrupted_.load(std::memory_order_relaxed) ? 1 : 0;
+}
+
+void MergeEngine::Interrupt() {
+  interrupted_ = true;
+  sqlite3_interrupt(db_);
 }
 
 MergeEngine::~MergeEngine() {
@@ -138,7 +149,28 @@ namespace {
 class LocalQueryStream : public RowStream {
  public:
   LocalQueryStream(const MergeNode& node, ExecContext& ctx)
-      : engine_(ctx.settings.merge_memory_limit_kb) {
+      : cancel_(ctx.cancel), engine_(ctx.settings.merge_memory_limit_kb) {
+    interrupt_ = cancel_.Register([this] { engine_.Interrupt(); });
+    try {
+      Open(node, ctx);
+    } catch (const SqlError&) {
+      cancel_.ThrowIfCancelled();  // the engine was interrupted: say why
+      throw;
+    }
+  }
+  ~LocalQueryStream() override { interrupt_.Reset(); }
+  size_t width() const override { return query_->width(); }
+  bool Next(RowBatch& out) override {
+    try {
+      return query_->Next(out);
+    } catch (const SqlError&) {
+      cancel_.ThrowIfCancelled();
+      throw;
+    }
+  }
+
+ private:
+  void Open(const MergeNode& node, ExecContext& ctx) {
     for (const TempTableLoad& load : node.loads) {
       std::string name = ctx.cluster.dialect().QuoteIdentifier(load.table);
       engine_.CreateTable(name, load.column_definitions);
@@ -153,11 +185,10 @@ class LocalQueryStream : public RowStream {
     }
     query_ = engine_.Query(node.sql, ctx.params, ctx.settings.batch_rows);
   }
-  size_t width() const override { return query_->width(); }
-  bool Next(RowBatch& out) override { return query_->Next(out); }
 
- private:
+  CancelToken& cancel_;
   MergeEngine engine_;
+  CancelToken::Registration interrupt_;
   std::unique_ptr<RowStream> query_;
 };
 

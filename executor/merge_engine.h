@@ -4,6 +4,7 @@
 // temporary file (SQLite's own page cache and temp-file machinery), so large intermediate results
 // slow a query down instead of failing it.
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,10 +30,15 @@ class MergeEngine {
   // Runs a query; the stream steps it batch by batch. The engine must outlive the stream.
   std::unique_ptr<RowStream> Query(const std::string& sql, const std::vector<Value>& params,
                                    size_t batch_rows);
+  // Makes what runs in the engine stop (57014) as soon as it can, and what starts after.
+  // Thread-safe.
+  void Interrupt();
 
  private:
+  static int Progress(void* self);
   void Exec(const std::string& sql);
   sqlite3* db_ = nullptr;
+  std::atomic<bool> interrupted_{false};
 };
 
 }  // namespace shardql

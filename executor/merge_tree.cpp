@@ -15,9 +15,44 @@ int64_t ParamInteger(const ExecContext& ctx, uint32_t index, const char* what) {
   return v.integer();
 }
 
+// Counts a merge's rows for EXPLAIN ANALYZE.
+class CountingStream : public RowStream {
+ public:
+  CountingStream(std::unique_ptr<RowStream> child, const MergeNode& node, ExecStats& stats)
+      : child_(std::move(child)), node_(node), stats_(stats) {}
+  ~CountingStream() override {
+    std::lock_guard lock(stats_.mutex);
+    stats_.merge_rows[&node_] += rows_;
+  }
+  size_t width() const override { return child_->width(); }
+  bool Next(RowBatch& out) override {
+    if (!child_->Next(out)) return false;
+    rows_ += out.rows();
+    return true;
+  }
+
+ private:
+  std::unique_ptr<RowStream> child_;
+  const MergeNode& node_;
+  ExecStats& stats_;
+  size_t rows_ = 0;
+};
+
+std::unique_ptr<RowStream> OpenNode(const MergeNode& node, ExecContext& ctx);
+
 }  // namespace
 
 std::unique_ptr<RowStream> OpenMergeTree(const MergeNode& node, ExecContext& ctx) {
+  std::unique_ptr<RowStream> stream = OpenNode(node, ctx);
+  if (ctx.stats && node.kind != MergeKind::kRoute) {
+    return std::make_unique<CountingStream>(std::move(stream), node, *ctx.stats);
+  }
+  return stream;
+}
+
+namespace {
+
+std::unique_ptr<RowStream> OpenNode(const MergeNode& node, ExecContext& ctx) {
   const Dialect& dialect = ctx.cluster.dialect();
   size_t batch_rows = ctx.settings.batch_rows;
   switch (node.kind) {
@@ -65,4 +100,5 @@ std::unique_ptr<RowStream> OpenMergeTree(const MergeNode& node, ExecContext& ctx
   throw SqlError(sqlstate::kInternalError, "internal error: unknown merge");
 }
 
+}  // namespace
 }  // namespace shardql

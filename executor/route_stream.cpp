@@ -1,6 +1,7 @@
 #include "executor/route_stream.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "planner/hash_ring.h"
 #include "planner/shard_pruning.h"
@@ -22,216 +23,344 @@ std::vector<ResolvedShard> ResolveRoute(const Route& route, const ExecContext& c
   return out;
 }
 
-struct RouteStream::State {
-  std::atomic<size_t> next_shard{0};  // gather mode: the next shard a producer takes
-  std::mutex mutex;
-  std::condition_variable finished;
-  size_t running = 0;
-  std::atomic<bool> cancelled{false};
-  std::optional<SqlError> error;
-  std::vector<std::unique_ptr<Channel>> channels;
-  std::vector<BackendConnection*> active;  // connections running a fragment, for Interrupt
-
-  void Cancel() {
-    cancelled = true;
-    for (auto& c : channels)
-      c->Cancel();
-    std::lock_guard lock(mutex);
-    for (BackendConnection* connection : active) {
-      if (connection) connection->Interrupt();
-    }
-  }
-};
-
 namespace {
 
-class ChannelSink : public RowSink {
- public:
-  ChannelSink(Channel& channel, size_t source) : channel_(channel), source_(source) {}
-  bool Consume(RowBatch& batch) override {
-    ShardBatch out;
-    out.source = source_;
-    out.batch.width = batch.width;
-    out.batch.row_count = batch.row_count;
-    out.batch.values = std::move(batch.values);
-    batch.values = {};
-    batch.values.reserve(out.batch.values.size());
-    return channel_.Push(std::move(out));
-  }
+using Clock = std::chrono::steady_clock;
 
- private:
-  Channel& channel_;
-  size_t source_;
-};
+// Batches a shard may have fetched ahead of the consumer.
+constexpr size_t kQueuedBatches = 2;
 
-}  // namespace
-
-namespace {
-
-// Runs one shard's fragment, its rows into `channel`; the first failure cancels the route.
-void RunShard(RouteStream::State& state, Channel& channel, const ResolvedShard& shard,
-              ExecContext& ctx, size_t source) {
-  auto fail = [&](const std::string& sqlstate, const std::string& message) {
-    bool first = false;
-    {
-      std::lock_guard lock(state.mutex);
-      if (!state.error && !state.cancelled) {
-        state.error.emplace(sqlstate, message);
-        state.error->shard = shard.name;
-        first = true;
-      }
-    }
-    if (first) state.Cancel();
-  };
-  if (state.cancelled) return;
-  BackendStatus status;
-  BackendConnection* connection = ctx.connections.Acquire(shard.cluster_shard, status);
-  if (!connection) {
-    fail(status.sqlstate, status.message);
-    return;
-  }
-  bool run;
-  {
-    std::lock_guard lock(state.mutex);
-    // Cancelled meanwhile: SQLite forgets an interrupt that comes before a statement starts, so
-    // do not start one.
-    run = !state.cancelled;
-    if (run) state.active[source] = connection;
-  }
-  if (run) {
-    ChannelSink sink(channel, source);
-    status = connection->Execute(*shard.sql, ctx.params, &sink, ctx.settings.batch_rows);
-    std::lock_guard lock(state.mutex);
-    state.active[source] = nullptr;
-  }
-  ctx.connections.Release(shard.cluster_shard, connection);
-  if (!status.ok) fail(status.sqlstate, status.message);
+double MillisSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
 }  // namespace
 
-RouteStream::RouteStream(const Route& route, ExecContext& ctx, bool channel_per_shard)
-    : ctx_(ctx),
-      shards_(ResolveRoute(route, ctx)),
-      width_(route.width),
-      state_(std::make_shared<State>()) {
-  size_t n = shards_.size();
-  if (n == 1) {
+struct RouteStream::State {
+  struct Shard {
+    ResolvedShard shard;
+    ConnectionLease lease;
+    std::unique_ptr<RowCursor> cursor;
+    std::deque<RowBatch> ready;
+    bool started = false;   // a fetch was submitted once
+    bool fetching = false;  // a fetch task is queued or running
+    bool done = false;      // every row is fetched, or the shard was stopped
+    Clock::time_point start;
+    ExecStats::Shard stats;
+  };
+
+  // What tasks use; the stream outlives every task (its destructor waits for them).
+  WorkerPool* pool = nullptr;
+  ConnectionProvider* connections = nullptr;
+  const std::vector<Value>* params = nullptr;
+  CancelToken* cancel = nullptr;
+  size_t batch_rows = 0;
+
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<Shard> shards;
+  size_t next_to_start = 0;
+  size_t open_limit = 0;
+  size_t open = 0;        // started, not done
+  size_t in_flight = 0;   // fetch tasks queued or running
+  size_t next_taken = 0;  // round robin over shards with rows ready
+  bool stopping = false;
+  std::optional<SqlError> error;
+
+  // Under `mutex`: stops every shard; their running statements are interrupted.
+  void StopLocked() {
+    if (stopping) return;
+    stopping = true;
+    for (Shard& s : shards) {
+      if (s.lease) s.lease->Interrupt();
+    }
+    changed.notify_all();
+  }
+
+  // Under `mutex`: the first failure is the route's; it stops the others. A shard interrupted
+  // because the statement was cancelled reports the cancellation.
+  void FailLocked(SqlError e) {
+    if (!error && !(stopping && !cancel->cancelled())) {
+      error = cancel->cancelled() ? cancel->Error() : std::move(e);
+    }
+    StopLocked();
+  }
+
+  // Under `mutex`: queues a fetch for shard `i`.
+  void SubmitLocked(const std::shared_ptr<State>& self, size_t i) {
+    Shard& s = shards[i];
+    s.fetching = true;
+    if (!s.started) {
+      s.started = true;
+      s.start = Clock::now();
+      ++open;
+    }
+    ++in_flight;
+    try {
+      pool->Submit([self, i] { self->Fetch(self, i); });
+    } catch (...) {
+      --in_flight;
+      s.fetching = false;
+      s.done = true;
+      --open;
+      FailLocked(SqlError(sqlstate::kInternalError, "internal error: could not queue shard work"));
+    }
+  }
+
+  // Under `mutex`: opens more shards while fewer than the limit are open (gather mode).
+  void StartMoreLocked(const std::shared_ptr<State>& self) {
+    while (!stopping && open < open_limit && next_to_start < shards.size())
+      SubmitLocked(self, next_to_start++);
+  }
+
+  // Under `mutex`: the shard will fetch no more.
+  void FinishShardLocked(Shard& s) {
+    if (!s.done) {
+      s.done = true;
+      if (s.started) --open;
+      s.stats.ms = MillisSince(s.start);
+    }
+  }
+
+  // A worker task: one batch of shard `i`, queued for the consumer.
+  void Fetch(const std::shared_ptr<State>& self, size_t i) {
+    Shard* s;
+    {
+      std::lock_guard lock(mutex);
+      s = &shards[i];
+      if (stopping) return EndFetchLocked(self, *s);
+    }
+    try {
+      BackendStatus status;
+      if (!s->cursor) {
+        ConnectionLease lease = connections->Lease(s->shard.cluster_shard, status, cancel);
+        if (lease) {
+          lease->ClearInterrupt();
+          std::lock_guard lock(mutex);
+          s->lease = std::move(lease);
+          // Stopped while the lease was being taken: this connection was not interrupted.
+          if (stopping) return EndFetchLocked(self, *s);
+        }
+        std::unique_ptr<RowCursor> cursor;
+        if (s->lease) cursor = s->lease->Query(*s->shard.sql, *params, status);
+        if (!cursor) {
+          std::lock_guard lock(mutex);
+          FailLocked(ShardError(status, s->shard.name));
+          return EndFetchLocked(self, *s);
+        }
+        s->cursor = std::move(cursor);  // only this task touches the cursor until it ends
+      }
+      RowBatch batch;
+      bool got = s->cursor->Next(batch, batch_rows, status);
+      std::lock_guard lock(mutex);
+      if (!got) {
+        if (!status.ok) FailLocked(ShardError(status, s->shard.name));
+        FinishShardLocked(*s);
+        StartMoreLocked(self);
+        return EndFetchLocked(self, *s);
+      }
+      s->stats.rows += batch.rows();
+      ++s->stats.batches;
+      s->ready.push_back(std::move(batch));
+      changed.notify_all();
+      if (!stopping && s->ready.size() < kQueuedBatches) {
+        --in_flight;  // SubmitLocked counts the next one
+        return SubmitLocked(self, i);
+      }
+      return EndFetchLocked(self, *s);
+    } catch (const SqlError& e) {
+      std::lock_guard lock(mutex);
+      FailLocked(e);
+      EndFetchLocked(self, *s);
+    } catch (const std::exception& e) {
+      std::lock_guard lock(mutex);
+      FailLocked(SqlError(sqlstate::kInternalError,
+                          std::string("internal error in shard work: ") + e.what()));
+      EndFetchLocked(self, *s);
+    } catch (...) {
+      std::lock_guard lock(mutex);
+      FailLocked(SqlError(sqlstate::kInternalError, "internal error in shard work"));
+      EndFetchLocked(self, *s);
+    }
+  }
+
+  // Under `mutex`: this task is over.
+  void EndFetchLocked(const std::shared_ptr<State>&, Shard& s) {
+    s.fetching = false;
+    if (stopping) FinishShardLocked(s);
+    --in_flight;
+    changed.notify_all();
+  }
+
+  // Under `mutex`: fetch more of shard `i` if it has room.
+  void RefillLocked(const std::shared_ptr<State>& self, size_t i) {
+    Shard& s = shards[i];
+    if (!s.done && !s.fetching && !stopping && s.ready.size() < kQueuedBatches) {
+      SubmitLocked(self, i);
+    }
+  }
+
+  void ThrowIfFailedLocked() {
+    if (error) throw *error;
+    if (cancel->cancelled()) {
+      StopLocked();
+      throw cancel->Error();
+    }
+  }
+};
+
+RouteStream::RouteStream(const Route& route, ExecContext& ctx, bool per_shard_order)
+    : ctx_(ctx), route_(route), shards_(ResolveRoute(route, ctx)), width_(route.width) {
+  ctx.cancel.ThrowIfCancelled();
+  if (shards_.size() == 1) {
     const ResolvedShard& shard = shards_[0];
     BackendStatus status;
-    inline_connection_ = ctx_.connections.Acquire(shard.cluster_shard, status);
-    if (inline_connection_) {
-      inline_cursor_ = inline_connection_->Query(*shard.sql, ctx_.params, status);
-      if (!inline_cursor_) {
-        ctx_.connections.Release(shard.cluster_shard, inline_connection_);
-        inline_connection_ = nullptr;
-      }
+    inline_ms_ = 0;
+    inline_lease_ = ctx_.connections.Lease(shard.cluster_shard, status, &ctx.cancel);
+    if (inline_lease_) {
+      inline_lease_->ClearInterrupt();
+      BackendConnection* connection = inline_lease_.get();
+      inline_interrupt_ = ctx.cancel.Register([connection] { connection->Interrupt(); });
+      inline_cursor_ = inline_lease_->Query(*shard.sql, ctx_.params, status);
     }
-    if (!inline_cursor_) throw ShardError(status, shard.name);
+    if (!inline_cursor_) {
+      inline_interrupt_.Reset();
+      inline_lease_.Release();
+      ctx.cancel.ThrowIfCancelled();
+      throw ShardError(status, shard.name);
+    }
     return;
   }
-  state_->active.assign(n, nullptr);
-  try {
-    if (channel_per_shard) {
-      // A k-way merge needs every shard's next rows at once: a producer per shard.
-      for (size_t i = 0; i < n; ++i)
-        state_->channels.push_back(std::make_unique<Channel>(1, 2));
-      for (size_t i = 0; i < n; ++i) {
-        StartTask(
-            [this, i](State& state) { RunShard(state, *state.channels[i], shards_[i], ctx_, i); },
-            *state_->channels[i]);
-      }
-      return;
-    }
-    // Rows taken in any order: at most one producer per core, each taking the next shard as it
-    // finishes one (more threads than cores only make CPU-bound SQLite shards slower).
-    size_t producers = std::min(n, std::max<size_t>(ctx_.settings.max_parallel_shards, 1));
-    state_->channels.push_back(std::make_unique<Channel>(producers, 2 * std::max<size_t>(n, 1)));
-    for (size_t p = 0; p < producers; ++p) {
-      StartTask(
-          [this](State& state) {
-            for (size_t i = state.next_shard++; i < shards_.size(); i = state.next_shard++) {
-              RunShard(state, *state.channels[0], shards_[i], ctx_, i);
-            }
-          },
-          *state_->channels[0]);
-    }
-  } catch (...) {
-    StopTasks();  // the tasks already started use this object
-    throw;
-  }
-}
-
-void RouteStream::StartTask(std::function<void(State&)> work, Channel& channel) {
+  state_ = std::make_shared<State>();
+  State& st = *state_;
+  st.pool = &ctx.cluster.workers();
+  st.connections = &ctx.connections;
+  st.params = &ctx.params;
+  st.cancel = &ctx.cancel;
+  st.batch_rows = ctx.settings.batch_rows;
+  st.shards.resize(shards_.size());
+  for (size_t i = 0; i < shards_.size(); ++i)
+    st.shards[i].shard = shards_[i];
   std::shared_ptr<State> state = state_;
-  {
+  cancel_ = ctx.cancel.Register([state] {
     std::lock_guard lock(state->mutex);
-    ++state->running;
-  }
-  try {
-    ctx_.cluster.workers().Submit([state, work = std::move(work), &channel] {
-      work(*state);
-      channel.Close();
-      std::lock_guard lock(state->mutex);
-      --state->running;
-      state->finished.notify_all();
-    });
-  } catch (...) {
-    std::lock_guard lock(state->mutex);
-    --state->running;
-    throw;
-  }
+    state->StopLocked();
+  });
+  std::lock_guard lock(st.mutex);
+  // A k-way merge needs every shard's next rows at once; rows taken in any order need at most one
+  // shard per core at a time (more only make CPU-bound SQLite shards slower).
+  st.open_limit = per_shard_order ? shards_.size()
+                                  : std::min(shards_.size(),
+                                             std::max<size_t>(ctx.settings.max_parallel_shards, 1));
+  st.StartMoreLocked(state_);
 }
 
-void RouteStream::StopTasks() {
-  state_->Cancel();
+void RouteStream::StopAndWait() {
+  cancel_.Reset();
   std::unique_lock lock(state_->mutex);
-  state_->finished.wait(lock, [&] { return state_->running == 0; });
+  state_->StopLocked();
+  state_->changed.wait(lock, [&] { return state_->in_flight == 0; });
+  for (State::Shard& s : state_->shards) {
+    state_->FinishShardLocked(s);
+    s.cursor.reset();  // before its connection goes back
+    s.lease.Release();
+    s.ready.clear();
+  }
 }
 
 RouteStream::~RouteStream() {
-  if (inline_connection_) {
+  if (!state_) {
+    inline_interrupt_.Reset();
     inline_cursor_.reset();
-    ctx_.connections.Release(shards_[0].cluster_shard, inline_connection_);
+    inline_lease_.Release();
     return;
   }
-  StopTasks();
-}
-
-void RouteStream::ThrowIfFailed() {
-  std::lock_guard lock(state_->mutex);
-  if (state_->error) throw *state_->error;
+  StopAndWait();
+  if (ctx_.stats) {
+    std::lock_guard lock(ctx_.stats->mutex);
+    auto& route = ctx_.stats->routes[&route_];
+    for (const State::Shard& s : state_->shards) {
+      if (!s.started) continue;
+      ExecStats::Shard& out = route[s.shard.name];
+      out.rows += s.stats.rows;
+      out.batches += s.stats.batches;
+      out.ms += s.stats.ms;
+    }
+  }
 }
 
 bool RouteStream::NextInline(RowBatch& out) {
   BackendStatus status;
-  if (inline_cursor_->Next(out, ctx_.settings.batch_rows, status)) return true;
-  if (!status.ok) throw ShardError(status, shards_[0].name);
+  auto start = Clock::now();
+  bool got = false;
+  try {
+    got = inline_cursor_->Next(out, ctx_.settings.batch_rows, status);
+  } catch (const SqlError&) {
+    throw;
+  } catch (const std::exception& e) {
+    // As on the worker pool: shard work that throws fails the statement, not the process.
+    throw SqlError(sqlstate::kInternalError,
+                   std::string("internal error in shard work: ") + e.what());
+  }
+  inline_ms_ += MillisSince(start);
+  if (ctx_.stats && (got || status.ok)) {
+    std::lock_guard lock(ctx_.stats->mutex);
+    ExecStats::Shard& s = ctx_.stats->routes[&route_][shards_[0].name];
+    s.rows += got ? out.rows() : 0;
+    s.batches += got ? 1 : 0;
+    if (!got) s.ms += inline_ms_;
+  }
+  if (got) return true;
+  if (!status.ok) {
+    ctx_.cancel.ThrowIfCancelled();
+    throw ShardError(status, shards_[0].name);
+  }
   return false;
 }
 
 bool RouteStream::Next(RowBatch& out) {
-  if (inline_connection_) return NextInline(out);
+  if (!state_) return NextInline(out);
   out.clear();
-  std::optional<ShardBatch> batch = state_->channels[0]->Pop();
-  if (!batch) {
-    ThrowIfFailed();
-    return false;
+  std::unique_lock lock(state_->mutex);
+  State& st = *state_;
+  for (;;) {
+    st.ThrowIfFailedLocked();
+    size_t n = st.shards.size();
+    for (size_t k = 0; k < n; ++k) {
+      size_t i = (st.next_taken + k) % n;
+      State::Shard& s = st.shards[i];
+      if (s.ready.empty()) continue;
+      out = std::move(s.ready.front());
+      s.ready.pop_front();
+      st.next_taken = i + 1;
+      st.RefillLocked(state_, i);
+      return true;
+    }
+    bool all_done = st.next_to_start == n &&
+                    std::all_of(st.shards.begin(), st.shards.end(),
+                                [](const State::Shard& s) { return s.done && s.ready.empty(); });
+    if (all_done) return false;
+    st.changed.wait(lock);
   }
-  out = std::move(batch->batch);
-  return true;
 }
 
 bool RouteStream::NextFrom(size_t source, RowBatch& out) {
-  if (inline_connection_) return NextInline(out);
+  if (!state_) return NextInline(out);
   out.clear();
-  std::optional<ShardBatch> batch = state_->channels[source]->Pop();
-  if (!batch) {
-    ThrowIfFailed();
-    return false;
+  std::unique_lock lock(state_->mutex);
+  State& st = *state_;
+  State::Shard& s = st.shards[source];
+  for (;;) {
+    st.ThrowIfFailedLocked();
+    if (!s.ready.empty()) {
+      out = std::move(s.ready.front());
+      s.ready.pop_front();
+      st.RefillLocked(state_, source);
+      return true;
+    }
+    if (s.done) return false;
+    st.changed.wait(lock);
   }
-  out = std::move(batch->batch);
-  return true;
 }
 
 }  // namespace shardql

@@ -1,21 +1,25 @@
 #pragma once
-// RouteStream runs a route's fragment on each of its shards at once, on the worker pool. Rows
-// arrive in batches through bounded channels: one shared channel when the consumer takes rows in
-// any order (gather), one per shard when it needs each shard's order (k-way merge). The first
-// shard to fail cancels the others — their connections are interrupted — and the consumer's next
-// read throws that shard's error. A route to one shard needs no worker: it reads that shard's
-// cursor on the consumer's own thread.
+// RouteStream runs a route's fragment on each of its shards. A route to one shard reads that
+// shard's cursor on the consumer's own thread. A route to several opens a cursor per shard and
+// fetches their batches on the cluster's worker pool, one batch per task: a task reads one batch
+// into its shard's queue (bounded, two batches) and resubmits itself while there is room, so no
+// task ever waits on the consumer, and a k-way merge over more shards than worker threads still
+// moves. Rows taken in any order (gather) have at most max_parallel_shards shards open at once;
+// per-shard order (k-way merge) opens them all.
+//
+// The first failure — a shard's error, an exception in a task, the statement being cancelled —
+// stops every shard of the route (their connections are interrupted) and the consumer's next
+// read throws it. Closing the stream early (LIMIT reached) stops the shards the same way; the
+// destructor waits for the tasks in flight, then every connection goes back through its lease.
 
-#include <atomic>
 #include <condition_variable>
-#include <functional>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "executor/channel.h"
 #include "executor/row_stream.h"
 #include "grammar/sql_error.h"
 
@@ -25,7 +29,7 @@ class RouteStream : public RowStream {
  public:
   struct State;
 
-  RouteStream(const Route& route, ExecContext& ctx, bool channel_per_shard);
+  RouteStream(const Route& route, ExecContext& ctx, bool per_shard_order);
   ~RouteStream() override;
 
   // Gather mode: batches from any shard.
@@ -37,21 +41,21 @@ class RouteStream : public RowStream {
   bool NextFrom(size_t source, RowBatch& out);
 
  private:
-  // Runs `work` on a worker; closes `channel` and counts the task done when it returns.
-  // Cancels the shards' tasks and waits until none runs.
-  void StopTasks();
-  void StartTask(std::function<void(State&)> work, Channel& channel);
-  void ThrowIfFailed();
-
   // The one-shard case, read on this thread.
   bool NextInline(RowBatch& out);
+  void StopAndWait();
 
   ExecContext& ctx_;
+  const Route& route_;
   std::vector<ResolvedShard> shards_;
   size_t width_;
   std::shared_ptr<State> state_;
-  BackendConnection* inline_connection_ = nullptr;
+  CancelToken::Registration cancel_;
+  // Inline mode.
+  ConnectionLease inline_lease_;
   std::unique_ptr<RowCursor> inline_cursor_;
+  CancelToken::Registration inline_interrupt_;
+  double inline_ms_ = 0;
 };
 
 }  // namespace shardql

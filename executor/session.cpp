@@ -70,6 +70,39 @@ void SendTextColumn(ResultSink& sink, const std::string& column,
   sink.Complete(tag);
 }
 
+class Session::RunningStatement {
+ public:
+  explicit RunningStatement(Session& session)
+      : session_(session), token_(std::make_shared<CancelToken>()) {
+    int64_t timeout = session.settings_.exec.statement_timeout_ms;
+    if (timeout > 0) {
+      armed_ = session.cluster_.timer().Arm(token_, std::chrono::milliseconds(timeout));
+    }
+    std::lock_guard lock(session.running_mutex_);
+    session.running_ = token_;
+  }
+  ~RunningStatement() {
+    armed_.Disarm();
+    std::lock_guard lock(session_.running_mutex_);
+    session_.running_.reset();
+  }
+  CancelToken& token() { return *token_; }
+
+ private:
+  Session& session_;
+  std::shared_ptr<CancelToken> token_;
+  StatementTimer::Armed armed_;
+};
+
+void Session::Cancel() {
+  std::shared_ptr<CancelToken> running;
+  {
+    std::lock_guard lock(running_mutex_);
+    running = running_;
+  }
+  if (running) running->Cancel(CancelToken::Reason::kUserRequest);
+}
+
 Session::Session(Cluster& cluster)
     : cluster_(cluster), settings_(DefaultSessionSettings()), pooled_(cluster) {}
 
@@ -167,9 +200,12 @@ void Session::ExecuteStatement(const ast::Statement& statement, std::string_view
         // The inner statement is planned exactly as running it alone would plan it.
         PlanLookup lookup = Plan(inner, sql, params, false);
         ExplainOptions options{explain.analyze, explain.verbose};
+        ExecStats stats;
         std::vector<std::string> lines =
-            ExplainLines(*lookup.plan, lookup.params, options, cluster_, [&] {
-              ExecContext ctx{cluster_, Connections(), lookup.params, settings_.exec};
+            ExplainLines(*lookup.plan, lookup.params, options, cluster_, &stats, [&] {
+              RunningStatement running(*this);
+              ExecContext ctx{cluster_,       Connections(),   lookup.params,
+                              settings_.exec, running.token(), &stats};
               std::unique_ptr<RowStream> rows = OpenMergeTree(*lookup.plan->distributed.root, ctx);
               RowBatch batch;
               size_t count = 0;
@@ -210,10 +246,11 @@ void Session::RunPlan(const PlanLookup& lookup, ResultSink& sink) {
   }
   last_plan_ = lookup;
   try {
+    RunningStatement running(*this);
     if (plan.kind == ast::StatementKind::kSelect) {
-      RunSelect(plan, lookup.params, sink);
+      RunSelect(plan, lookup.params, running.token(), sink);
     } else {
-      RunWrite(plan, lookup.params, sink);
+      RunWrite(plan, lookup.params, running.token(), sink);
     }
   } catch (const SqlError&) {
     if (transaction_) transaction_failed_ = true;
@@ -222,8 +259,8 @@ void Session::RunPlan(const PlanLookup& lookup, ResultSink& sink) {
 }
 
 void Session::RunSelect(const PlannedStatement& plan, const std::vector<Value>& params,
-                        ResultSink& sink) {
-  ExecContext ctx{cluster_, Connections(), params, settings_.exec};
+                        CancelToken& cancel, ResultSink& sink) {
+  ExecContext ctx{cluster_, Connections(), params, settings_.exec, cancel};
   std::unique_ptr<RowStream> rows = OpenMergeTree(*plan.distributed.root, ctx);
   sink.BeginRows(plan.output);
   RowBatch batch;
@@ -236,9 +273,9 @@ void Session::RunSelect(const PlannedStatement& plan, const std::vector<Value>& 
 }
 
 void Session::RunWrite(const PlannedStatement& plan, const std::vector<Value>& params,
-                       ResultSink& sink) {
-  int64_t rows =
-      ExecuteWrite(plan.distributed, cluster_, transaction_.get(), pooled_, params, settings_.exec);
+                       CancelToken& cancel, ResultSink& sink) {
+  int64_t rows = ExecuteWrite(plan.distributed, cluster_, transaction_.get(), pooled_, params,
+                              settings_.exec, cancel);
   switch (plan.kind) {
     case ast::StatementKind::kInsert:
       sink.Complete(fmt::format("INSERT 0 {}", rows));

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,6 +45,11 @@ class Session {
   // with EXPLAIN's).
   const std::optional<PlanLookup>& last_plan() const { return last_plan_; }
 
+  // Cancels the statement running now, if one is (57014, "canceling statement due to user
+  // request"): its shards are interrupted. Safe to call from any thread — a front's cancel
+  // request, a Ctrl-C handler's thread.
+  void Cancel();
+
   bool in_transaction() const { return transaction_ != nullptr; }
   bool transaction_failed() const { return transaction_failed_; }
 
@@ -68,14 +74,18 @@ class Session {
   PlanLookup Plan(const ast::Statement& statement, std::string_view text,
                   const std::vector<Value>& params, bool parsed_alone);
   void RunPlan(const PlanLookup& lookup, ResultSink& sink);
-  void RunSelect(const PlannedStatement& plan, const std::vector<Value>& params, ResultSink& sink);
-  void RunWrite(const PlannedStatement& plan, const std::vector<Value>& params, ResultSink& sink);
+  void RunSelect(const PlannedStatement& plan, const std::vector<Value>& params,
+                 CancelToken& cancel, ResultSink& sink);
+  void RunWrite(const PlannedStatement& plan, const std::vector<Value>& params, CancelToken& cancel,
+                ResultSink& sink);
   void RunDdl(const ast::Statement& statement, std::string_view text, ResultSink& sink);
   void RunTransaction(const ast::TransactionStatement& statement, ResultSink& sink);
   void RunSet(const ast::SetStatement& statement, ResultSink& sink);
   void RunShow(const ast::ShowStatement& statement, ResultSink& sink);
 
   bool UsesPlanCache() const { return temp_views_.empty() && !transaction_failed_; }
+  // The running statement's cancel token, armed with statement_timeout, for as long as it lives.
+  class RunningStatement;
   PlanningContext PlanningContextNow() const;
   // The connections statements use: the open transaction's, or the pools'.
   ConnectionProvider& Connections();
@@ -88,6 +98,8 @@ class Session {
   bool transaction_failed_ = false;
   PooledConnections pooled_;
   std::optional<PlanLookup> last_plan_;
+  std::mutex running_mutex_;
+  std::shared_ptr<CancelToken> running_;
 };
 
 }  // namespace shardql

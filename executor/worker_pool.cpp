@@ -1,11 +1,28 @@
 #include "executor/worker_pool.h"
 
+#include <algorithm>
+#include <system_error>
+
+#include "grammar/sql_error.h"
+
 namespace shardql {
 
-WorkerPool::WorkerPool(size_t initial_threads) {
-  std::lock_guard lock(mutex_);
-  for (size_t i = 0; i < initial_threads; ++i)
-    threads_.emplace_back([this] { Run(); });
+size_t WorkerPool::DefaultSize() {
+  return std::max<size_t>(2, std::thread::hardware_concurrency());
+}
+
+WorkerPool::WorkerPool(size_t threads) {
+  threads = std::max<size_t>(threads, 1);
+  for (size_t i = 0; i < threads; ++i) {
+    try {
+      threads_.emplace_back([this] { Run(); });
+    } catch (const std::system_error&) {
+      break;  // fewer threads than asked for is slower, not wrong
+    }
+  }
+  if (threads_.empty()) {
+    throw SqlError("53000", "could not start the router's worker threads");
+  }
 }
 
 WorkerPool::~WorkerPool() {
@@ -18,16 +35,10 @@ WorkerPool::~WorkerPool() {
     t.join();
 }
 
-size_t WorkerPool::threads() const {
-  std::lock_guard lock(mutex_);
-  return threads_.size();
-}
-
 void WorkerPool::Submit(std::function<void()> task) {
   {
     std::lock_guard lock(mutex_);
     tasks_.push_back(std::move(task));
-    if (busy_ + tasks_.size() > threads_.size()) threads_.emplace_back([this] { Run(); });
   }
   ready_.notify_one();
 }
@@ -41,11 +52,12 @@ void WorkerPool::Run() {
       if (tasks_.empty()) return;
       task = std::move(tasks_.front());
       tasks_.pop_front();
-      ++busy_;
     }
-    task();
-    std::lock_guard lock(mutex_);
-    --busy_;
+    try {
+      task();
+    } catch (...) {
+      // A task reports its errors to its statement; one that escapes must not end the process.
+    }
   }
 }
 

@@ -24,8 +24,9 @@ struct ShardWork {
 // touch several shards (or run several statements on one), or plain autocommit.
 class WriteTarget {
  public:
-  WriteTarget(Cluster& cluster, ShardTransaction* user, PooledConnections& pooled)
-      : cluster_(cluster), user_(user), pooled_(pooled) {}
+  WriteTarget(Cluster& cluster, ShardTransaction* user, PooledConnections& pooled,
+              CancelToken& cancel)
+      : cluster_(cluster), user_(user), pooled_(pooled), cancel_(cancel) {}
 
   int64_t Apply(const std::vector<ShardWork>& work) {
     size_t statements = 0;
@@ -36,11 +37,8 @@ class WriteTarget {
     if (work.size() == 1 && statements == 1) {
       const ShardWork& w = work[0];
       BackendStatus status;
-      BackendConnection* connection = pooled_.Acquire(w.shard, status);
-      if (connection) {
-        status = connection->Execute(w.statements[0].first, w.statements[0].second, nullptr);
-        pooled_.Release(w.shard, connection);
-      }
+      ConnectionLease connection = pooled_.Lease(w.shard, status, &cancel_);
+      if (connection) status = Run(connection, w.statements[0].first, w.statements[0].second);
       Check(status, w.shard);
       return status.rows_changed;
     }
@@ -54,10 +52,10 @@ class WriteTarget {
     int64_t rows = 0;
     for (const ShardWork& w : work) {
       BackendStatus status;
-      BackendConnection* connection = transaction.Acquire(w.shard, status);
+      ConnectionLease connection = transaction.Lease(w.shard, status, &cancel_);
       Check(status, w.shard);
       for (const auto& [sql, values] : w.statements) {
-        status = connection->Execute(sql, values, nullptr);
+        status = Run(connection, sql, values);
         Check(status, w.shard);
         rows += status.rows_changed;
       }
@@ -65,8 +63,18 @@ class WriteTarget {
     return rows;
   }
 
+  // One statement on a leased connection, interrupted when the statement is cancelled.
+  BackendStatus Run(const ConnectionLease& connection, const std::string& sql,
+                    const std::vector<Value>& values, RowSink* sink = nullptr) {
+    connection->ClearInterrupt();
+    BackendConnection* raw = connection.get();
+    CancelToken::Registration interrupt = cancel_.Register([raw] { raw->Interrupt(); });
+    return connection->Execute(sql, values, sink);
+  }
+
   void Check(const BackendStatus& status, size_t shard) const {
     if (status.ok) return;
+    cancel_.ThrowIfCancelled();
     throw ShardError(status, cluster_.shard(shard).name);
   }
 
@@ -74,6 +82,7 @@ class WriteTarget {
   Cluster& cluster_;
   ShardTransaction* user_;
   PooledConnections& pooled_;
+  CancelToken& cancel_;
 };
 
 // The rows to insert, each as InsertedColumns(write) orders its values.
@@ -99,12 +108,13 @@ std::vector<Value> EvaluateDefaults(const ColumnInfo& column, size_t count,
 
 // The rows an INSERT gives: DEFAULT VALUES, its literal rows, or its query's.
 Rows SourceRows(const WritePlan& write, Cluster& cluster, ConnectionProvider& reads,
-                const std::vector<Value>& params, const ExecSettings& settings) {
+                const std::vector<Value>& params, const ExecSettings& settings,
+                CancelToken& cancel) {
   Rows rows;
   if (write.default_values) {
     rows.emplace_back();
   } else if (write.source) {
-    ExecContext ctx{cluster, reads, params, settings};
+    ExecContext ctx{cluster, reads, params, settings, cancel};
     std::unique_ptr<RowStream> stream = OpenMergeTree(*write.source->root, ctx);
     RowBatch batch;
     while (stream->Next(batch))
@@ -193,13 +203,13 @@ std::vector<ShardWork> InsertWork(const TableInfo& table, const std::vector<int>
 
 int64_t ExecuteInsert(const WritePlan& write, Cluster& cluster, ShardTransaction* user,
                       PooledConnections& pooled, const std::vector<Value>& params,
-                      const ExecSettings& settings) {
+                      const ExecSettings& settings, CancelToken& cancel) {
   ConnectionProvider& reads = user ? static_cast<ConnectionProvider&>(*user) : pooled;
-  Rows rows = SourceRows(write, cluster, reads, params, settings);
+  Rows rows = SourceRows(write, cluster, reads, params, settings, cancel);
   CompleteRows(write, rows, cluster, settings);
   std::vector<int> columns = InsertedColumns(write);
   auto by_shard = RouteRows(*write.table, columns, rows, cluster);
-  WriteTarget target(cluster, user, pooled);
+  WriteTarget target(cluster, user, pooled, cancel);
   target.Apply(InsertWork(*write.table, columns, rows, by_shard, cluster.dialect()));
   // A reference table gets every row on every shard; the statement inserted each once.
   return static_cast<int64_t>(rows.size());
@@ -215,18 +225,18 @@ std::vector<size_t> RouteShards(const Route& route, Cluster& cluster,
 
 // UPDATE of the shard key: each row moves to the shard its new key belongs to.
 int64_t MoveRows(const WritePlan& write, Cluster& cluster, ShardTransaction* user,
-                 PooledConnections& pooled, const std::vector<Value>& params) {
+                 PooledConnections& pooled, const std::vector<Value>& params, CancelToken& cancel) {
   std::unique_ptr<ShardTransaction> local;
   ShardTransaction* transaction = user;
   if (!transaction) {
     local = std::make_unique<ShardTransaction>(cluster, true);
     transaction = local.get();
   }
-  WriteTarget target(cluster, transaction, pooled);
+  WriteTarget target(cluster, transaction, pooled, cancel);
   Rows moved;
   for (size_t shard : RouteShards(*write.route, cluster, params)) {
     BackendStatus status;
-    BackendConnection* connection = transaction->Acquire(shard, status);
+    ConnectionLease connection = transaction->Lease(shard, status, &cancel);
     target.Check(status, shard);
     struct Collect : RowSink {
       Rows* rows;
@@ -236,9 +246,9 @@ int64_t MoveRows(const WritePlan& write, Cluster& cluster, ShardTransaction* use
       }
     } collect;
     collect.rows = &moved;
-    status = connection->Execute(write.route->sql, params, &collect);
+    status = target.Run(connection, write.route->sql, params, &collect);
     target.Check(status, shard);
-    status = connection->Execute(write.delete_sql, params, nullptr);
+    status = target.Run(connection, write.delete_sql, params);
     target.Check(status, shard);
   }
   std::vector<int> columns = InsertedColumns(write);
@@ -250,12 +260,13 @@ int64_t MoveRows(const WritePlan& write, Cluster& cluster, ShardTransaction* use
 }
 
 int64_t ExecuteUpdateOrDelete(const WritePlan& write, Cluster& cluster, ShardTransaction* user,
-                              PooledConnections& pooled, const std::vector<Value>& params) {
+                              PooledConnections& pooled, const std::vector<Value>& params,
+                              CancelToken& cancel) {
   std::vector<size_t> shards = RouteShards(*write.route, cluster, params);
   std::vector<ShardWork> work;
   for (size_t shard : shards)
     work.push_back({shard, {{write.route->sql, params}}});
-  WriteTarget target(cluster, user, pooled);
+  WriteTarget target(cluster, user, pooled, cancel);
   int64_t rows = target.Apply(work);
   // Each shard of a reference table changed its own copy of the same rows.
   if (write.table->distribution == DistributionKind::kReference && !shards.empty()) {
@@ -268,16 +279,17 @@ int64_t ExecuteUpdateOrDelete(const WritePlan& write, Cluster& cluster, ShardTra
 
 int64_t ExecuteWrite(const DistributedPlan& plan, Cluster& cluster,
                      ShardTransaction* user_transaction, PooledConnections& pooled,
-                     const std::vector<Value>& params, const ExecSettings& settings) {
+                     const std::vector<Value>& params, const ExecSettings& settings,
+                     CancelToken& cancel) {
   const WritePlan& write = *plan.write;
   switch (write.kind) {
     case WriteKind::kInsert:
-      return ExecuteInsert(write, cluster, user_transaction, pooled, params, settings);
+      return ExecuteInsert(write, cluster, user_transaction, pooled, params, settings, cancel);
     case WriteKind::kMoveRows:
-      return MoveRows(write, cluster, user_transaction, pooled, params);
+      return MoveRows(write, cluster, user_transaction, pooled, params, cancel);
     case WriteKind::kUpdate:
     case WriteKind::kDelete:
-      return ExecuteUpdateOrDelete(write, cluster, user_transaction, pooled, params);
+      return ExecuteUpdateOrDelete(write, cluster, user_transaction, pooled, params, cancel);
   }
   throw SqlError(sqlstate::kInternalError, "internal error: unknown write");
 }

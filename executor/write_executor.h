@@ -15,8 +15,11 @@ namespace shardql {
 
 // Returns the number of rows written. `user_transaction` is the session's open transaction, or
 // null in autocommit; `pooled` lends connections otherwise.
+// `cancel` stops the write (its shards' statements are interrupted) when the statement is
+// cancelled; what it wrote is then rolled back with its transaction.
 int64_t ExecuteWrite(const DistributedPlan& plan, Cluster& cluster,
                      ShardTransaction* user_transaction, PooledConnections& pooled,
-                     const std::vector<Value>& params, const ExecSettings& settings);
+                     const std::vector<Value>& params, const ExecSettings& settings,
+                     CancelToken& cancel);
 
 }  // namespace shardql

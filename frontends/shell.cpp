@@ -10,6 +10,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "frontends/cancel_on_interrupt.h"
 #include "frontends/table_printer.h"
 #include "grammar/parser.h"
 #include "grammar/sql_error.h"
@@ -111,6 +112,7 @@ bool Shell::RunStatements(const std::vector<std::string>& statements, bool stop_
     auto start = std::chrono::steady_clock::now();
     try {
       ShellSink sink(out_, err_, session_.cluster().dialect(), expanded_);
+      CancelOnInterrupt ctrl_c(session_);
       session_.Execute(statement, sink);
     } catch (const SqlError& e) {
       err_ << FormatError(e, statement) << "\n";

@@ -396,10 +396,23 @@ class PlanExplainer {
 struct Bindings {
   const std::vector<Value>* params = nullptr;
   const Dialect* dialect = nullptr;
+  const PlanAnnotations* annotations = nullptr;
   bool known() const { return params && dialect; }
 };
 
+ExplainNode ExplainRouteOnly(const Route& route, const Bindings& bindings);
+
+// A route, and what ANALYZE measured of it.
 ExplainNode ExplainRoute(const Route& route, const Bindings& bindings) {
+  ExplainNode out = ExplainRouteOnly(route, bindings);
+  if (bindings.annotations && bindings.annotations->route) {
+    for (std::string& line : bindings.annotations->route(route))
+      out.details.push_back(std::move(line));
+  }
+  return out;
+}
+
+ExplainNode ExplainRouteOnly(const Route& route, const Bindings& bindings) {
   ExplainNode out;
   std::string shards;
   size_t count = 0;
@@ -469,7 +482,19 @@ std::string SortKeyText(const MergeSortKey& k) {
   return out;
 }
 
+ExplainNode ExplainMergeOnly(const MergeNode& node, const Bindings& bindings);
+
+// A merge, and what ANALYZE measured of it.
 ExplainNode ExplainMerge(const MergeNode& node, const Bindings& bindings) {
+  ExplainNode out = ExplainMergeOnly(node, bindings);
+  if (bindings.annotations && bindings.annotations->merge) {
+    std::string line = bindings.annotations->merge(node);
+    if (!line.empty()) out.details.push_back(std::move(line));
+  }
+  return out;
+}
+
+ExplainNode ExplainMergeOnly(const MergeNode& node, const Bindings& bindings) {
   CheckStackDepth();
   if (node.kind == MergeKind::kRoute) return ExplainRoute(*node.route, bindings);
   ExplainNode out;
@@ -633,10 +658,10 @@ ExplainNode ExplainWrite(const WritePlan& write, const Bindings& bindings) {
 }
 
 ExplainNode ExplainDistributedPlan(const DistributedPlan& plan, const std::vector<Value>* params,
-                                   const Dialect* dialect) {
+                                   const Dialect* dialect, const PlanAnnotations* annotations) {
   ExplainNode root;
   root.title = "Distributed plan: " + plan.strategy;
-  Bindings bindings{params, dialect};
+  Bindings bindings{params, dialect, annotations};
   if (bindings.known() && !params->empty()) {
     std::vector<std::string> values;
     for (size_t i = 0; i < params->size(); ++i)

@@ -43,12 +43,20 @@ ExplainNode ExplainPlanNode(const plan::PlanNode& node, const plan::ColumnTable&
 std::string FormatExpr(const plan::Expr& expr, const plan::ColumnTable& columns,
                        PlanPrintOptions options = {});
 
+// Lines EXPLAIN ANALYZE adds to a distributed plan: under each route (its shards' actual rows
+// and times) and each merge (its actual rows).
+struct PlanAnnotations {
+  std::function<std::vector<std::string>(const Route&)> route;
+  std::function<std::string(const MergeNode&)> merge;
+};
+
 // The distributed plan: the merge tree the router runs, each route's variant, its shards with
 // the SQL each runs, and why those shards. With `params` (and the dialect that reads them), the
 // values the plan runs with and the shards they pick where a parameter chooses.
 ExplainNode ExplainDistributedPlan(const DistributedPlan& plan,
                                    const std::vector<Value>* params = nullptr,
-                                   const Dialect* dialect = nullptr);
+                                   const Dialect* dialect = nullptr,
+                                   const PlanAnnotations* annotations = nullptr);
 
 inline std::string PrintPlan(const plan::LogicalPlan& plan, PlanPrintOptions options = {}) {
   return RenderExplainTree(ExplainLogicalPlan(plan, options));

@@ -129,6 +129,31 @@ out=$("$SHARDQL" shell --config "$WORK/folder.ini" -c "SELECT 1" 2>&1)
 expect_status "unopenable shard" $? 2
 expect_contains "unopenable shard" "$out" "(shard f)"
 
+# Ctrl-C while a statement runs cancels it, as psql does, and the script goes on; a statement
+# timeout cancels with PostgreSQL's message too.
+{
+  echo "SELECT 'started' AS s;"
+  echo "SELECT count(*) FROM flights a, flights b, flights c;"
+  echo "SELECT 'after the cancel' AS s;"
+  echo "SET statement_timeout = '300ms';"
+  echo "SELECT count(*) FROM flights a, flights b, flights c;"
+  echo "SELECT 'after the timeout' AS s;"
+} >"$WORK/long.sql"
+"$SHARDQL" shell --demo -f "$WORK/long.sql" >"$WORK/long.out" 2>&1 &
+shell_pid=$!
+for _ in $(seq 1 120); do
+  grep -q started "$WORK/long.out" && break
+  sleep 0.5
+done
+sleep 1
+kill -INT "$shell_pid"
+wait "$shell_pid"
+out=$(cat "$WORK/long.out")
+expect_contains "ctrl-c" "$out" "ERROR:  57014: canceling statement due to user request"
+expect_contains "ctrl-c" "$out" "after the cancel"
+expect_contains "statement timeout" "$out" "ERROR:  57014: canceling statement due to statement timeout"
+expect_contains "statement timeout" "$out" "after the timeout"
+
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)"
   exit 1

@@ -37,7 +37,7 @@ std::vector<std::string> ExplainOf(Session& session, const std::string& sql) {
 std::vector<std::string> Executed(Session& session) {
   const std::optional<PlanLookup>& last = session.last_plan();
   REQUIRE(last.has_value());
-  return ExplainLines(*last->plan, last->params, {}, session.cluster(), nullptr);
+  return ExplainLines(*last->plan, last->params, {}, session.cluster(), nullptr, nullptr);
 }
 
 // The plan's strategy, merges and the shards each route runs on, without the SQL text: what a
