@@ -8,7 +8,7 @@ JOBS       ?= $(shell nproc)
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SHARED     ?= ../shared
 
-.PHONY: demo test build release asan conformance bench format clean deps bench-deps
+.PHONY: demo test build release asan tsan tsan-test tidy conformance bench format clean deps bench-deps
 
 demo: release
 	./build/release/shardql shell --demo
@@ -25,6 +25,23 @@ release: deps
 asan: deps
 	cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DSHARDQL_SANITIZE=ON
 	cmake --build build/asan -j$(JOBS)
+
+# ThreadSanitizer over what runs on several threads: the executor, sessions (each test in
+# executor_test and session_test) and the sqllogictest files.
+tsan: deps
+	cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHARDQL_TSAN=ON
+	cmake --build build/tsan -j$(JOBS) --target shardql_tests shardql
+
+tsan-test: tsan
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ./build/tsan/tests/shardql_tests \
+	  --source-file='*executor_test.cpp,*session_test.cpp,*explain_matches_execution_test.cpp'
+	TSAN_OPTIONS="halt_on_error=1" ./build/tsan/shardql slt --oracle --shards 4 tests/slt/*.test
+	TSAN_OPTIONS="halt_on_error=1" ./build/tsan/shardql slt --oracle --shards 3 \
+	  --force-general-path tests/slt/*.test
+
+# clang-tidy with the checks in .clang-tidy over every project source; any finding fails.
+tidy: asan
+	git ls-files '*.cpp' | grep -v '^bench/' | xargs -P $(JOBS) -n 4 clang-tidy -p build/asan --quiet
 
 # The sqllogictest corpus from ../shared/extern, through shardql on 4 hash-distributed shards.
 conformance: release

@@ -7,6 +7,7 @@
 #include "executor/ddl_executor.h"
 #include "executor/explain.h"
 #include "executor/row_stream.h"
+#include "executor/session_portal.h"
 #include "executor/write_executor.h"
 #include "grammar/parser.h"
 #include "grammar/sql_error.h"
@@ -69,30 +70,6 @@ void SendTextColumn(ResultSink& sink, const std::string& column,
   sink.Rows(batch);
   sink.Complete(tag);
 }
-
-class Session::RunningStatement {
- public:
-  explicit RunningStatement(Session& session)
-      : session_(session), token_(std::make_shared<CancelToken>()) {
-    int64_t timeout = session.settings_.exec.statement_timeout_ms;
-    if (timeout > 0) {
-      armed_ = session.cluster_.timer().Arm(token_, std::chrono::milliseconds(timeout));
-    }
-    std::lock_guard lock(session.running_mutex_);
-    session.running_ = token_;
-  }
-  ~RunningStatement() {
-    armed_.Disarm();
-    std::lock_guard lock(session_.running_mutex_);
-    session_.running_.reset();
-  }
-  CancelToken& token() { return *token_; }
-
- private:
-  Session& session_;
-  std::shared_ptr<CancelToken> token_;
-  StatementTimer::Armed armed_;
-};
 
 void Session::Cancel() {
   std::shared_ptr<CancelToken> running;
@@ -192,13 +169,19 @@ void Session::ExecuteStatement(const ast::Statement& statement, std::string_view
       case ast::StatementKind::kExplain: {
         const auto& explain = statement.As<ast::ExplainStatement>();
         const ast::Statement& inner = *explain.statement;
-        if (!IsBindable(inner)) {
+        PlanLookup lookup;
+        if (inner.kind == ast::StatementKind::kExecute) {
+          // EXPLAIN EXECUTE: the prepared statement, planned for these arguments as EXECUTE
+          // plans it.
+          lookup = PlanExecute(inner.As<ast::ExecuteStatement>(), sql);
+        } else if (!IsBindable(inner)) {
           throw SqlError(sqlstate::kFeatureNotSupported,
                          fmt::format("EXPLAIN {} is not supported", ast::ToString(inner.kind)),
                          inner.span.begin);
+        } else {
+          // The inner statement is planned exactly as running it alone would plan it.
+          lookup = Plan(inner, sql, params, false);
         }
-        // The inner statement is planned exactly as running it alone would plan it.
-        PlanLookup lookup = Plan(inner, sql, params, false);
         ExplainOptions options{explain.analyze, explain.verbose};
         ExecStats stats;
         std::vector<std::string> lines =
@@ -222,6 +205,23 @@ void Session::ExecuteStatement(const ast::Statement& statement, std::string_view
       case ast::StatementKind::kShow:
         RunShow(statement.As<ast::ShowStatement>(), sink);
         return;
+      case ast::StatementKind::kPrepare:
+        RunPrepare(statement.As<ast::PrepareStatement>(), sql, sink);
+        return;
+      case ast::StatementKind::kExecute:
+        RunExecute(statement.As<ast::ExecuteStatement>(), sql, sink);
+        return;
+      case ast::StatementKind::kDeallocate: {
+        const auto& deallocate = statement.As<ast::DeallocateStatement>();
+        if (deallocate.all) {
+          DeallocateAll();
+          sink.Complete("DEALLOCATE ALL");
+        } else {
+          Deallocate(deallocate.name);
+          sink.Complete("DEALLOCATE");
+        }
+        return;
+      }
       case ast::StatementKind::kUnsupported: {
         const auto& unsupported = statement.As<ast::UnsupportedStatement>();
         throw SqlError(sqlstate::kFeatureNotSupported,
@@ -301,6 +301,8 @@ void Session::RunDdl(const ast::Statement& statement, std::string_view text, Res
 }
 
 void Session::RunTransaction(const ast::TransactionStatement& statement, ResultSink& sink) {
+  // As in PostgreSQL, a transaction's end closes its portals.
+  portals_.clear();
   switch (statement.op) {
     case ast::TransactionOp::kBegin:
       if (transaction_) {

@@ -6,6 +6,7 @@
 // (shell, slt runner, the PostgreSQL-protocol server) each drive one Session per client and catch
 // SqlError once.
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -23,6 +24,17 @@
 #include "planner/plan_cache.h"
 
 namespace shardql {
+
+// A statement prepared by name (PREPARE, or a wire protocol's Parse): its text, and what
+// Describe tells a client.
+struct PreparedStatement {
+  std::string name;
+  std::string sql;
+  ast::StatementKind kind = ast::StatementKind::kSelect;
+  std::vector<std::string> declared_types;  // PREPARE name (int, text): as written, lower case
+  std::vector<ExprType> param_types;        // declared, else what the statement compares with
+  std::vector<plan::OutputColumn> columns;  // the result's columns; empty for a write
+};
 
 class Session {
  public:
@@ -49,6 +61,29 @@ class Session {
   // request"): its shards are interrupted. Safe to call from any thread — a front's cancel
   // request, a Ctrl-C handler's thread.
   void Cancel();
+
+  // ---- Prepared statements and portals (PostgreSQL's extended query protocol; the shell's
+  // PREPARE / EXECUTE / DEALLOCATE)
+
+  // Parses and plans `sql` (one SELECT / INSERT / UPDATE / DELETE) so that errors show now, and
+  // keeps it under `name` ("" is the unnamed statement, replaced by the next). `param_types`
+  // are type names; values bound later are converted to them. 42P05 when the name is taken.
+  const PreparedStatement& Prepare(const std::string& name, std::string_view sql,
+                                   std::vector<std::string> param_types = {});
+  // 26000 when there is no such statement.
+  const PreparedStatement& Prepared(const std::string& name) const;
+  void Deallocate(const std::string& name);
+  void DeallocateAll();
+
+  // Binds `params` to a prepared statement as portal `portal` ("" is the unnamed portal). The
+  // values are converted to the declared parameter types (22P02 when one cannot be); 42601 for
+  // a wrong number of them.
+  void Bind(const std::string& portal, const std::string& statement, std::vector<Value> params);
+  // Runs a portal: at most `max_rows` rows (0: all) go to `sink`. True when the portal is
+  // suspended with rows left (run it again for more); false when it is complete, its command
+  // tag sent. A write runs whole on the first call.
+  bool ExecutePortal(const std::string& portal, ResultSink& sink, size_t max_rows = 0);
+  void ClosePortal(const std::string& portal);
 
   bool in_transaction() const { return transaction_ != nullptr; }
   bool transaction_failed() const { return transaction_failed_; }
@@ -81,11 +116,43 @@ class Session {
   void RunDdl(const ast::Statement& statement, std::string_view text, ResultSink& sink);
   void RunTransaction(const ast::TransactionStatement& statement, ResultSink& sink);
   void RunSet(const ast::SetStatement& statement, ResultSink& sink);
+  void RunPrepare(const ast::PrepareStatement& statement, std::string_view sql, ResultSink& sink);
+  void RunExecute(const ast::ExecuteStatement& statement, std::string_view sql, ResultSink& sink);
+  // The plan and values EXECUTE name(args) runs with.
+  PlanLookup PlanExecute(const ast::ExecuteStatement& statement, std::string_view sql);
+  // EXECUTE's argument values: constant expressions, evaluated by the router.
+  std::vector<Value> EvaluateArguments(const ast::ExecuteStatement& statement,
+                                       std::string_view sql);
   void RunShow(const ast::ShowStatement& statement, ResultSink& sink);
 
   bool UsesPlanCache() const { return temp_views_.empty() && !transaction_failed_; }
-  // The running statement's cancel token, armed with statement_timeout, for as long as it lives.
-  class RunningStatement;
+  // For as long as it lives, `token` is the running statement's (Session::Cancel cancels it),
+  // armed with statement_timeout. A new token unless one is given (a portal keeps its own).
+  class RunningStatement {
+   public:
+    explicit RunningStatement(Session& session, std::shared_ptr<CancelToken> token = nullptr)
+        : session_(session), token_(token ? std::move(token) : std::make_shared<CancelToken>()) {
+      int64_t timeout = session.settings_.exec.statement_timeout_ms;
+      if (timeout > 0) {
+        armed_ = session.cluster_.timer().Arm(token_, std::chrono::milliseconds(timeout));
+      }
+      std::lock_guard lock(session.running_mutex_);
+      session.running_ = token_;
+    }
+    ~RunningStatement() {
+      armed_.Disarm();
+      std::lock_guard lock(session_.running_mutex_);
+      session_.running_.reset();
+    }
+    RunningStatement(const RunningStatement&) = delete;
+    RunningStatement& operator=(const RunningStatement&) = delete;
+    CancelToken& token() { return *token_; }
+
+   private:
+    Session& session_;
+    std::shared_ptr<CancelToken> token_;
+    StatementTimer::Armed armed_;
+  };
   PlanningContext PlanningContextNow() const;
   // The connections statements use: the open transaction's, or the pools'.
   ConnectionProvider& Connections();
@@ -100,6 +167,9 @@ class Session {
   std::optional<PlanLookup> last_plan_;
   std::mutex running_mutex_;
   std::shared_ptr<CancelToken> running_;
+  std::map<std::string, PreparedStatement> prepared_;
+  struct Portal;
+  std::map<std::string, std::unique_ptr<Portal>> portals_;
 };
 
 }  // namespace shardql

@@ -35,6 +35,9 @@ statement
   | setStmt=setStatement
   | resetStmt=resetStatement
   | showStmt=showStatement
+  | prepareStmt=prepareStatement
+  | executeStmt=executeStatement
+  | deallocateStmt=deallocateStatement
   | unsupportedStmt=unsupportedStatement
   ;
 
@@ -450,6 +453,20 @@ settingName
   : parts+=identifier (DOT parts+=identifier)*
   ;
 
+// PostgreSQL's prepared statements, at the SQL level.
+prepareStatement
+  : PREPARE name=identifier (LEFT_PAREN types+=typeName (COMMA types+=typeName)* RIGHT_PAREN)?
+    AS target=statement
+  ;
+
+executeStatement
+  : EXECUTE name=identifier (LEFT_PAREN args+=expr (COMMA args+=expr)* RIGHT_PAREN)?
+  ;
+
+deallocateStatement
+  : DEALLOCATE PREPARE? (all=ALL | name=identifier)
+  ;
+
 setValue
   : sign=(PLUS | MINUS)? number=(INTEGER_LITERAL | DECIMAL_LITERAL)
   | str=stringLiteral
@@ -546,6 +563,7 @@ bareLabelKeyword
   | COMMIT
   | CURRENT
   | DATE
+  | DEALLOCATE
   | DEFERRABLE
   | DEFERRED
   | DELETE
@@ -555,6 +573,7 @@ bareLabelKeyword
   | DROP
   | EXCLUDE
   | EXCLUSIVE
+  | EXECUTE
   | EXPLAIN
   | EXTRACT
   | FAIL
@@ -581,6 +600,7 @@ bareLabelKeyword
   | POSITION
   | PRAGMA
   | PRECEDING
+  | PREPARE
   | RANGE
   | RECURSIVE
   | REFERENCE

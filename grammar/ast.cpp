@@ -114,6 +114,12 @@ const char* ToString(StatementKind kind) {
       return "SET";
     case StatementKind::kShow:
       return "SHOW";
+    case StatementKind::kPrepare:
+      return "PREPARE";
+    case StatementKind::kExecute:
+      return "EXECUTE";
+    case StatementKind::kDeallocate:
+      return "DEALLOCATE";
     case StatementKind::kUnsupported:
       return "UNSUPPORTED";
   }
@@ -156,6 +162,33 @@ class Printer {
         Open("show");
         DottedName(s.As<ShowStatement>().name);
         return Close();
+      case StatementKind::kPrepare: {
+        const auto& prepare = s.As<PrepareStatement>();
+        Open("prepare");
+        Name(prepare.name);
+        for (const TypeName& t : prepare.param_types)
+          Type(t);
+        Statement(*prepare.statement);
+        return Close();
+      }
+      case StatementKind::kExecute: {
+        const auto& execute = s.As<ExecuteStatement>();
+        Open("execute");
+        Name(execute.name);
+        for (const ExprPtr& arg : execute.args)
+          Expr(*arg);
+        return Close();
+      }
+      case StatementKind::kDeallocate: {
+        const auto& deallocate = s.As<DeallocateStatement>();
+        Open("deallocate");
+        if (deallocate.all) {
+          Flag(":all", true);
+        } else {
+          Name(deallocate.name);
+        }
+        return Close();
+      }
       case StatementKind::kUnsupported:
         Open("unsupported");
         String(s.As<UnsupportedStatement>().feature);

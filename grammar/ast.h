@@ -399,6 +399,9 @@ enum class StatementKind : uint8_t {
   kExplain,
   kSet,
   kShow,
+  kPrepare,
+  kExecute,
+  kDeallocate,
   kUnsupported,
 };
 
@@ -561,6 +564,28 @@ struct SetStatement : Statement {
 struct ShowStatement : Statement {
   ShowStatement() : Statement(StatementKind::kShow) {}
   std::string name;  // folded; "all" for SHOW ALL
+};
+
+// PREPARE name [(type, ...)] AS statement
+struct PrepareStatement : Statement {
+  PrepareStatement() : Statement(StatementKind::kPrepare) {}
+  std::string name;  // folded
+  std::vector<TypeName> param_types;
+  StatementPtr statement;
+};
+
+// EXECUTE name [(value, ...)]
+struct ExecuteStatement : Statement {
+  ExecuteStatement() : Statement(StatementKind::kExecute) {}
+  std::string name;
+  std::vector<ExprPtr> args;
+};
+
+// DEALLOCATE [PREPARE] name | ALL
+struct DeallocateStatement : Statement {
+  DeallocateStatement() : Statement(StatementKind::kDeallocate) {}
+  std::string name;  // empty for ALL
+  bool all = false;
 };
 
 // Statements the grammar recognises only to refuse them clearly (SQLite's CREATE TRIGGER,

@@ -448,6 +448,24 @@ class AstBuilder : public shardql_gen::ShardQLParserBaseVisitor {
       statement = BuildSet(ctx->setStmt);
     } else if (ctx->resetStmt) {
       statement = BuildReset(ctx->resetStmt);
+    } else if (ctx->prepareStmt) {
+      auto prepare = std::make_unique<ast::PrepareStatement>();
+      prepare->name = Word(ctx->prepareStmt->name);
+      for (P::TypeNameContext* t : ctx->prepareStmt->types)
+        prepare->param_types.push_back(BuildTypeName(t));
+      prepare->statement = BuildStatement(ctx->prepareStmt->target);
+      statement = std::move(prepare);
+    } else if (ctx->executeStmt) {
+      auto execute = std::make_unique<ast::ExecuteStatement>();
+      execute->name = Word(ctx->executeStmt->name);
+      for (P::ExprContext* arg : ctx->executeStmt->args)
+        execute->args.push_back(BuildExpr(arg));
+      statement = std::move(execute);
+    } else if (ctx->deallocateStmt) {
+      auto deallocate = std::make_unique<ast::DeallocateStatement>();
+      deallocate->all = ctx->deallocateStmt->all != nullptr;
+      if (ctx->deallocateStmt->name) deallocate->name = Word(ctx->deallocateStmt->name);
+      statement = std::move(deallocate);
     } else if (ctx->showStmt) {
       auto show = std::make_unique<ast::ShowStatement>();
       show->name = ctx->showStmt->all ? "all" : Join(Words(ctx->showStmt->name->parts), ".");

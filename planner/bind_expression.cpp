@@ -431,6 +431,12 @@ ExprPtr ExpressionBinder::Bind(const ast::Expr& expr) {
       const auto& b = expr.As<ast::Binary>();
       ExprPtr left = Bind(*b.left);
       ExprPtr right = Bind(*b.right);
+      // `k = $1`: the parameter is described with the type of what it is compared with.
+      if (left->kind == ExprKind::kParam && right->kind == ExprKind::kColumn) {
+        binder_.NoteParamType(left->param_index, right->type);
+      } else if (right->kind == ExprKind::kParam && left->kind == ExprKind::kColumn) {
+        binder_.NoteParamType(right->param_index, left->type);
+      }
       return plan::MakeBinary(b.op, std::move(left), std::move(right));
     }
     case ast::ExprKind::kIsNull: {

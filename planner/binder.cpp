@@ -157,6 +157,14 @@ bool ResolvesLocally(const Scope& scope, const std::string& name) {
 
 }  // namespace
 
+std::vector<ExprType> Binder::ParamTypes() const {
+  std::vector<ExprType> out(param_count_);
+  for (const auto& [index, type] : param_types_) {
+    if (index >= 1 && index <= out.size()) out[index - 1] = type;
+  }
+  return out;
+}
+
 std::string_view Binder::SpanText(ast::SourceSpan span) const {
   return shardql::SpanText(text_, span);
 }
@@ -237,6 +245,7 @@ plan::LogicalPlan Binder::BindTopQuery(const ast::Query& query) {
   }
   out.columns = std::move(columns_);
   out.param_count = param_count_;
+  out.param_types = ParamTypes();
   return out;
 }
 
@@ -904,6 +913,7 @@ plan::LogicalPlan Binder::Finish(plan::PlanPtr root) {
   out.root = std::move(root);
   out.columns = std::move(columns_);
   out.param_count = param_count_;
+  out.param_types = ParamTypes();
   return out;
 }
 
@@ -939,6 +949,16 @@ plan::LogicalPlan Binder::BindInsert(const ast::InsertStatement& stmt) {
     BoundQuery bound = BindQuery(*stmt.source, nullptr);
     width = bound.outputs.size();
     source = std::move(bound.plan);
+  }
+  // VALUES ($1, $2): each parameter is described with the type of the column it fills.
+  if (source && source->kind == plan::NodeKind::kValues && width == target_columns.size()) {
+    for (const auto& row : source->Cast<plan::ValuesNode>().rows) {
+      for (size_t i = 0; i < row.size(); ++i) {
+        if (row[i]->kind == plan::ExprKind::kParam) {
+          NoteParamType(row[i]->param_index, ColumnType(table->columns[target_columns[i]]));
+        }
+      }
+    }
   }
   if (!stmt.default_values && width != target_columns.size()) {
     throw SqlError(sqlstate::kSyntaxError,
@@ -981,6 +1001,9 @@ plan::LogicalPlan Binder::BindUpdate(const ast::UpdateStatement& stmt) {
                     .Bind(*q.body->select->items[0].expr);
         columns_ = std::move(inner.columns_);
       }
+    }
+    if (value->kind == plan::ExprKind::kParam) {
+      NoteParamType(value->param_index, ColumnType(table->columns[index]));
     }
     // When a column is assigned twice, the rightmost assignment wins (SQLite's rule).
     std::erase_if(assignments, [&](const plan::Assignment& x) { return x.column == index; });

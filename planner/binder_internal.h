@@ -117,6 +117,11 @@ class Binder {
   std::string_view text() const { return text_; }
   std::string_view SpanText(ast::SourceSpan span) const;
   void NoteParam(uint32_t index) { param_count_ = std::max(param_count_, index); }
+  // A parameter compared with, or stored into, something of `type`: the type it is described
+  // with (the first such use counts).
+  void NoteParamType(uint32_t index, const ExprType& type) { param_types_.emplace(index, type); }
+  // One type per parameter, $1 first: as noted, or unknown.
+  std::vector<ExprType> ParamTypes() const;
   ColumnId NewColumn(std::string name, ExprType type, std::string qualifier = "");
 
   // The output name PostgreSQL would give a select item without an alias.
@@ -185,6 +190,7 @@ class Binder {
   const std::map<std::string, ViewInfo>* session_views_;
   plan::ColumnTable columns_;
   uint32_t param_count_ = 0;
+  std::map<uint32_t, ExprType> param_types_;
   // WITH lists in force, innermost last, each with the scope it was written in.
   struct CteFrame {
     const std::vector<ast::CommonTableExpr>* list;

@@ -329,6 +329,7 @@ LogicalPlan LogicalPlan::Clone() const {
   copy.columns = columns;
   copy.output = output;
   copy.param_count = param_count;
+  copy.param_types = param_types;
   return copy;
 }
 

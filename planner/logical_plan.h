@@ -269,6 +269,8 @@ struct LogicalPlan {
   ColumnTable columns;
   std::vector<OutputColumn> output;  // empty for INSERT / UPDATE / DELETE
   uint32_t param_count = 0;
+  // $1 first: the type each parameter is compared with or stored as (unknown: default).
+  std::vector<ExprType> param_types;
 
   LogicalPlan Clone() const;
 };

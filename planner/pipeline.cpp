@@ -20,6 +20,7 @@ std::shared_ptr<PlannedStatement> PlanStatement(const ast::Statement& statement,
   plan::LogicalPlan logical = Bind(statement, text, context.catalog, context.session_views);
   planned->output = logical.output;
   planned->param_count = logical.param_count;
+  planned->param_types = logical.param_types;
 
   if (!rules::RuleRegistry().empty()) {
     plan::LogicalPlan before = logical.Clone();

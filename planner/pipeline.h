@@ -40,6 +40,7 @@ struct PlannedStatement {
   std::string settings_key;  // PlannerSettings::CacheKey() of the settings it was planned with
   std::vector<plan::OutputColumn> output;  // empty for INSERT / UPDATE / DELETE
   uint32_t param_count = 0;
+  std::vector<ExprType> param_types;  // $1 first; what a wire protocol describes them as
   // The plan as the binder made it, kept only when the rules changed it.
   std::optional<plan::LogicalPlan> bound;
   // After the rules: the plan the distributor cut.

@@ -129,6 +129,14 @@ out=$("$SHARDQL" shell --config "$WORK/folder.ini" -c "SELECT 1" 2>&1)
 expect_status "unopenable shard" $? 2
 expect_contains "unopenable shard" "$out" "(shard f)"
 
+# PREPARE / EXECUTE / DEALLOCATE, as in psql against PostgreSQL.
+out=$("$SHARDQL" shell --demo -c "PREPARE q (int) AS SELECT customer_num FROM orders WHERE order_num = \$1" \
+  -c "EXECUTE q(1008)" -c "DEALLOCATE q" -c "EXECUTE q(1008)" 2>&1)
+expect_contains "prepare" "$out" "PREPARE"
+expect_contains "execute" "$out" "          111"
+expect_contains "deallocate" "$out" "DEALLOCATE"
+expect_contains "execute after deallocate" "$out" 'ERROR:  26000: prepared statement "q" does not exist'
+
 # Ctrl-C while a statement runs cancels it, as psql does, and the script goes on; a statement
 # timeout cancels with PostgreSQL's message too.
 {

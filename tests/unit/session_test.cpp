@@ -361,3 +361,110 @@ TEST_CASE("a damaged catalog file is refused with 58030, not read as something e
     CHECK(e.message().find("damaged definition of \"t\"") != std::string::npos);
   }
 }
+
+TEST_CASE("prepared statements: prepare, describe, bind, execute with a row limit, close") {
+  TestCluster c(3);
+  Run(c.session(),
+      "CREATE TABLE t (k INTEGER, name TEXT, v REAL) DISTRIBUTE BY HASH (k);"
+      "INSERT INTO t VALUES (1, 'a', 0.5), (2, 'b', 1.5), (3, 'c', 2.5), (4, 'd', 3.5), "
+      "(5, 'e', 4.5), (6, 'f', 5.5), (7, 'g', 6.5)");
+  Session& s = c.session();
+  const PreparedStatement& p =
+      s.Prepare("by_k", "SELECT name, v FROM t WHERE k > $1 ORDER BY k", {});
+  // Describe: the result's columns, and the parameter typed as what it is compared with.
+  REQUIRE(p.columns.size() == 2);
+  CHECK(p.columns[0].name == "name");
+  REQUIRE(p.param_types.size() == 1);
+  CHECK(p.param_types[0].declared_type == "integer");
+  CHECK(SqlstateOf(s, "PREPARE by_k AS SELECT 1") == "42P05");
+
+  // Three rows at a time from a k-way merge of three shards, the stream kept open between calls.
+  s.Bind("", "by_k", {Value::Integer(0)});
+  QueryResult r;
+  CollectingSink sink(r);
+  CHECK(s.ExecutePortal("", sink, 3));
+  CHECK(r.rows.size() == 3);
+  CHECK(r.tags.empty());  // suspended: no command tag yet
+  CHECK(s.ExecutePortal("", sink, 3));
+  CHECK(!s.ExecutePortal("", sink, 3));
+  CHECK(FormatRows(r, c.cluster().dialect()) ==
+        "a | 0.5\nb | 1.5\nc | 2.5\nd | 3.5\ne | 4.5\nf | 5.5\ng | 6.5\n");
+  REQUIRE(r.tags.size() == 1);
+  CHECK(r.tags[0] == "SELECT 7");
+  CHECK_THROWS_AS(s.ExecutePortal("", sink), SqlError);  // run to completion: gone
+
+  // A declared type converts the bound value; one that does not read as it is refused.
+  s.Prepare("typed", "SELECT count(*) FROM t WHERE k <= $1", {"int"});
+  s.Bind("", "typed", {Value::Text("4")});
+  QueryResult counted;
+  CollectingSink count_sink(counted);
+  s.ExecutePortal("", count_sink);
+  CHECK(FormatRows(counted, c.cluster().dialect()) == "4\n");
+  try {
+    s.Bind("", "typed", {Value::Text("four")});
+    FAIL("bound a value that is no integer");
+  } catch (const SqlError& e) {
+    CHECK(e.sqlstate() == "22P02");
+    CHECK(e.message() == "invalid input syntax for type integer: \"four\"");
+  }
+  CHECK_THROWS_AS(s.Bind("", "typed", {}), SqlError);  // 42601: wrong number of parameters
+
+  // A named portal closed before it ran to the end gives its shards back.
+  s.Bind("p1", "by_k", {Value::Integer(2)});
+  QueryResult partial;
+  CollectingSink partial_sink(partial);
+  CHECK(s.ExecutePortal("p1", partial_sink, 1));
+  s.ClosePortal("p1");
+  CHECK(SqlstateOf(s, "SELECT count(*) FROM t") == "ok");
+
+  // The end of a transaction closes its portals, as in PostgreSQL.
+  Run(s, "BEGIN");
+  s.Bind("p2", "by_k", {Value::Integer(0)});
+  CHECK(s.ExecutePortal("p2", partial_sink, 1));
+  Run(s, "COMMIT");
+  CHECK_THROWS_AS(s.ExecutePortal("p2", partial_sink), SqlError);
+
+  // A write through a portal runs once, whole.
+  s.Prepare("add", "INSERT INTO t VALUES ($1, $2, $3)", {});
+  s.Bind("", "add", {Value::Integer(8), Value::Text("h"), Value::Real(7.5)});
+  QueryResult inserted;
+  CollectingSink insert_sink(inserted);
+  CHECK(!s.ExecutePortal("", insert_sink));
+  CHECK(inserted.tags == std::vector<std::string>{"INSERT 0 1"});
+  CHECK(Rows(c, "SELECT name FROM t WHERE k = 8") == "h\n");
+}
+
+TEST_CASE("PREPARE, EXECUTE and DEALLOCATE in SQL") {
+  TestCluster c(2);
+  Run(c.session(),
+      "CREATE TABLE t (k INTEGER, name TEXT) DISTRIBUTE BY HASH (k);"
+      "INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+  QueryResult prepared = Run(c.session(), "PREPARE q (int) AS SELECT name FROM t WHERE k = $1");
+  CHECK(prepared.tags == std::vector<std::string>{"PREPARE"});
+  CHECK(Rows(c, "EXECUTE q(2)") == "b\n");
+  CHECK(Rows(c, "EXECUTE q(1 + 2)") == "c\n");  // arguments are expressions
+  // EXPLAIN EXECUTE shows the plan EXECUTE runs: one shard, chosen from the argument.
+  QueryResult explain = Run(c.session(), "EXPLAIN EXECUTE q(2)");
+  std::string plan;
+  for (const auto& row : explain.rows)
+    plan += std::string(row[0].text()) + "\n";
+  CHECK(plan.find("Distributed plan: single route") != std::string::npos);
+  CHECK(plan.find("$1 = 2") != std::string::npos);
+  CHECK(SqlstateOf(c.session(), "EXECUTE q") == "42601");
+  CHECK(SqlstateOf(c.session(), "EXECUTE nope(1)") == "26000");
+  // An error in the prepared statement points into the PREPARE's text.
+  try {
+    Run(c.session(), "PREPARE bad AS SELECT nope FROM t");
+    FAIL("prepared a statement with an unknown column");
+  } catch (const SqlError& e) {
+    CHECK(e.sqlstate() == "42703");
+    REQUIRE(e.position);
+    CHECK(*e.position == std::string("PREPARE bad AS SELECT ").size());
+  }
+  CHECK(Run(c.session(), "DEALLOCATE q").tags == std::vector<std::string>{"DEALLOCATE"});
+  CHECK(SqlstateOf(c.session(), "EXECUTE q(1)") == "26000");
+  CHECK(SqlstateOf(c.session(), "DEALLOCATE q") == "26000");
+  Run(c.session(), "PREPARE a AS SELECT 1; PREPARE b AS SELECT 2");
+  CHECK(Run(c.session(), "DEALLOCATE ALL").tags == std::vector<std::string>{"DEALLOCATE ALL"});
+  CHECK(SqlstateOf(c.session(), "EXECUTE a") == "26000");
+}
