@@ -39,9 +39,14 @@ tsan-test: tsan
 	TSAN_OPTIONS="halt_on_error=1" ./build/tsan/shardql slt --oracle --shards 3 \
 	  --force-general-path tests/slt/*.test
 
-# clang-tidy with the checks in .clang-tidy over every project source; any finding fails.
+# clang-tidy with the checks in .clang-tidy over every project source; any finding fails. The
+# files that include ANTLR's runtime are left out: clang 14 cannot compile antlr4-runtime 4.9's
+# headers (InterpreterDataReader.h default-constructs a Vocabulary with const members).
+TIDY_SKIP := grammar/ast_builder.cpp grammar/parser.cpp grammar/sql_lexer.cpp \
+             tests/unit/grammar_lexer_test.cpp
 tidy: asan
-	git ls-files '*.cpp' | grep -v '^bench/' | xargs -P $(JOBS) -n 4 clang-tidy -p build/asan --quiet
+	git ls-files '*.cpp' | grep -v '^bench/' | grep -vxF $(patsubst %,-e %,$(TIDY_SKIP)) | \
+	  xargs -P $(JOBS) -n 4 clang-tidy -p build/asan --quiet
 
 # The sqllogictest corpus from ../shared/extern, through shardql on 4 hash-distributed shards.
 conformance: release

@@ -298,7 +298,7 @@ SqlRenderer::Block SqlRenderer::Build(const plan::PlanNode& node) {
         // SQLite and PostgreSQL read a bare integer in GROUP BY as a select-list position.
         if (agg.groups[i]->kind == ExprKind::kConstant &&
             agg.groups[i]->value.kind() == Value::Kind::kInteger) {
-          text = "(" + text + " + 0)";
+          text = fmt::format("({} + 0)", text);
         }
         block.group_by.push_back(text);
         column_text_[agg.outputs[i]] = text;

@@ -30,7 +30,7 @@ class SplitMix64 {
   // Modulo bias is below n / 2^64: invisible at demo sizes, and it keeps the arithmetic exact.
   uint64_t Below(uint64_t n) { return Next() % n; }
   int Between(int low, int high) {
-    return low + static_cast<int>(Below(static_cast<uint64_t>(high - low + 1)));
+    return low + static_cast<int>(Below(static_cast<uint64_t>(high - low) + 1));
   }
   bool PerMille(int chance) { return Below(1000) < static_cast<uint64_t>(chance); }
 

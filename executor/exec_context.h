@@ -113,7 +113,7 @@ struct ExecSettings {
   // default (SQLite shards are CPU-bound inside this process).
   size_t max_parallel_shards = std::max(1u, std::thread::hardware_concurrency());
   // The merge engine keeps this much in memory, then spills to a temporary file.
-  int64_t merge_memory_limit_kb = 256 * 1024;
+  int64_t merge_memory_limit_kb = int64_t{256} * 1024;
   // A statement running longer is cancelled (57014); 0: never.
   int64_t statement_timeout_ms = 0;
 };

@@ -97,7 +97,7 @@ void SetMergeMemoryLimit(SessionSettings& s, const SettingDef& def, const std::s
 }
 std::string ShowMergeMemoryLimit(const SessionSettings& s, const SettingDef&) {
   int64_t kb = s.exec.merge_memory_limit_kb;
-  return kb % (1024 * 1024) == 0 ? fmt::format("{}GB", kb / (1024 * 1024))
+  return kb % (int64_t{1024} * 1024) == 0 ? fmt::format("{}GB", kb / (int64_t{1024} * 1024))
          : kb % 1024 == 0        ? fmt::format("{}MB", kb / 1024)
                                  : fmt::format("{}kB", kb);
 }

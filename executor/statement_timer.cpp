@@ -13,7 +13,7 @@ StatementTimer::~StatementTimer() {
   if (thread_.joinable()) thread_.join();
 }
 
-StatementTimer::Armed StatementTimer::Arm(std::shared_ptr<CancelToken> token,
+StatementTimer::Armed StatementTimer::Arm(const std::shared_ptr<CancelToken>& token,
                                           std::chrono::milliseconds timeout) {
   Armed armed;
   {
@@ -21,7 +21,7 @@ StatementTimer::Armed StatementTimer::Arm(std::shared_ptr<CancelToken> token,
     if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
     armed.timer_ = this;
     armed.id_ = next_id_++;
-    deadlines_[armed.id_] = {Clock::now() + timeout, std::move(token)};
+    deadlines_[armed.id_] = {Clock::now() + timeout, token};
   }
   changed_.notify_all();
   return armed;

@@ -35,7 +35,8 @@ class StatementTimer {
     StatementTimer* timer_ = nullptr;
     uint64_t id_ = 0;
   };
-  Armed Arm(std::shared_ptr<CancelToken> token, std::chrono::milliseconds timeout);
+  // The timer holds the token weakly: a statement that ended needs no cancelling.
+  Armed Arm(const std::shared_ptr<CancelToken>& token, std::chrono::milliseconds timeout);
 
  private:
   using Clock = std::chrono::steady_clock;

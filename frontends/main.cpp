@@ -189,5 +189,9 @@ int main(int argc, char** argv) {
   } catch (const SqlError& e) {
     std::cerr << FormatError(e, "") << "\n";
     return 2;
+  } catch (const std::exception& e) {
+    // Out of memory, a file that cannot be written: reported, never an abort.
+    std::cerr << "shardql " << command << ": " << e.what() << "\n";
+    return 2;
   }
 }

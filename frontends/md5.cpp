@@ -31,10 +31,10 @@ Md5::Md5() : state_{0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476} {}
 
 void Md5::Transform(const unsigned char block[64]) {
   uint32_t m[16];
-  for (int i = 0; i < 16; ++i) {
-    m[i] = static_cast<uint32_t>(block[i * 4]) | static_cast<uint32_t>(block[i * 4 + 1]) << 8 |
-           static_cast<uint32_t>(block[i * 4 + 2]) << 16 |
-           static_cast<uint32_t>(block[i * 4 + 3]) << 24;
+  for (size_t i = 0; i < 16; ++i) {
+    const unsigned char* word = block + 4 * i;
+    m[i] = static_cast<uint32_t>(word[0]) | static_cast<uint32_t>(word[1]) << 8 |
+           static_cast<uint32_t>(word[2]) << 16 | static_cast<uint32_t>(word[3]) << 24;
   }
   uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3];
   for (uint32_t i = 0; i < 64; ++i) {

@@ -22,6 +22,6 @@ class StackDepthScope {
 // Throws SqlError 54001 when more than kMaxStackDepthBytes are in use since the outermost scope.
 void CheckStackDepth();
 
-inline constexpr size_t kMaxStackDepthBytes = 2 * 1024 * 1024;
+inline constexpr size_t kMaxStackDepthBytes = size_t{2} * 1024 * 1024;
 
 }  // namespace shardql

@@ -90,7 +90,10 @@ class ExprFormatter {
   ExprFormatter(const plan::ColumnTable& columns,
                 std::vector<std::pair<int, const plan::PlanNode*>>* subqueries, int* counter,
                 PlanPrintOptions options)
-      : columns_(columns), subqueries_(subqueries), counter_(counter), options_(options) {}
+      : columns_(columns),
+        subqueries_(subqueries),
+        counter_(counter),
+        options_(std::move(options)) {}
 
   std::string Format(const Expr& e) {
     CheckStackDepth();
@@ -248,7 +251,7 @@ std::string OutputName(const plan::ColumnTable& columns, plan::ColumnId id) {
 class PlanExplainer {
  public:
   PlanExplainer(const plan::ColumnTable& columns, PlanPrintOptions options)
-      : columns_(columns), options_(options) {}
+      : columns_(columns), options_(std::move(options)) {}
 
   ExplainNode Explain(const plan::PlanNode& node) {
     CheckStackDepth();
@@ -690,16 +693,16 @@ std::string RenderExplainTree(const ExplainNode& root) {
 }
 
 ExplainNode ExplainPlanNode(const plan::PlanNode& node, const plan::ColumnTable& columns,
-                            PlanPrintOptions options) {
+                            const PlanPrintOptions& options) {
   return PlanExplainer(columns, options).Explain(node);
 }
 
-ExplainNode ExplainLogicalPlan(const plan::LogicalPlan& plan, PlanPrintOptions options) {
+ExplainNode ExplainLogicalPlan(const plan::LogicalPlan& plan, const PlanPrintOptions& options) {
   return ExplainPlanNode(*plan.root, plan.columns, options);
 }
 
 std::string FormatExpr(const plan::Expr& expr, const plan::ColumnTable& columns,
-                       PlanPrintOptions options) {
+                       const PlanPrintOptions& options) {
   return ExprFormatter(columns, nullptr, nullptr, options).Format(expr);
 }
 

@@ -35,13 +35,13 @@ struct PlanPrintOptions {
 };
 
 // The logical plan as an explain tree; subquery plans hang under their node, labelled.
-ExplainNode ExplainLogicalPlan(const plan::LogicalPlan& plan, PlanPrintOptions options = {});
+ExplainNode ExplainLogicalPlan(const plan::LogicalPlan& plan, const PlanPrintOptions& options = {});
 ExplainNode ExplainPlanNode(const plan::PlanNode& node, const plan::ColumnTable& columns,
-                            PlanPrintOptions options = {});
+                            const PlanPrintOptions& options = {});
 
 // A SQL-like rendering of an expression for EXPLAIN (not for backends): columns by name.
 std::string FormatExpr(const plan::Expr& expr, const plan::ColumnTable& columns,
-                       PlanPrintOptions options = {});
+                       const PlanPrintOptions& options = {});
 
 // Lines EXPLAIN ANALYZE adds to a distributed plan: under each route (its shards' actual rows
 // and times) and each merge (its actual rows).
@@ -58,7 +58,7 @@ ExplainNode ExplainDistributedPlan(const DistributedPlan& plan,
                                    const Dialect* dialect = nullptr,
                                    const PlanAnnotations* annotations = nullptr);
 
-inline std::string PrintPlan(const plan::LogicalPlan& plan, PlanPrintOptions options = {}) {
+inline std::string PrintPlan(const plan::LogicalPlan& plan, const PlanPrintOptions& options = {}) {
   return RenderExplainTree(ExplainLogicalPlan(plan, options));
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <bit>
 #include <cstring>
 
 namespace shardql {
@@ -15,7 +16,7 @@ bool Value::operator==(const Value& other) const {
     case Kind::kBoolean:
       return integer_ == other.integer_;
     case Kind::kReal:
-      return std::memcmp(&real_, &other.real_, sizeof real_) == 0;
+      return std::bit_cast<uint64_t>(real_) == std::bit_cast<uint64_t>(other.real_);
     case Kind::kText:
     case Kind::kBlob:
       return bytes_ == other.bytes_;

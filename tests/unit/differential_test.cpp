@@ -3,6 +3,7 @@
 // SHARDQL_DIFF_SEED and SHARDQL_DIFF_QUERIES change the seed and the number of queries per layout.
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -66,9 +67,9 @@ TEST_CASE("differential: shardql over 1, 2 and 5 shards answers as one SQLite da
       } catch (const SqlError& e) {
         error = e.sqlstate() + ": " + e.message();
       }
-      std::string where = std::string(general ? " (general path)" : "") +
-                          (disabled.empty() ? "" : " (disabled: " + disabled + ")") + ":\n  " +
-                          sql + "\n  shardql: " + error;
+      std::string where = general ? " (general path)" : "";
+      if (!disabled.empty()) where += " (disabled: " + disabled + ")";
+      where += fmt::format(":\n  {}\n  shardql: {}", sql, error);
       INFO("seed " << seed << ", " << shards << " shards, query " << i << where);
       REQUIRE(got.has_value() == expected.has_value());
       if (!got) continue;

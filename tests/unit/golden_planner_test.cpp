@@ -109,8 +109,8 @@ class GoldenRunner {
     for (const TraceEntry& e : trace.entries())
       fired += fmt::format(" {}({})", e.name, ToString(e.outcome));
     for (const std::string& name : Names(t.ArgValue("expect"))) {
-      CHECK_MESSAGE(trace.Fired(name), t.file << ":" << t.line << ": " << name
-                                              << " did not fire; trace:" << fired);
+      CHECK_MESSAGE(trace.Fired(name),
+                    t.file << ":" << t.line << ": " << name << " did not fire; trace:" << fired);
     }
     for (const std::string& name : Names(t.ArgValue("expect-not"))) {
       CHECK_MESSAGE(!trace.Fired(name),

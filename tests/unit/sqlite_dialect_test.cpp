@@ -108,9 +108,11 @@ TEST_CASE("ApplyAffinity stores values as a SQLite column of that affinity does"
       {"x'35'", Value::Blob("5")},
       {"NULL", Value::Null()}};
   for (const auto& [type, affinity] : columns) {
+    const std::string column_type = type;  // INFO's lambda cannot capture a structured binding
     Sqlite db;
     db.Exec(std::string("CREATE TABLE t(v ") + type + ")");
     for (const auto& [literal, value] : inputs) {
+      const std::string input_literal = literal;
       db.Exec("DELETE FROM t");
       db.Exec("INSERT INTO t VALUES (" + literal + ")");
       std::vector<std::string> stored = db.Column("SELECT v FROM t");
@@ -122,7 +124,7 @@ TEST_CASE("ApplyAffinity stores values as a SQLite column of that affinity does"
                                               : mine.kind() == Value::Kind::kReal  ? SQLITE_FLOAT
                                               : mine.kind() == Value::Kind::kText  ? SQLITE_TEXT
                                                                                    : SQLITE_BLOB);
-      INFO((std::string(type) + " column given " + literal));
+      INFO(column_type << " column given " << input_literal);
       // Blobs print as \x.. in the shell; compare their class only.
       if (mine.kind() == Value::Kind::kBlob) {
         CHECK(stored[0].substr(stored[0].size() - 1) == "4");
