@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <bit>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -12,6 +14,8 @@
 #include "grammar/parser.h"
 #include "grammar/sql_error.h"
 #include "planner/ddl.h"
+#include "planner/hash_ring.h"
+#include "planner/value_text.h"
 
 namespace shardql {
 namespace {
@@ -100,28 +104,41 @@ int CompareBytes(std::string_view a, std::string_view b) {
 }
 
 int CompareText(std::string_view a, std::string_view b, Collation collation) {
-  switch (collation) {
-    case Collation::kBinary:
-      return CompareBytes(a, b);
-    case Collation::kNoCase: {
-      size_t n = std::min(a.size(), b.size());
-      for (size_t i = 0; i < n; ++i) {
-        unsigned char x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
-        if (x >= 'A' && x <= 'Z') x = static_cast<unsigned char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<unsigned char>(y - 'A' + 'a');
-        if (x != y) return x < y ? -1 : 1;
-      }
-      return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
+  if (collation == SqliteNoCase()) {
+    size_t n = std::min(a.size(), b.size());
+    for (size_t i = 0; i < n; ++i) {
+      unsigned char x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
+      if (x >= 'A' && x <= 'Z') x = static_cast<unsigned char>(x - 'A' + 'a');
+      if (y >= 'A' && y <= 'Z') y = static_cast<unsigned char>(y - 'A' + 'a');
+      if (x != y) return x < y ? -1 : 1;
     }
-    case Collation::kRtrim: {
-      while (!a.empty() && a.back() == ' ')
-        a.remove_suffix(1);
-      while (!b.empty() && b.back() == ' ')
-        b.remove_suffix(1);
-      return CompareBytes(a, b);
-    }
+    return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
+  }
+  if (collation == SqliteRtrim()) {
+    while (!a.empty() && a.back() == ' ')
+      a.remove_suffix(1);
+    while (!b.empty() && b.back() == ' ')
+      b.remove_suffix(1);
   }
   return CompareBytes(a, b);
+}
+
+// Text as `collation` compares it: NOCASE folds ASCII letters, RTRIM drops trailing spaces.
+std::string FoldText(std::string_view text, Collation collation) {
+  std::string out(text);
+  if (collation == SqliteNoCase()) {
+    for (char& c : out) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+  } else if (collation == SqliteRtrim()) {
+    while (!out.empty() && out.back() == ' ')
+      out.pop_back();
+  }
+  return out;
+}
+
+bool IntegralReal(double d) {
+  return d >= -9223372036854775808.0 && d < 9223372036854775808.0 && d == std::floor(d);
 }
 
 // SQLite's storage classes order: NULL < INTEGER/REAL < TEXT < BLOB.
@@ -137,24 +154,10 @@ int ClassRank(const Value& v) {
       return 2;
     case Value::Kind::kBlob:
       return 3;
+    default:
+      return 2;  // PostgreSQL's other kinds reach SQLite as their text (SqliteStorageValue)
   }
   return 0;
-}
-
-std::string AffinityTypeName(Affinity a) {
-  switch (a) {
-    case Affinity::kInteger:
-      return "INTEGER";
-    case Affinity::kNumeric:
-      return "NUMERIC";
-    case Affinity::kReal:
-      return "REAL";
-    case Affinity::kText:
-      return "TEXT";
-    case Affinity::kNone:
-      return "BLOB";
-  }
-  return "BLOB";
 }
 
 }  // namespace
@@ -173,8 +176,8 @@ SqliteDialect::SqliteDialect() {
   const Affinity kinds[] = {Affinity::kNone, Affinity::kText, Affinity::kNumeric,
                             Affinity::kInteger, Affinity::kReal};
   for (Affinity a : kinds) {
-    std::string table = "conv_" + AffinityTypeName(a);
-    std::string create = "CREATE TABLE " + table + "(v " + AffinityTypeName(a) + ")";
+    std::string table = "conv_" + std::string(ToString(a));
+    std::string create = "CREATE TABLE " + table + "(v " + std::string(ToString(a)) + ")";
     sqlite3_exec(scratch_, create.c_str(), nullptr, nullptr, nullptr);
     std::string store = "REPLACE INTO " + table + "(rowid, v) VALUES (1, ?1)";
     std::string load = "SELECT v FROM " + table + " WHERE rowid = 1";
@@ -192,7 +195,11 @@ SqliteDialect::~SqliteDialect() {
   sqlite3_close(scratch_);
 }
 
-int SqliteDialect::Compare(const Value& a, const Value& b, Collation collation) const {
+int SqliteDialect::Compare(const Value& a_in, const Value& b_in, Collation collation) const {
+  // Values of PostgreSQL's kinds are SQLite text; the rest compare as they are, uncopied.
+  Value a_text, b_text;
+  const Value& a = IsSqliteStorageClass(a_in) ? a_in : (a_text = SqliteStorageValue(a_in));
+  const Value& b = IsSqliteStorageClass(b_in) ? b_in : (b_text = SqliteStorageValue(b_in));
   int ra = ClassRank(a), rb = ClassRank(b);
   if (ra != rb) return ra < rb ? -1 : 1;
   switch (ra) {
@@ -212,7 +219,9 @@ int SqliteDialect::Compare(const Value& a, const Value& b, Collation collation) 
   }
 }
 
-Value SqliteDialect::ApplyAffinity(const Value& v, Affinity affinity) const {
+Value SqliteDialect::ApplyAffinity(const Value& in, Affinity affinity) const {
+  if (!IsSqliteStorageClass(in)) return ApplyAffinity(SqliteStorageValue(in), affinity);
+  const Value& v = in;
   if (v.is_null() || v.kind() == Value::Kind::kBlob || affinity == Affinity::kNone) return v;
   switch (affinity) {
     case Affinity::kText:
@@ -225,9 +234,7 @@ Value SqliteDialect::ApplyAffinity(const Value& v, Affinity affinity) const {
       if (v.kind() == Value::Kind::kReal) {
         double d = v.real();
         // A REAL with no fractional part that fits is stored as an INTEGER.
-        if (d >= -9223372036854775808.0 && d < 9223372036854775808.0 && d == std::floor(d)) {
-          return Value::Integer(static_cast<int64_t>(d));
-        }
+        if (IntegralReal(d)) return Value::Integer(static_cast<int64_t>(d));
         return v;
       }
       break;
@@ -277,7 +284,9 @@ Value SqliteDialect::FinishAvg(const Value& total, const Value& count) const {
   return Value::Real(sum / static_cast<double>(count.integer()));
 }
 
-void SqliteDialect::AppendGroupKey(const Value& v, Collation collation, std::string& out) const {
+void SqliteDialect::AppendGroupKey(const Value& in, Collation collation, std::string& out) const {
+  if (!IsSqliteStorageClass(in)) return AppendGroupKey(SqliteStorageValue(in), collation, out);
+  const Value& v = in;
   auto append_int = [&](char tag, uint64_t bits) {
     out += tag;
     for (int i = 0; i < 8; ++i)
@@ -287,33 +296,18 @@ void SqliteDialect::AppendGroupKey(const Value& v, Collation collation, std::str
     case Value::Kind::kNull:
       out += 'n';
       return;
-    case Value::Kind::kInteger:
-    case Value::Kind::kBoolean:
-      append_int('i', static_cast<uint64_t>(v.integer()));
-      return;
     case Value::Kind::kReal: {
       double d = v.real();
       // An integral REAL equals the INTEGER of the same value.
-      if (d >= -9223372036854775808.0 && d < 9223372036854775808.0 && d == std::floor(d)) {
+      if (IntegralReal(d)) {
         append_int('i', static_cast<uint64_t>(static_cast<int64_t>(d)));
       } else {
-        uint64_t bits;
-        std::memcpy(&bits, &d, sizeof bits);
-        append_int('r', bits);
+        append_int('r', std::bit_cast<uint64_t>(d));
       }
       return;
     }
     case Value::Kind::kText: {
-      std::string_view text = v.text();
-      std::string folded(text);
-      if (collation == Collation::kNoCase) {
-        for (char& c : folded) {
-          if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        }
-      } else if (collation == Collation::kRtrim) {
-        while (!folded.empty() && folded.back() == ' ')
-          folded.pop_back();
-      }
+      std::string folded = FoldText(v.text(), collation);
       append_int('t', folded.size());
       out += folded;
       return;
@@ -322,7 +316,102 @@ void SqliteDialect::AppendGroupKey(const Value& v, Collation collation, std::str
       append_int('b', v.bytes().size());
       out += v.bytes();
       return;
+    default:  // kInteger (a boolean is one in SQLite)
+      append_int('i', static_cast<uint64_t>(v.integer()));
+      return;
   }
+}
+
+// The hash bytes below are the ones clusters were placed with since the first release: they must
+// never change.
+uint64_t SqliteDialect::KeyHash(const Value& in, Collation collation) const {
+  if (!IsSqliteStorageClass(in)) return KeyHash(SqliteStorageValue(in), collation);
+  const Value& key = in;
+  auto integer_bytes = [](int64_t v) {
+    std::string out(1 + sizeof v, 'i');
+    for (size_t i = 0; i < sizeof v; ++i)
+      out[1 + i] = static_cast<char>((v >> (8 * i)) & 0xff);
+    return out;
+  };
+  switch (key.kind()) {
+    case Value::Kind::kNull:
+      return StableHash(std::string_view("\0", 1));
+    case Value::Kind::kReal: {
+      double d = key.real();
+      // An integral REAL is the same key as the INTEGER it equals.
+      if (IntegralReal(d)) return StableHash(integer_bytes(static_cast<int64_t>(d)));
+      std::string bytes(1 + sizeof d, 'r');
+      std::memcpy(bytes.data() + 1, &d, sizeof d);
+      return StableHash(bytes);
+    }
+    case Value::Kind::kText:
+      return StableHash("t" + FoldText(key.text(), collation));
+    case Value::Kind::kBlob:
+      return StableHash("b" + key.bytes());
+    default:  // kInteger
+      return StableHash(integer_bytes(key.integer()));
+  }
+}
+
+bool SqliteDialect::ComparesAsStored(const ExprType& column, const ExprType& other,
+                                     Collation key_collation) const {
+  // A comparison gives the column's affinity to an operand that has none
+  // (sqlite3CompareAffinity).
+  return SqliteAffinity(other) == Affinity::kNone &&
+         ComparisonCollation(column, other) == key_collation;
+}
+
+bool SqliteDialect::EqualityHashesAlike(const ExprType& a, const ExprType& b) const {
+  return SqliteAffinity(a) == SqliteAffinity(b) && a.collation == b.collation &&
+         ComparisonCollation(a, b) == a.collation;
+}
+
+std::string SqliteDialect::RenderType(const SqlType& type) const {
+  switch (SqliteAffinity(type)) {
+    case Affinity::kInteger:
+      return "INTEGER";
+    case Affinity::kReal:
+      return "REAL";
+    case Affinity::kText:
+      return "TEXT";
+    case Affinity::kNumeric:
+      return "NUMERIC";
+    case Affinity::kNone:
+      return type.id == TypeId::kBytea ? "BLOB" : "";
+  }
+  return "";
+}
+
+std::string SqliteDialect::RenderColumnDefinition(const std::string& name, const SqlType& type,
+                                                  Collation collation) const {
+  std::string out = QuoteIdentifier(name);
+  std::string type_name = RenderType(type);
+  if (!type_name.empty()) out += " " + type_name;
+  return out + " COLLATE " + (collation.is_default() ? "BINARY" : collation.name());
+}
+
+std::optional<Collation> SqliteDialect::FindCollation(std::string_view name) const {
+  auto is = [&](const char* upper) {
+    if (name.size() != std::strlen(upper)) return false;
+    for (size_t i = 0; i < name.size(); ++i) {
+      if (std::toupper(static_cast<unsigned char>(name[i])) != upper[i]) return false;
+    }
+    return true;
+  };
+  if (is("BINARY")) return Collation();
+  if (is("NOCASE")) return SqliteNoCase();
+  if (is("RTRIM")) return SqliteRtrim();
+  return std::nullopt;
+}
+
+// sqlite3BinaryCompareCollSeq: an explicit collation on the left, then on the right, then the
+// left's implicit one, then the right's; BINARY otherwise.
+Collation SqliteDialect::ComparisonCollation(const ExprType& left, const ExprType& right) const {
+  if (left.collation_source == CollationSource::kExplicit) return left.collation;
+  if (right.collation_source == CollationSource::kExplicit) return right.collation;
+  if (left.collation_source == CollationSource::kImplicit) return left.collation;
+  if (right.collation_source == CollationSource::kImplicit) return right.collation;
+  return Collation();
 }
 
 std::string SqliteDialect::FormatValue(const Value& v) const {
@@ -343,6 +432,8 @@ std::string SqliteDialect::FormatValue(const Value& v) const {
         out += fmt::format("{:02x}", c);
       return out;
     }
+    default:
+      return FormatValueText(v);
   }
   return "";
 }

@@ -1,12 +1,13 @@
 #pragma once
-// SQLite's rules: its ordering of values, its type affinity, its SUM and AVG, its REAL formatting,
-// and the SQL it accepts. Where a rule is subtle (text to number conversion under affinity) the
-// dialect asks a private in-memory SQLite to apply it, so the router can never disagree with the
-// shards.
+// SQLite's rules: its types (backends/sqlite_types.h), its ordering of values, its type affinity,
+// its SUM and AVG, its REAL formatting, how it keys shards, and the SQL it accepts. Where a rule is
+// subtle (text to number conversion under affinity) the dialect asks a private in-memory SQLite to
+// apply it, so the router can never disagree with the shards.
 
 #include <memory>
 #include <mutex>
 
+#include "backends/sqlite_types.h"
 #include "planner/dialect.h"
 
 struct sqlite3;
@@ -21,13 +22,30 @@ class SqliteDialect : public Dialect {
 
   const char* name() const override { return "sqlite"; }
 
+  SqlType ResolveType(std::string_view declared) const override { return SqliteTypeOf(declared); }
+  std::string RenderType(const SqlType& type) const override;
+  std::string RenderColumnDefinition(const std::string& name, const SqlType& type,
+                                     Collation collation) const override;
+  std::optional<Collation> FindCollation(std::string_view name) const override;
+  Collation ComparisonCollation(const ExprType& left, const ExprType& right) const override;
+
   int Compare(const Value& a, const Value& b, Collation collation) const override;
   bool NullsFirstWhenAscending() const override { return true; }
-  Value ApplyAffinity(const Value& v, Affinity affinity) const override;
   Value CombineSum(const Value& a, const Value& b) const override;
   Value FinishAvg(const Value& total, const Value& count) const override;
   void AppendGroupKey(const Value& v, Collation collation, std::string& out) const override;
   std::string FormatValue(const Value& v) const override;
+
+  Value StoredValue(const Value& v, const SqlType& type) const override {
+    return ApplyAffinity(v, SqliteAffinity(type));
+  }
+  uint64_t KeyHash(const Value& stored, Collation collation) const override;
+  bool ComparesAsStored(const ExprType& column, const ExprType& other,
+                        Collation key_collation) const override;
+  bool EqualityHashesAlike(const ExprType& a, const ExprType& b) const override;
+
+  // The value a column of `affinity` stores for `v`.
+  Value ApplyAffinity(const Value& v, Affinity affinity) const;
 
   std::string RenderPlan(const plan::PlanNode& root,
                          const plan::ColumnTable& columns) const override;

@@ -2,7 +2,15 @@
 
 #include <sqlite3.h>
 
+#include "planner/value_text.h"
+
 namespace shardql {
+
+Value SqliteStorageValue(const Value& v) {
+  if (v.kind() == Value::Kind::kBoolean) return Value::Integer(v.integer());
+  if (IsSqliteStorageClass(v)) return v;
+  return Value::Text(FormatValueText(v));
+}
 
 void BindSqliteValue(sqlite3_stmt* stmt, int index, const Value& v) {
   switch (v.kind()) {
@@ -24,6 +32,11 @@ void BindSqliteValue(sqlite3_stmt* stmt, int index, const Value& v) {
       sqlite3_bind_blob(stmt, index, v.bytes().data(), static_cast<int>(v.bytes().size()),
                         SQLITE_STATIC);
       break;
+    default: {
+      std::string text = FormatValueText(v);
+      sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+      break;
+    }
   }
 }
 

@@ -10,6 +10,16 @@ struct sqlite3_stmt;
 
 namespace shardql {
 
+// Whether SQLite has the value's kind as a storage class (NULL, INTEGER, REAL, TEXT, BLOB).
+inline bool IsSqliteStorageClass(const Value& v) {
+  return v.kind() <= Value::Kind::kBlob;
+}
+
+// The value SQLite stores for `v`: a boolean is the INTEGER 0 or 1; PostgreSQL's other kinds
+// (numeric, dates and times, interval, uuid, json) are their PostgreSQL text, which is how SQLite
+// keeps them and what its date functions read.
+Value SqliteStorageValue(const Value& v);
+
 // Binds `v` to parameter `index` (1-based). Text and blobs are bound without copying: `v` must
 // outlive the statement's use of it.
 void BindSqliteValue(sqlite3_stmt* stmt, int index, const Value& v);

@@ -109,8 +109,8 @@ void Prepare() {
     BindRow(insert_single, static_cast<int64_t>(k));
     sqlite3_step(insert_single);
     sqlite3_reset(insert_single);
-    uint32_t shard = table->ring->ShardIndexFor(
-        ShardKeyHash(Value::Integer(static_cast<int64_t>(k)), Collation::kBinary));
+    uint32_t shard = ShardIndexOfKey(Value::Integer(static_cast<int64_t>(k)), *table,
+                                     cluster->dialect());
     size_t index = cluster->ShardIndex(table->shards()[shard]);
     BindRow(inserts[index], static_cast<int64_t>(k));
     sqlite3_step(inserts[index]);
@@ -219,8 +219,7 @@ void OrderBy(Session& session, sqlite3* single) {
 void Point(Session& session, Cluster& cluster) {
   // Key 1008's shard file, opened directly.
   auto table = cluster.catalog().Snapshot()->FindTable("t");
-  uint32_t shard =
-      table->ring->ShardIndexFor(ShardKeyHash(Value::Integer(1008), Collation::kBinary));
+  uint32_t shard = ShardIndexOfKey(Value::Integer(1008), *table, cluster.dialect());
   std::string path = Spec().shards[cluster.ShardIndex(table->shards()[shard])].sqlite_path;
   sqlite3* direct = nullptr;
   sqlite3_open_v2(path.c_str(), &direct, SQLITE_OPEN_READWRITE, nullptr);

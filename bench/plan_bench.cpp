@@ -97,7 +97,7 @@ struct Planner {
       for (const auto& stmt : parsed) {
         std::string_view text = sql;
         catalog->AddTable(BuildTableInfo(stmt->As<ast::CreateTableStatement>(), text, layout,
-                                         DefaultDistribution::kHashFirstColumn));
+                                         DefaultDistribution::kHashFirstColumn, dialect));
       }
     };
     for (const char* sql : kSchema)
@@ -115,14 +115,14 @@ struct Planner {
   // compiler cannot drop the work.
   size_t Plan(const std::string& sql) {
     std::vector<ast::StatementPtr> parsed = ParseSql(sql);
-    plan::LogicalPlan logical = Bind(*parsed[0], sql, catalog->Snapshot());
+    plan::LogicalPlan logical = Bind(*parsed[0], sql, catalog->Snapshot(), dialect);
     if (parsed[0]->kind != ast::StatementKind::kSelect) return logical.columns.size();
     DistributedPlan distributed = DistributeQuery(logical, dialect);
     return distributed.columns.size() + distributed.strategy.size();
   }
 
-  std::unique_ptr<Catalog> catalog;
   SqliteDialect dialect;
+  std::unique_ptr<Catalog> catalog;
 };
 
 // A real cluster of 4 SQLite shards in a temporary folder, with the corpus's tables, for the
@@ -261,8 +261,9 @@ int main(int argc, char** argv) {
       [](benchmark::State& state) {
         std::vector<ast::StatementPtr> parsed = ParseSql(point);
         for (auto _ : state) {
-          benchmark::DoNotOptimize(DistributeQuery(
-              Bind(*parsed[0], point, planner.catalog->Snapshot()), planner.dialect));
+          benchmark::DoNotOptimize(
+              DistributeQuery(Bind(*parsed[0], point, planner.catalog->Snapshot(), planner.dialect),
+                              planner.dialect));
         }
       })
       ->Unit(benchmark::kMicrosecond)

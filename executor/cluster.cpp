@@ -54,8 +54,9 @@ std::unique_ptr<Cluster> Cluster::Open(const ClusterSpec& spec) {
     CreateParentFolder(spec.catalog_path);
     store = CatalogStore::Open(spec.catalog_path);
   }
+  std::unique_ptr<Dialect> dialect = std::make_unique<SqliteDialect>();
   auto catalog = std::make_unique<Catalog>(std::move(store));
-  catalog->Load();
+  catalog->Load(*dialect);
   std::set<std::string> holding_tables;
   for (const auto& [name, table] : catalog->Snapshot()->tables())
     holding_tables.insert(table->shards().begin(), table->shards().end());
@@ -92,8 +93,8 @@ std::unique_ptr<Cluster> Cluster::Open(const ClusterSpec& spec) {
     layout.shards.push_back(s.name);
     shards.push_back(std::move(shard));
   }
-  return std::make_unique<Cluster>(std::make_unique<SqliteDialect>(), std::move(shards),
-                                   std::move(catalog), layout, spec.worker_threads);
+  return std::make_unique<Cluster>(std::move(dialect), std::move(shards), std::move(catalog),
+                                   layout, spec.worker_threads);
 }
 
 Cluster::Cluster(std::unique_ptr<Dialect> dialect, std::vector<Shard> shards,

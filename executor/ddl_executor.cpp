@@ -60,7 +60,7 @@ std::string CreateTable(const ast::CreateTableStatement& stmt, std::string_view 
                    stmt.span.begin);
   }
   std::shared_ptr<TableInfo> table =
-      BuildTableInfo(stmt, text, cluster.layout(), default_distribution);
+      BuildTableInfo(stmt, text, cluster.layout(), default_distribution, cluster.dialect());
   cluster.rowids().Forget(table->name);
   const Dialect& dialect = cluster.dialect();
   RunOnShards(cluster, table->shards(), dialect.RenderCreateTable(*table),
@@ -83,7 +83,7 @@ std::string CreateIndex(const ast::CreateIndexStatement& stmt, std::string_view 
     throw SqlError(sqlstate::kUndefinedTable,
                    fmt::format("relation \"{}\" does not exist", table_name), stmt.span.begin);
   }
-  IndexInfo index = BuildIndexInfo(stmt, text, *table);
+  IndexInfo index = BuildIndexInfo(stmt, text, *table, cluster.dialect());
   if (snapshot->FindTable(index.name) || snapshot->FindView(index.name) ||
       snapshot->FindIndex(index.name)) {
     if (stmt.if_not_exists) {
@@ -121,8 +121,8 @@ std::string CreateView(const ast::CreateViewStatement& stmt, std::string_view te
   }
   // Bind the defining query now, so a view that cannot work is refused when it is created. Only a
   // temporary view may read the session's temporary views: a catalog view outlives them.
-  plan::LogicalPlan bound =
-      BindQuery(*stmt.query, text, snapshot, stmt.temporary ? &session_views : nullptr);
+  plan::LogicalPlan bound = BindQuery(*stmt.query, text, snapshot, cluster.dialect(),
+                                      stmt.temporary ? &session_views : nullptr);
   if (!view.column_names.empty() && view.column_names.size() != bound.output.size()) {
     throw SqlError(sqlstate::kSyntaxError,
                    fmt::format("CREATE VIEW specifies {} column names, but the query returns {}",

@@ -89,8 +89,7 @@ class DistinctStream : public RowStream {
         std::string key;
         for (size_t c = 0; c < w; ++c) {
           dialect_.AppendGroupKey(batch.values[r * w + c],
-                                  c < collations_.size() ? collations_[c] : Collation::kBinary,
-                                  key);
+                                  c < collations_.size() ? collations_[c] : Collation(), key);
         }
         if (!seen_.insert(std::move(key)).second) continue;
         for (size_t c = 0; c < w; ++c)

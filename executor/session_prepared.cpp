@@ -46,10 +46,12 @@ std::string CanonicalTypeName(const std::string& type) {
 // 22P02 when it does not read as one.
 Value ConvertParam(const Value& v, const std::string& type, const Dialect& dialect) {
   if (v.is_null() || type.empty()) return v;
-  Affinity affinity = AffinityOfDeclaredType(type);
-  Value out = dialect.ApplyAffinity(v, affinity);
-  bool integer_type = affinity == Affinity::kInteger;
-  bool numeric_type = affinity == Affinity::kReal || affinity == Affinity::kNumeric;
+  SqlType declared = dialect.ResolveType(type);
+  Value out = dialect.StoredValue(v, declared);
+  bool integer_type =
+      declared.id == TypeId::kInt2 || declared.id == TypeId::kInt4 || declared.id == TypeId::kInt8;
+  bool numeric_type = declared.id == TypeId::kNumeric || declared.id == TypeId::kFloat4 ||
+                      declared.id == TypeId::kFloat8;
   if ((integer_type && out.kind() != Value::Kind::kInteger) ||
       (numeric_type && !out.is_numeric())) {
     throw SqlError(
@@ -91,8 +93,8 @@ const PreparedStatement& Session::Prepare(const std::string& name, std::string_v
   prepared.param_types.resize(count);
   for (size_t i = 0; i < count; ++i) {
     if (i < prepared.declared_types.size()) {
-      prepared.param_types[i].declared_type = prepared.declared_types[i];
-      prepared.param_types[i].affinity = AffinityOfDeclaredType(prepared.declared_types[i]);
+      prepared.param_types[i].type = cluster_.dialect().ResolveType(prepared.declared_types[i]);
+      prepared.param_types[i].declared = true;
     } else if (i < plan->param_types.size()) {
       prepared.param_types[i] = plan->param_types[i];
     }

@@ -254,7 +254,7 @@ void Shell::Describe(const std::string& raw_name) {
     table.right_aligned = {false, false, false, false, false};
     for (const ColumnInfo& c : info->columns) {
       table.rows.push_back({c.name, c.declared_type,
-                            c.collation == Collation::kBinary ? "" : ToString(c.collation),
+                            c.collation.is_default() ? "" : c.collation.name(),
                             c.not_null ? "not null" : "", c.default_sql});
     }
     std::string text = FormatAligned(table);

@@ -74,18 +74,13 @@ ExprPtr NewExpr(ExprKind kind) {
 }  // namespace
 
 ExprType ColumnType(const ColumnInfo& column) {
-  ExprType type;
-  type.affinity = column.affinity;
-  type.collation = column.collation;
-  type.collation_source = CollationSource::kImplicit;
-  type.declared_type = column.declared_type;
-  return type;
+  return DeclaredColumnType(column.type, column.collation);
 }
 
 ExprType AsColumnType(const ExprType& type) {
   ExprType out = type;
   out.collation_source = CollationSource::kImplicit;
-  if (type.collation_source == CollationSource::kNone) out.collation = Collation::kBinary;
+  if (type.collation_source == CollationSource::kNone) out.collation = Collation();
   return out;
 }
 
@@ -250,14 +245,12 @@ ExprPtr ExpressionBinder::BindSubquery(const ast::Query& query, plan::SubqueryKi
   auto e = NewExpr(ExprKind::kSubquery);
   e->subquery_kind = kind;
   if (kind == plan::SubqueryKind::kScalar) {
-    // A scalar subquery compares with the affinity and collation of its one column.
+    // A scalar subquery compares with the type and collation of its one column.
     const ExprType& inner = binder_.columns()[bound.outputs[0]].type;
-    e->type.affinity = inner.affinity;
-    e->type.collation = inner.collation;
+    e->type = inner;
     e->type.collation_source = inner.collation_source == CollationSource::kNone
                                    ? CollationSource::kNone
                                    : CollationSource::kImplicit;
-    e->type.declared_type = inner.declared_type;
   }
   if (left) e->children.push_back(std::move(left));
   e->plan = std::move(bound.plan);
@@ -421,9 +414,10 @@ ExprPtr ExpressionBinder::Bind(const ast::Expr& expr) {
       }
       ExprPtr e = plan::MakeUnary(u.op, Bind(*u.operand));
       if (u.op == ast::UnaryOp::kPlus) {
-        // Unary plus drops the affinity but keeps the operand's collation (SQLite's TK_UPLUS).
-        e->type.collation = e->children[0]->type.collation;
-        e->type.collation_source = e->children[0]->type.collation_source;
+        // Unary plus keeps the operand's type and collation but not its declaration: SQLite
+        // gives `+col` no affinity (TK_UPLUS).
+        e->type = e->children[0]->type;
+        e->type.declared = false;
       }
       return e;
     }
@@ -545,16 +539,16 @@ ExprPtr ExpressionBinder::Bind(const ast::Expr& expr) {
         }
         e->name += ")";
       }
-      // CAST gives the affinity of its type and keeps the operand's collation.
-      e->type.affinity = AffinityOfDeclaredType(e->name);
+      // CAST declares its type and keeps the operand's collation.
+      e->type.type = binder_.dialect().ResolveType(e->name);
+      e->type.declared = true;
       e->type.collation = e->children[0]->type.collation;
       e->type.collation_source = e->children[0]->type.collation_source;
-      e->type.declared_type = e->name;
       return e;
     }
     case ast::ExprKind::kCollate: {
       const auto& c = expr.As<ast::Collate>();
-      std::optional<Collation> collation = CollationByName(c.collation);
+      std::optional<Collation> collation = binder_.dialect().FindCollation(c.collation);
       if (!collation) {
         throw SqlError(sqlstate::kUndefinedObject,
                        fmt::format("collation \"{}\" does not exist", c.collation),
@@ -562,9 +556,9 @@ ExprPtr ExpressionBinder::Bind(const ast::Expr& expr) {
       }
       auto e = NewExpr(ExprKind::kCollate);
       e->children.push_back(Bind(*c.operand));
-      e->name = ToString(*collation);
-      e->type.affinity = e->children[0]->type.affinity;
-      e->type.declared_type = e->children[0]->type.declared_type;
+      e->name = collation->is_default() ? c.collation : collation->name();
+      e->type.type = e->children[0]->type.type;
+      e->type.declared = e->children[0]->type.declared;
       e->type.collation = *collation;
       e->type.collation_source = CollationSource::kExplicit;
       return e;

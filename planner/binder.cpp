@@ -19,20 +19,20 @@
 namespace shardql {
 
 plan::LogicalPlan Bind(const ast::Statement& statement, std::string_view text,
-                       std::shared_ptr<const CatalogSnapshot> catalog,
+                       std::shared_ptr<const CatalogSnapshot> catalog, const Dialect& dialect,
                        const SessionViews* session_views) {
   StackDepthScope stack_scope;
-  bind::Binder binder(text, std::move(catalog), session_views);
+  bind::Binder binder(text, std::move(catalog), session_views, dialect);
   plan::LogicalPlan plan = binder.BindStatement(statement);
   plan::VerifyPlanInDebug(*plan.root, plan.columns);
   return plan;
 }
 
 plan::LogicalPlan BindQuery(const ast::Query& query, std::string_view text,
-                            std::shared_ptr<const CatalogSnapshot> catalog,
+                            std::shared_ptr<const CatalogSnapshot> catalog, const Dialect& dialect,
                             const SessionViews* session_views) {
   StackDepthScope stack_scope;
-  bind::Binder binder(text, std::move(catalog), session_views);
+  bind::Binder binder(text, std::move(catalog), session_views, dialect);
   plan::LogicalPlan plan = binder.BindTopQuery(query);
   plan::VerifyPlanInDebug(*plan.root, plan.columns);
   return plan;
@@ -718,7 +718,7 @@ Binder::FromItem Binder::BindView(const ViewInfo& view, const ast::NamedTable& r
         ref.span.begin);
   }
   // The view's text is its own statement: bind it with its own text so spans stay right.
-  Binder inner(view.query_sql, catalog_, session_views_);
+  Binder inner(view.query_sql, catalog_, session_views_, dialect_);
   inner.columns_ = std::move(columns_);
   inner.expanding_ = expanding_;
   inner.expanding_.push_back(key);
@@ -994,7 +994,7 @@ plan::LogicalPlan Binder::BindUpdate(const ast::UpdateStatement& stmt) {
       } else {
         std::string select = "SELECT " + default_sql;
         std::vector<ast::StatementPtr> parsed = ParseSql(select);
-        Binder inner(select, catalog_, session_views_);
+        Binder inner(select, catalog_, session_views_, dialect_);
         inner.columns_ = std::move(columns_);
         const ast::Query& q = *parsed[0]->As<ast::SelectStatement>().query;
         value = ExpressionBinder(inner, nullptr, ExprContext::kValues, nullptr)

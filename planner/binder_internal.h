@@ -11,6 +11,7 @@
 
 #include "grammar/ast.h"
 #include "planner/catalog.h"
+#include "planner/dialect.h"
 #include "planner/logical_plan.h"
 
 namespace shardql::bind {
@@ -98,8 +99,11 @@ class ExpressionBinder {
 class Binder {
  public:
   Binder(std::string_view text, std::shared_ptr<const CatalogSnapshot> catalog,
-         const std::map<std::string, ViewInfo>* session_views)
-      : text_(text), catalog_(std::move(catalog)), session_views_(session_views) {}
+         const std::map<std::string, ViewInfo>* session_views, const Dialect& dialect)
+      : text_(text),
+        catalog_(std::move(catalog)),
+        session_views_(session_views),
+        dialect_(dialect) {}
 
   plan::LogicalPlan BindStatement(const ast::Statement& statement);
   plan::LogicalPlan BindTopQuery(const ast::Query& query);
@@ -114,6 +118,7 @@ class Binder {
   BoundQuery BindQuery(const ast::Query& query, const Scope* outer);
 
   plan::ColumnTable& columns() { return columns_; }
+  const Dialect& dialect() const { return dialect_; }
   std::string_view text() const { return text_; }
   std::string_view SpanText(ast::SourceSpan span) const;
   void NoteParam(uint32_t index) { param_count_ = std::max(param_count_, index); }
@@ -188,6 +193,7 @@ class Binder {
   std::string_view text_;
   std::shared_ptr<const CatalogSnapshot> catalog_;
   const std::map<std::string, ViewInfo>* session_views_;
+  const Dialect& dialect_;
   plan::ColumnTable columns_;
   uint32_t param_count_ = 0;
   std::map<uint32_t, ExprType> param_types_;
@@ -213,7 +219,8 @@ bool IsAggregateName(const std::string& name, size_t arg_count);
 ExprType ColumnType(const ColumnInfo& column);
 
 // The type a reference to a column computed by `type` sees from outside its block: SQLite makes
-// an ephemeral column with that affinity and collation, and the collation becomes implicit.
+// an ephemeral column of that type (declared or not) and collation; the collation becomes
+// implicit.
 ExprType AsColumnType(const ExprType& type);
 
 }  // namespace shardql::bind

@@ -134,7 +134,7 @@ void Catalog::DropView(const std::string& name) {
   });
 }
 
-void Catalog::Load() {
+void Catalog::Load(const Dialect& dialect) {
   if (!store_) return;
   CatalogStore::Records records = store_->LoadAll();
   auto next = std::make_shared<CatalogSnapshot>();
@@ -151,7 +151,7 @@ void Catalog::Load() {
     ast::StatementPtr stmt = parse_one(r.definition_sql, r.name, ast::StatementKind::kCreateTable);
     ShardLayout layout{r.shards, r.vnodes};
     next->tables_[r.name] = BuildTableInfo(stmt->As<ast::CreateTableStatement>(), r.definition_sql,
-                                           layout, DefaultDistribution::kHashFirstColumn);
+                                           layout, DefaultDistribution::kHashFirstColumn, dialect);
   }
   for (const CatalogStore::IndexRecord& r : records.indexes) {
     ast::StatementPtr stmt = parse_one(r.definition_sql, r.name, ast::StatementKind::kCreateIndex);
@@ -162,7 +162,7 @@ void Catalog::Load() {
                                                      store_->path(), r.name, r.table));
     }
     next->indexes_[r.name] =
-        BuildIndexInfo(stmt->As<ast::CreateIndexStatement>(), r.definition_sql, *table);
+        BuildIndexInfo(stmt->As<ast::CreateIndexStatement>(), r.definition_sql, *table, dialect);
   }
   for (const CatalogStore::ViewRecord& r : records.views) {
     ast::StatementPtr stmt = parse_one(r.definition_sql, r.name, ast::StatementKind::kCreateView);

@@ -20,8 +20,8 @@ namespace shardql {
 struct ColumnInfo {
   std::string name;
   std::string declared_type;  // as written; empty when the column has no type
-  Affinity affinity = Affinity::kNone;
-  Collation collation = Collation::kBinary;
+  SqlType type;               // what the dialect says the declared type is
+  Collation collation;
   bool not_null = false;
   bool primary_key = false;
   bool unique = false;
@@ -92,6 +92,7 @@ class CatalogSnapshot {
 };
 
 class CatalogStore;
+class Dialect;
 
 class Catalog {
  public:
@@ -112,8 +113,8 @@ class Catalog {
   void AddView(ViewInfo view, bool replace);
   void DropView(const std::string& name);
 
-  // Loads every object from the store (at startup).
-  void Load();
+  // Loads every object from the store (at startup); `dialect` knows the column types.
+  void Load(const Dialect& dialect);
 
  private:
   template <typename Mutation>

@@ -30,8 +30,8 @@ std::string TypeText(const ast::TypeName& type) {
   return out;
 }
 
-Collation CollationOrThrow(const std::string& name, ast::SourceSpan span) {
-  std::optional<Collation> c = CollationByName(name);
+Collation CollationOrThrow(const Dialect& dialect, const std::string& name, ast::SourceSpan span) {
+  std::optional<Collation> c = dialect.FindCollation(name);
   if (!c) {
     throw SqlError(sqlstate::kUndefinedObject, fmt::format("collation \"{}\" does not exist", name),
                    span.begin);
@@ -97,7 +97,8 @@ std::string JoinName(const std::vector<std::string>& parts) {
 
 std::shared_ptr<TableInfo> BuildTableInfo(const ast::CreateTableStatement& stmt,
                                           std::string_view text, const ShardLayout& layout,
-                                          DefaultDistribution default_distribution) {
+                                          DefaultDistribution default_distribution,
+                                          const Dialect& dialect) {
   auto table = std::make_shared<TableInfo>();
   table->name = JoinName(stmt.table);
   if (stmt.table.size() > 1) {
@@ -124,8 +125,8 @@ std::shared_ptr<TableInfo> BuildTableInfo(const ast::CreateTableStatement& stmt,
     ColumnInfo col;
     col.name = def.name;
     col.declared_type = def.type ? TypeText(*def.type) : "";
-    col.affinity = AffinityOfDeclaredType(col.declared_type);
-    if (!def.collation.empty()) col.collation = CollationOrThrow(def.collation, def.span);
+    col.type = dialect.ResolveType(col.declared_type);
+    if (!def.collation.empty()) col.collation = CollationOrThrow(dialect, def.collation, def.span);
     col.not_null = def.not_null || def.primary_key;
     col.primary_key = def.primary_key;
     col.unique = def.unique;
@@ -210,7 +211,7 @@ std::shared_ptr<TableInfo> BuildTableInfo(const ast::CreateTableStatement& stmt,
 }
 
 IndexInfo BuildIndexInfo(const ast::CreateIndexStatement& stmt, std::string_view text,
-                         const TableInfo& table) {
+                         const TableInfo& table, const Dialect& dialect) {
   IndexInfo index;
   index.table = table.name;
   index.unique = stmt.unique;
@@ -227,7 +228,7 @@ IndexInfo BuildIndexInfo(const ast::CreateIndexStatement& stmt, std::string_view
       }
       plain_columns.push_back(name);
     }
-    if (!col.collation.empty()) CollationOrThrow(col.collation, col.span);
+    if (!col.collation.empty()) CollationOrThrow(dialect, col.collation, col.span);
   }
   if (stmt.unique) CheckUniqueIncludesShardKey(table, plain_columns, "UNIQUE", stmt.span);
   index.name = stmt.name;

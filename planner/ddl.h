@@ -9,6 +9,7 @@
 
 #include "grammar/ast.h"
 #include "planner/catalog.h"
+#include "planner/dialect.h"
 
 namespace shardql {
 
@@ -27,14 +28,16 @@ struct ShardLayout {
 // invalid definition: duplicate columns (42701), unknown shard key (42703), several primary keys
 // (42P16), unknown collation (42704), a PRIMARY KEY or UNIQUE constraint of a hash-distributed
 // table that leaves out the shard key (0A000).
+// Column types and collations are the dialect's (Dialect::ResolveType, FindCollation).
 std::shared_ptr<TableInfo> BuildTableInfo(const ast::CreateTableStatement& stmt,
                                           std::string_view text, const ShardLayout& layout,
-                                          DefaultDistribution default_distribution);
+                                          DefaultDistribution default_distribution,
+                                          const Dialect& dialect);
 
 // CREATE INDEX on `table`: the columns must exist (42703); a UNIQUE index of a hash-distributed
 // table must include the shard key (0A000). An unnamed index gets PostgreSQL's name, t_a_b_idx.
 IndexInfo BuildIndexInfo(const ast::CreateIndexStatement& stmt, std::string_view text,
-                         const TableInfo& table);
+                         const TableInfo& table, const Dialect& dialect);
 
 ViewInfo BuildViewInfo(const ast::CreateViewStatement& stmt, std::string_view text);
 

@@ -5,7 +5,9 @@
 // PostgreSQL later).
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "planner/catalog.h"
@@ -22,6 +24,21 @@ class Dialect {
   // The engine name sqllogictest's skipif/onlyif use: "sqlite", "postgresql".
   virtual const char* name() const = 0;
 
+  // ---- Types
+
+  // The type a declared type name stands for, as written in CREATE TABLE, CAST or PREPARE
+  // ("varchar(20)", "double precision"). SQLite maps every name, as its affinity rules do.
+  virtual SqlType ResolveType(std::string_view declared) const = 0;
+  // A name of `type` in this backend's DDL, and a column definition with it (the merge engine's
+  // tables): comparisons and storage in that column behave as in a column of `type`.
+  virtual std::string RenderType(const SqlType& type) const = 0;
+  virtual std::string RenderColumnDefinition(const std::string& name, const SqlType& type,
+                                             Collation collation) const = 0;
+  // The collation of a COLLATE clause's name; nullopt when the backend has none of that name.
+  virtual std::optional<Collation> FindCollation(std::string_view name) const = 0;
+  // The collation a comparison of `left` with `right` uses.
+  virtual Collation ComparisonCollation(const ExprType& left, const ExprType& right) const = 0;
+
   // ---- Values
 
   // Orders two values the way the backend's ORDER BY does with `collation`, NULLs included
@@ -29,10 +46,6 @@ class Dialect {
   virtual int Compare(const Value& a, const Value& b, Collation collation) const = 0;
   // Whether NULL sorts first in an ascending ORDER BY without NULLS FIRST/LAST.
   virtual bool NullsFirstWhenAscending() const = 0;
-
-  // The value a column of affinity `affinity` stores for `v` (SQLite's type affinity rules), used
-  // to route a row or a key to the shard that stores it.
-  virtual Value ApplyAffinity(const Value& v, Affinity affinity) const = 0;
 
   // Two-phase aggregation: the backend's own rules for merging per-shard partial results.
   // SUM of partial sums (integer overflow is the backend's error; a REAL anywhere makes it REAL).
@@ -47,6 +60,22 @@ class Dialect {
 
   // The text a front shows for a value (SQLite's own REAL formatting, for instance).
   virtual std::string FormatValue(const Value& v) const = 0;
+
+  // ---- Shard keys: a row lives on the shard its stored key value hashes to.
+
+  // The value a column of `type` stores for `v` (SQLite: after the column's type affinity).
+  virtual Value StoredValue(const Value& v, const SqlType& type) const = 0;
+  // The hash of a stored key value: values equal under `collation` hash equally. Rows are placed
+  // by it, so it never changes.
+  virtual uint64_t KeyHash(const Value& stored, Collation collation) const = 0;
+  // Whether `column = other`, for a column of the key's type and a constant or parameter `other`,
+  // compares StoredValue(other, key's type) with the column under `key_collation`: then the rows
+  // it matches are on the shard of that value.
+  virtual bool ComparesAsStored(const ExprType& column, const ExprType& other,
+                                Collation key_collation) const = 0;
+  // Whether `a = b` between two columns holds exactly when their stored values are equal under
+  // one collation that both are hashed by: equal keys then live on the same shard.
+  virtual bool EqualityHashesAlike(const ExprType& a, const ExprType& b) const = 0;
 
   // ---- SQL
 

@@ -31,11 +31,11 @@ const char* ToString(RouteVariant variant);
 struct ShardChoice {
   // Indices into the ring's shards, known at plan time.
   std::vector<uint32_t> fixed;
-  // Shard-key values held in parameters: each one adds the shard owning its value (after the key
-  // column's affinity), at execute time.
+  // Shard-key values held in parameters: each one adds the shard owning its value (as the key
+  // column stores it), at execute time.
   std::vector<uint32_t> key_params;
-  Affinity key_affinity = Affinity::kNone;
-  Collation key_collation = Collation::kBinary;
+  SqlType key_type;
+  Collation key_collation;
   bool all = false;  // no pruning
 };
 
@@ -60,7 +60,7 @@ struct MergeSortKey {
   size_t column = 0;
   bool descending = false;
   bool nulls_first = false;
-  Collation collation = Collation::kBinary;
+  Collation collation;
   std::string label;  // the key as EXPLAIN shows it
 };
 
@@ -75,16 +75,16 @@ enum class FinalAggregateKind : uint8_t {
 
 struct FinalAggregate {
   FinalAggregateKind kind = FinalAggregateKind::kSum;
-  size_t input = 0;                          // the partial's column
-  size_t count_input = 0;                    // kAvg: the partial COUNT's column
-  Collation collation = Collation::kBinary;  // kMin / kMax
-  std::string label;                         // the aggregate as EXPLAIN shows it: "sum(b)"
+  size_t input = 0;        // the partial's column
+  size_t count_input = 0;  // kAvg: the partial COUNT's column
+  Collation collation;     // kMin / kMax
+  std::string label;       // the aggregate as EXPLAIN shows it: "sum(b)"
 };
 
 // A table the general path loads into the merge engine before it runs the query there.
 struct TempTableLoad {
   std::string table;  // created under the same name in the merge engine
-  // Column definitions in the merge engine: name, declared type (for the same affinity), collation.
+  // Column definitions in the merge engine: name, type and collation in the dialect's DDL.
   std::vector<std::string> column_definitions;
   // The columns the fetched rows fill, in order: "rowid" first, so the merge engine scans rows in
   // the order one database would (its rowid order), then the columns defined above.
@@ -179,8 +179,8 @@ struct WritePlan {
 struct RoutingGuard {
   struct Entry {
     uint32_t param = 0;  // 1-based
-    Affinity key_affinity = Affinity::kNone;
-    Collation key_collation = Collation::kBinary;
+    SqlType key_type;
+    Collation key_collation;
     std::shared_ptr<const HashRing> ring;
     uint32_t shard = 0;  // the ring index the value routed to
   };

@@ -88,7 +88,7 @@ bool SameRing(const TableInfo& a, const TableInfo& b) {
 
 void RoutingGuard::Add(Entry entry) {
   for (const Entry& e : entries) {
-    if (e.param == entry.param && e.ring == entry.ring && e.key_affinity == entry.key_affinity &&
+    if (e.param == entry.param && e.ring == entry.ring && e.key_type == entry.key_type &&
         e.key_collation == entry.key_collation) {
       return;
     }
@@ -104,8 +104,8 @@ void RoutingGuard::Merge(const RoutingGuard& other) {
 bool RoutingGuard::Holds(const std::vector<Value>& params, const Dialect& dialect) const {
   for (const Entry& e : entries) {
     if (e.param > params.size()) return false;
-    Value stored = dialect.ApplyAffinity(params[e.param - 1], e.key_affinity);
-    if (e.ring->ShardIndexFor(ShardKeyHash(stored, e.key_collation)) != e.shard) return false;
+    Value stored = dialect.StoredValue(params[e.param - 1], e.key_type);
+    if (e.ring->ShardIndexFor(dialect.KeyHash(stored, e.key_collation)) != e.shard) return false;
   }
   return true;
 }
@@ -170,8 +170,7 @@ std::optional<uint32_t> DistributionAnalysis::ShardOf(const Distribution& d) {
   if (shards.size() != 1) return std::nullopt;
   if (guard_) {
     for (uint32_t p : d.choice.key_params) {
-      guard_->Add(
-          {p, d.choice.key_affinity, d.choice.key_collation, d.ring_table->ring, shards[0]});
+      guard_->Add({p, d.choice.key_type, d.choice.key_collation, d.ring_table->ring, shards[0]});
     }
   }
   return shards[0];
@@ -186,8 +185,8 @@ bool DistributionAnalysis::SameShard(const Distribution& a, const Distribution& 
   }
   if (a.choice.fixed.empty() && b.choice.fixed.empty() &&
       SortedParams(a.choice.key_params) == SortedParams(b.choice.key_params) &&
-      a.choice.key_affinity == b.choice.key_affinity &&
-      a.choice.key_collation == b.choice.key_collation) {
+      dialect_.EqualityHashesAlike(DeclaredColumnType(a.choice.key_type, a.choice.key_collation),
+                                   DeclaredColumnType(b.choice.key_type, b.choice.key_collation))) {
     return true;
   }
   // Otherwise only the values can tell; the plan is then for values that route alike.
@@ -362,7 +361,7 @@ Distribution DistributionAnalysis::Compute(const PlanNode& node) {
       for (size_t i = 0; i < scan.column_indexes.size(); ++i) {
         if (scan.column_indexes[i] == scan.table->shard_key) d.keys.insert(scan.outputs[i]);
       }
-      d.key_affinity = scan.table->shard_key_column().affinity;
+      d.key_type = scan.table->shard_key_column().type;
       d.key_collation = scan.table->shard_key_column().collation;
       std::string reason;
       d.choice = Choice(scan, &reason);
@@ -451,7 +450,8 @@ Distribution DistributionAnalysis::ComputeJoin(const plan::JoinNode& join) {
   // the keys store equal values alike. One equality of the keys under their collation is enough.
   bool on_keys = false;
   if (join.condition && SameRing(*l.ring_table, *r.ring_table) &&
-      l.key_affinity == r.key_affinity && l.key_collation == r.key_collation) {
+      dialect_.EqualityHashesAlike(DeclaredColumnType(l.key_type, l.key_collation),
+                                   DeclaredColumnType(r.key_type, r.key_collation))) {
     plan::ForEachConjunct(*join.condition, [&](const Expr& e) {
       if (e.kind != ExprKind::kBinary || e.binary_op != ast::BinaryOp::kEq ||
           e.left().kind != ExprKind::kColumn || e.right().kind != ExprKind::kColumn) {
@@ -459,7 +459,8 @@ Distribution DistributionAnalysis::ComputeJoin(const plan::JoinNode& join) {
       }
       ColumnId a = e.left().column, b = e.right().column;
       if ((l.keys.count(a) && r.keys.count(b)) || (l.keys.count(b) && r.keys.count(a))) {
-        on_keys = on_keys || ComparisonCollation(e.left().type, e.right().type) == l.key_collation;
+        on_keys = on_keys ||
+                  dialect_.ComparisonCollation(e.left().type, e.right().type) == l.key_collation;
       }
     });
   }

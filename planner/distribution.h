@@ -43,8 +43,8 @@ struct Distribution {
   // hold them (null when the subtree reads no table).
   const TableInfo* ring_table = nullptr;
   std::set<plan::ColumnId> keys;  // kSharded
-  Affinity key_affinity = Affinity::kNone;
-  Collation key_collation = Collation::kBinary;
+  SqlType key_type;  // the key column's type and collation: how its values are stored and hashed
+  Collation key_collation;
   ShardChoice choice;  // kSharded: which shards can hold rows
   std::vector<std::string> reasons;
 

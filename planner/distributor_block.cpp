@@ -99,7 +99,7 @@ size_t PositionOf(const std::vector<ColumnId>& ids, ColumnId id) {
 }
 
 Collation KeyCollation(const ExprType& type) {
-  return type.collation_source == CollationSource::kNone ? Collation::kBinary : type.collation;
+  return type.collation_source == CollationSource::kNone ? Collation() : type.collation;
 }
 
 std::vector<MergeSortKey> MergeKeys(const Context& ctx, const plan::SortNode& sort,

@@ -1,9 +1,9 @@
 // Strategy 3, the general path: every table the statement reads is fetched — only the columns it
 // uses, only the rows its own predicates allow, only from the shards that can hold them — into a
-// table of the same name, declared type and collation in the router's merge engine (an engine of
-// the backend's own dialect), which then runs the whole statement. The temp table keeps each
-// column's affinity and collation, so the merge engine compares values exactly as one database
-// holding all the rows would.
+// table of the same name, type and collation in the router's merge engine (an engine of the
+// backend's own dialect), which then runs the whole statement. The temp table keeps each column's
+// type (on SQLite, its affinity) and collation, so the merge engine compares values exactly as one
+// database holding all the rows would.
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -45,13 +45,6 @@ void Remap(Expr& e, const std::map<ColumnId, ColumnId>& ids) {
   }
 }
 
-std::string ColumnDefinition(const Dialect& dialect, const ColumnInfo& column) {
-  std::string out = dialect.QuoteIdentifier(column.name);
-  if (!column.declared_type.empty()) out += " " + column.declared_type;
-  out += std::string(" COLLATE ") + ToString(column.collation);
-  return out;
-}
-
 }  // namespace
 
 SubPlan GeneralPath(Context& ctx, const PlanNode& root) {
@@ -88,11 +81,7 @@ SubPlan GeneralPath(Context& ctx, const PlanNode& root) {
     std::vector<ColumnId> fetch_ids;
     for (size_t j = 0; j < table.columns.size(); ++j) {
       const ColumnInfo& col = table.columns[j];
-      ExprType type;
-      type.affinity = col.affinity;
-      type.collation = col.collation;
-      type.collation_source = CollationSource::kImplicit;
-      type.declared_type = col.declared_type;
+      ExprType type = DeclaredColumnType(col.type, col.collation);
       fetch_indexes.push_back(static_cast<int>(j));
       fetch_ids.push_back(ctx.columns.Add({col.name, table.name, type}));
     }
@@ -175,7 +164,9 @@ SubPlan GeneralPath(Context& ctx, const PlanNode& root) {
     load.insert_columns.push_back("rowid");
     for (int j : needed) {
       fetched.push_back(fetch_ids[j]);
-      load.column_definitions.push_back(ColumnDefinition(ctx.dialect, table.columns[j]));
+      const ColumnInfo& column = table.columns[j];
+      load.column_definitions.push_back(
+          ctx.dialect.RenderColumnDefinition(column.name, column.type, column.collation));
       load.insert_columns.push_back(ctx.dialect.QuoteIdentifier(table.columns[j].name));
     }
     plan::PlanPtr project = plan::MakePickColumns(std::move(fragment), fetched, ctx.columns);

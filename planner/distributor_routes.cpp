@@ -47,8 +47,8 @@ std::set<const Expr*> SplittableInLists(const plan::PlanNode& fragment,
       const ExprType& key_type = e.operand().type;
       for (size_t i = 0; i < e.item_count(); ++i) {
         const Expr& item = e.item(i);
-        if (item.kind != ExprKind::kConstant || item.type.affinity != Affinity::kNone ||
-            ComparisonCollation(key_type, item.type) != key_type.collation) {
+        if (item.kind != ExprKind::kConstant ||
+            !dialect.ComparesAsStored(key_type, item.type, key_type.collation)) {
           return;
         }
       }

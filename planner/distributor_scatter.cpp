@@ -239,13 +239,11 @@ std::optional<SubPlan> TryScatter(Context& ctx, const PlanNode& root) {
     ColumnInfo col;
     col.name = fmt::format("c{}", agg.outputs[i]);
     bool is_group = i < agg.groups.size();
-    col.declared_type = is_group ? meta.type.declared_type : "";
-    col.affinity = is_group ? meta.type.affinity : Affinity::kNone;
+    // A group key keeps its declared type (SQLite: its affinity); an aggregate has none.
+    if (is_group && meta.type.declared) col.type = meta.type.type;
     col.collation = KeyCollation(meta.type);
-    std::string definition = ctx.dialect.QuoteIdentifier(col.name);
-    if (!col.declared_type.empty()) definition += " " + col.declared_type;
-    definition += std::string(" COLLATE ") + ToString(col.collation);
-    local->child_columns.push_back(definition);
+    local->child_columns.push_back(
+        ctx.dialect.RenderColumnDefinition(col.name, col.type, col.collation));
     groups_table->columns.push_back(col);
   }
   std::vector<int> indexes;

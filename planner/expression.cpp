@@ -52,6 +52,7 @@ ExprPtr Expr::Clone() const {
 
 ExprPtr MakeConstant(Value value, std::string text) {
   auto e = std::make_unique<Expr>(ExprKind::kConstant);
+  e->type.type = TypeOfValueKind(value.kind());  // inferred, not declared
   e->value = std::move(value);
   e->text = std::move(text);
   return e;

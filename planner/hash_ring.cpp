@@ -1,8 +1,6 @@
 #include "planner/hash_ring.h"
 
 #include <algorithm>
-#include <cmath>
-#include <cstring>
 #include <stdexcept>
 
 namespace shardql {
@@ -44,56 +42,6 @@ uint32_t HashRing::ShardIndexFor(uint64_t hash) const {
                              [](const Point& p, uint64_t h) { return p.hash < h; });
   if (it == points_.end()) it = points_.begin();  // wrap around the ring
   return it->shard;
-}
-
-namespace {
-
-std::string IntegerBytes(int64_t v) {
-  std::string out(1 + sizeof v, 'i');
-  for (size_t i = 0; i < sizeof v; ++i)
-    out[1 + i] = static_cast<char>((v >> (8 * i)) & 0xff);
-  return out;
-}
-
-std::string FoldText(std::string_view text, Collation collation) {
-  std::string out(text);
-  if (collation == Collation::kNoCase) {
-    for (char& c : out) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-  } else if (collation == Collation::kRtrim) {
-    while (!out.empty() && out.back() == ' ')
-      out.pop_back();
-  }
-  return out;
-}
-
-}  // namespace
-
-uint64_t ShardKeyHash(const Value& key, Collation collation) {
-  switch (key.kind()) {
-    case Value::Kind::kNull:
-      return StableHash(std::string_view("\0", 1));
-    case Value::Kind::kInteger:
-    case Value::Kind::kBoolean:
-      return StableHash(IntegerBytes(key.integer()));
-    case Value::Kind::kReal: {
-      double d = key.real();
-      // -2^63 <= d < 2^63 and integral: the same key as the INTEGER it equals.
-      if (std::isfinite(d) && d == std::floor(d) && d >= -9223372036854775808.0 &&
-          d < 9223372036854775808.0) {
-        return StableHash(IntegerBytes(static_cast<int64_t>(d)));
-      }
-      std::string bytes(1 + sizeof d, 'r');
-      std::memcpy(bytes.data() + 1, &d, sizeof d);
-      return StableHash(bytes);
-    }
-    case Value::Kind::kText:
-      return StableHash("t" + FoldText(key.text(), collation));
-    case Value::Kind::kBlob:
-      return StableHash("b" + key.bytes());
-  }
-  return 0;
 }
 
 }  // namespace shardql

@@ -9,9 +9,6 @@
 #include <string_view>
 #include <vector>
 
-#include "planner/types.h"
-#include "planner/value.h"
-
 namespace shardql {
 
 class HashRing {
@@ -36,12 +33,8 @@ class HashRing {
 };
 
 // A 64-bit hash that never changes across builds, platforms or releases (data is placed by it):
-// FNV-1a over the bytes, then MurmurHash3's fmix64 finaliser for avalanche.
+// FNV-1a over the bytes, then MurmurHash3's fmix64 finaliser for avalanche. A key value's bytes
+// are the dialect's (Dialect::KeyHash): values its backend holds equal hash alike.
 uint64_t StableHash(std::string_view bytes);
-
-// The hash of a shard-key value. Values that compare equal under `collation` hash equally: an
-// integral REAL hashes as the INTEGER it equals, NOCASE folds ASCII case, RTRIM drops trailing
-// spaces. The caller has already applied the key column's affinity (the dialect's job).
-uint64_t ShardKeyHash(const Value& key, Collation collation);
 
 }  // namespace shardql

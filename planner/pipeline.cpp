@@ -17,7 +17,8 @@ std::shared_ptr<PlannedStatement> PlanStatement(const ast::Statement& statement,
   planned->kind = statement.kind;
   planned->catalog_version = context.catalog->version();
   planned->settings_key = context.settings->CacheKey();
-  plan::LogicalPlan logical = Bind(statement, text, context.catalog, context.session_views);
+  plan::LogicalPlan logical =
+      Bind(statement, text, context.catalog, *context.dialect, context.session_views);
   planned->output = logical.output;
   planned->param_count = logical.param_count;
   planned->param_types = logical.param_types;

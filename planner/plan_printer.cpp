@@ -481,7 +481,7 @@ std::string SortKeyText(const MergeSortKey& k) {
   std::string out = k.label.empty() ? fmt::format("column {}", k.column + 1) : k.label;
   if (k.descending) out += " DESC";
   out += k.nulls_first ? " NULLS FIRST" : " NULLS LAST";
-  if (k.collation != Collation::kBinary) out += std::string(" COLLATE ") + ToString(k.collation);
+  if (!k.collation.is_default()) out += " COLLATE " + k.collation.name();
   return out;
 }
 

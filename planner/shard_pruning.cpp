@@ -5,8 +5,6 @@
 
 #include <algorithm>
 
-#include "planner/hash_ring.h"
-
 namespace shardql {
 
 using plan::Expr;
@@ -14,8 +12,8 @@ using plan::ExprKind;
 
 uint32_t ShardIndexOfKey(const Value& key, const TableInfo& table, const Dialect& dialect) {
   const ColumnInfo& column = table.shard_key_column();
-  Value stored = dialect.ApplyAffinity(key, column.affinity);
-  return table.ring->ShardIndexFor(ShardKeyHash(stored, column.collation));
+  Value stored = dialect.StoredValue(key, column.type);
+  return table.ring->ShardIndexFor(dialect.KeyHash(stored, column.collation));
 }
 
 std::vector<uint32_t> ResolveShards(const ShardChoice& choice, const HashRing& ring,
@@ -29,8 +27,8 @@ std::vector<uint32_t> ResolveShards(const ShardChoice& choice, const HashRing& r
   indexes = choice.fixed;
   for (uint32_t p : choice.key_params) {
     const Value& v = p <= params.size() ? params[p - 1] : Value::Null();
-    Value stored = dialect.ApplyAffinity(v, choice.key_affinity);
-    indexes.push_back(ring.ShardIndexFor(ShardKeyHash(stored, choice.key_collation)));
+    Value stored = dialect.StoredValue(v, choice.key_type);
+    indexes.push_back(ring.ShardIndexFor(dialect.KeyHash(stored, choice.key_collation)));
   }
   std::sort(indexes.begin(), indexes.end());
   indexes.erase(std::unique(indexes.begin(), indexes.end()), indexes.end());
@@ -63,10 +61,7 @@ void ShardPruner::AddPredicate(const Expr& predicate) {
     // a = b between columns that store equal values alike joins their classes.
     if (e.kind == ExprKind::kBinary && e.binary_op == ast::BinaryOp::kEq &&
         e.children[0]->kind == ExprKind::kColumn && e.children[1]->kind == ExprKind::kColumn) {
-      const ExprType& l = e.children[0]->type;
-      const ExprType& r = e.children[1]->type;
-      if (l.affinity == r.affinity && l.collation == r.collation &&
-          ComparisonCollation(l, r) == l.collation) {
+      if (dialect_.EqualityHashesAlike(e.children[0]->type, e.children[1]->type)) {
         Union(e.children[0]->column, e.children[1]->column);
       }
       return;
@@ -102,13 +97,12 @@ std::optional<KeyValues> ShardPruner::ValuesFrom(const Expr& e, plan::ColumnId k
       values.params.push_back(operand.param_index);
     } else if (!operand.value.is_null() || null_matches) {
       // `k = NULL` matches no row: it adds no value.
-      values.constants.push_back(dialect_.ApplyAffinity(operand.value, type.affinity));
+      values.constants.push_back(dialect_.StoredValue(operand.value, type.type));
     }
   };
-  // The comparison must use the key's collation and apply the key's affinity to the other side.
+  // The comparison must compare the other side as the key stores it, under the key's collation.
   auto comparable = [&](const Expr& column, const Expr& other) {
-    return other.type.affinity == Affinity::kNone &&
-           ComparisonCollation(column.type, other.type) == type.collation;
+    return dialect_.ComparesAsStored(column.type, other.type, type.collation);
   };
   switch (e.kind) {
     case ExprKind::kBinary: {
@@ -191,7 +185,7 @@ ShardChoice ShardPruner::Choose(const std::optional<KeyValues>& values, const Ta
                                 const std::string& key_text, std::string* reason) const {
   ShardChoice choice;
   const ColumnInfo& key = table.shard_key_column();
-  choice.key_affinity = key.affinity;
+  choice.key_type = key.type;
   choice.key_collation = key.collation;
   if (!values) {
     choice.all = true;

@@ -3,8 +3,8 @@
 // from the predicates that constrain the scan's shard key — equality, IN lists, OR of those,
 // parameters (resolved at execute time) and equalities with other columns that are themselves
 // pinned (`a.k = b.k AND b.k = 5`). A predicate prunes only when comparing under it agrees with
-// how the key was hashed: the key's own collation, and the key's affinity applied to the other
-// side.
+// how the key was hashed: the key's own collation, and the other side compared as the key column
+// stores it (Dialect::ComparesAsStored).
 
 #include <map>
 #include <optional>
@@ -51,11 +51,11 @@ class ShardPruner {
 
   const Dialect& dialect_;
   std::vector<const plan::Expr*> conjuncts_;
-  // Union-find over columns known equal (same affinity and collation, so equal values hash alike).
+  // Union-find over columns known equal (Dialect::EqualityHashesAlike: equal values hash alike).
   std::map<plan::ColumnId, plan::ColumnId> parent_;
 };
 
-// The shard index (in `table`'s ring) owning a key value, after the key column's affinity.
+// The shard index (in `table`'s ring) owning a key value, as the key column stores it.
 uint32_t ShardIndexOfKey(const Value& key, const TableInfo& table, const Dialect& dialect);
 
 // The ring indexes (sorted, unique) of the shards `choice` picks on `ring` for these parameter

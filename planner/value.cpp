@@ -5,6 +5,8 @@
 #include <bit>
 #include <cstring>
 
+#include "planner/value_text.h"
+
 namespace shardql {
 
 bool Value::operator==(const Value& other) const {
@@ -14,14 +16,42 @@ bool Value::operator==(const Value& other) const {
       return true;
     case Kind::kInteger:
     case Kind::kBoolean:
+    case Kind::kDate:
+    case Kind::kTime:
+    case Kind::kTimestamp:
+    case Kind::kTimestampTz:
       return integer_ == other.integer_;
     case Kind::kReal:
       return std::bit_cast<uint64_t>(real_) == std::bit_cast<uint64_t>(other.real_);
+    case Kind::kInterval:
+      return integer_ == other.integer_ && bytes_ == other.bytes_;
     case Kind::kText:
     case Kind::kBlob:
+    case Kind::kNumeric:
+    case Kind::kUuid:
+    case Kind::kJson:
       return bytes_ == other.bytes_;
   }
   return false;
+}
+
+Value Value::MakeInterval(Interval v) {
+  Value out(Kind::kInterval);
+  out.integer_ = v.micros;
+  out.bytes_.resize(8);
+  std::memcpy(out.bytes_.data(), &v.months, 4);
+  std::memcpy(out.bytes_.data() + 4, &v.days, 4);
+  return out;
+}
+
+Value::Interval Value::interval() const {
+  Interval out;
+  out.micros = integer_;
+  if (bytes_.size() == 8) {
+    std::memcpy(&out.months, bytes_.data(), 4);
+    std::memcpy(&out.days, bytes_.data() + 4, 4);
+  }
+  return out;
 }
 
 std::string Value::DebugString() const {
@@ -48,6 +78,15 @@ std::string Value::DebugString() const {
         out += fmt::format("{:02x}", c);
       return out + "'";
     }
+    case Kind::kNumeric:
+    case Kind::kDate:
+    case Kind::kTime:
+    case Kind::kTimestamp:
+    case Kind::kTimestampTz:
+    case Kind::kInterval:
+    case Kind::kUuid:
+    case Kind::kJson:
+      return fmt::format("{} '{}'", ToString(kind_), FormatValueText(*this));
   }
   return "?";
 }
@@ -66,6 +105,22 @@ const char* ToString(Value::Kind kind) {
       return "blob";
     case Value::Kind::kBoolean:
       return "boolean";
+    case Value::Kind::kNumeric:
+      return "numeric";
+    case Value::Kind::kDate:
+      return "date";
+    case Value::Kind::kTime:
+      return "time";
+    case Value::Kind::kTimestamp:
+      return "timestamp";
+    case Value::Kind::kTimestampTz:
+      return "timestamptz";
+    case Value::Kind::kInterval:
+      return "interval";
+    case Value::Kind::kUuid:
+      return "uuid";
+    case Value::Kind::kJson:
+      return "json";
   }
   return "?";
 }

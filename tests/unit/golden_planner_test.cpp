@@ -59,8 +59,8 @@ class GoldenRunner {
       if (t.command == "plan") {
         std::vector<ast::StatementPtr> parsed = ParseSql(t.input);
         REQUIRE(parsed.size() == 1);
-        plan::LogicalPlan plan =
-            Bind(*parsed[0], t.input, cluster_->cluster().catalog().Snapshot());
+        plan::LogicalPlan plan = Bind(*parsed[0], t.input, cluster_->cluster().catalog().Snapshot(),
+                                      cluster_->cluster().dialect());
         PlanPrintOptions options;
         options.column_ids = t.HasArg("ids");
         return PrintPlan(plan, options);

@@ -16,7 +16,7 @@ namespace {
 
 plan::LogicalPlan BindSql(TestCluster& c, const std::string& sql) {
   std::vector<ast::StatementPtr> parsed = ParseSql(sql);
-  return Bind(*parsed[0], sql, c.cluster().catalog().Snapshot());
+  return Bind(*parsed[0], sql, c.cluster().catalog().Snapshot(), c.cluster().dialect());
 }
 
 std::string Violation(const plan::LogicalPlan& plan) {

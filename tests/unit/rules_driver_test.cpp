@@ -63,7 +63,7 @@ const std::vector<rules::RuleEntry> kTestRules = {
 
 plan::LogicalPlan BindSql(TestCluster& c, const std::string& sql) {
   std::vector<ast::StatementPtr> parsed = ParseSql(sql);
-  return Bind(*parsed[0], sql, c.cluster().catalog().Snapshot());
+  return Bind(*parsed[0], sql, c.cluster().catalog().Snapshot(), c.cluster().dialect());
 }
 
 }  // namespace

@@ -374,8 +374,11 @@ TEST_CASE("prepared statements: prepare, describe, bind, execute with a row limi
   // Describe: the result's columns, and the parameter typed as what it is compared with.
   REQUIRE(p.columns.size() == 2);
   CHECK(p.columns[0].name == "name");
+  // Types a wire protocol announces: on SQLite, TEXT is text (oid 25) and REAL double precision.
+  CHECK(TypeOid(p.columns[0].type.type.id) == 25);
+  CHECK(TypeOid(p.columns[1].type.type.id) == 701);
   REQUIRE(p.param_types.size() == 1);
-  CHECK(p.param_types[0].declared_type == "integer");
+  CHECK(TypeName(p.param_types[0].type) == "bigint");  // SQLite's INTEGER is 64-bit
   CHECK(SqlstateOf(s, "PREPARE by_k AS SELECT 1") == "42P05");
 
   // Three rows at a time from a k-way merge of three shards, the stream kept open between calls.
