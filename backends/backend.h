@@ -83,6 +83,10 @@ class BackendConnection {
   virtual BackendStatus Execute(const std::string& sql, const std::vector<Value>& params,
                                 RowSink* sink, size_t batch_rows = 1024) = 0;
 
+  // Runs `sql`, one statement with one parameter per column of `rows`, once for each row: a bulk
+  // load (the merge engine's tables). Stops at the first failure.
+  virtual BackendStatus ExecuteForEachRow(const std::string& sql, const RowBatch& rows);
+
   // Makes what runs on the connection return (SQLSTATE 57014) as soon as it can, and what starts
   // on it after, until ClearInterrupt: an interrupt that comes just before a statement starts is
   // not lost. Thread-safe.
@@ -96,6 +100,18 @@ class BackendConnection {
   virtual BackendStatus Commit() = 0;
   virtual BackendStatus Rollback() = 0;
   virtual bool in_transaction() const = 0;
+
+  // Two-phase commit, PostgreSQL's PREPARE TRANSACTION / COMMIT PREPARED / ROLLBACK PREPARED: a
+  // prepared transaction has done every check it will do and commits when asked. On PostgreSQL
+  // it is durable and can be finished from any connection, also after a crash. SQLite has no
+  // such state: there, PrepareTransaction keeps the transaction open on this connection (SQLite
+  // checks constraints as each statement runs, so what remains to fail at COMMIT is I/O), the
+  // other two finish it on the same connection, and a crash before COMMIT PREPARED rolls it back
+  // (prepared_transactions_survive_crash() is false; the router's commit log must cover that).
+  virtual BackendStatus PrepareTransaction(const std::string& gid) = 0;
+  virtual BackendStatus CommitPrepared(const std::string& gid) = 0;
+  virtual BackendStatus RollbackPrepared(const std::string& gid) = 0;
+  virtual bool prepared_transactions_survive_crash() const = 0;
 };
 
 class Backend {
@@ -104,6 +120,10 @@ class Backend {
   virtual const std::string& shard_name() const = 0;
   // A human description for \d and EXPLAIN: "sqlite:/path/shard0.db".
   virtual std::string location() const = 0;
+  // Readies the shard at startup. A shard the catalog already places tables on (`holds_tables`)
+  // must exist as it was: a SQLite file is never created afresh for it, which would answer as if
+  // its rows were gone (08006). A new shard is created (a SQLite file's folder is made).
+  virtual BackendStatus Attach(bool holds_tables) = 0;
   // Opens a new connection; fails with a BackendStatus when the shard cannot be reached.
   virtual std::unique_ptr<BackendConnection> Connect(BackendStatus& status) = 0;
 };

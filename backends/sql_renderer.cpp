@@ -8,6 +8,7 @@
 #include "grammar/sql_error.h"
 #include "grammar/stack_guard.h"
 #include "planner/ddl.h"
+#include "planner/value_text.h"
 
 namespace shardql {
 
@@ -104,6 +105,10 @@ std::string SqlLiteral(const Value& value) {
     }
     case Value::Kind::kBlob:
       return "X'" + Hex(value.bytes()) + "'";
+    default:
+      // PostgreSQL's kinds as their text: what SQLite stores for them, and what PostgreSQL reads
+      // for the column or parameter it is compared with or stored into.
+      return SqlLiteral(Value::Text(FormatValueText(value)));
   }
   return "NULL";
 }

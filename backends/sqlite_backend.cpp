@@ -1,8 +1,11 @@
 #include "backends/sqlite_backend.h"
 
+#include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <list>
 #include <unordered_map>
 
@@ -135,15 +138,60 @@ class SqliteConnection : public BackendConnection {
   }
   void ClearInterrupt() override { interrupted_ = false; }
 
+  BackendStatus ExecuteForEachRow(const std::string& sql, const RowBatch& rows) override {
+    const char* tail = nullptr;
+    sqlite3_stmt* stmt = Prepare(sql, &tail);
+    if (!stmt) return Error();
+    if (tail != nullptr) {
+      sqlite3_finalize(stmt);
+      return BackendStatus::Error(sqlstate::kSyntaxError, "one statement expected");
+    }
+    BackendStatus status;
+    for (size_t r = 0; r < rows.rows() && status.ok; ++r) {
+      for (size_t c = 0; c < rows.width; ++c)
+        BindSqliteValue(stmt, static_cast<int>(c) + 1, rows.at(r, c));
+      if (sqlite3_step(stmt) != SQLITE_DONE) {
+        status = Error();
+      } else {
+        status.rows_changed += sqlite3_changes64(db_);
+      }
+      sqlite3_reset(stmt);
+    }
+    sqlite3_clear_bindings(stmt);
+    return status;
+  }
+
   BackendStatus Begin(bool for_write) override {
+    prepared_gid_.clear();
     return Execute(for_write ? "BEGIN IMMEDIATE" : "BEGIN", {}, nullptr, 1);
   }
   BackendStatus Commit() override { return Execute("COMMIT", {}, nullptr, 1); }
   BackendStatus Rollback() override {
+    prepared_gid_.clear();
     if (sqlite3_get_autocommit(db_)) return BackendStatus{};
     return Execute("ROLLBACK", {}, nullptr, 1);
   }
   bool in_transaction() const override { return sqlite3_get_autocommit(db_) == 0; }
+
+  // SQLite's "prepared" transaction is the open one, held on this connection (backend.h).
+  BackendStatus PrepareTransaction(const std::string& gid) override {
+    if (!in_transaction()) {
+      return BackendStatus::Error(sqlstate::kNoActiveSqlTransaction,
+                                  "there is no transaction in progress");
+    }
+    prepared_gid_ = gid;
+    return BackendStatus{};
+  }
+  BackendStatus CommitPrepared(const std::string& gid) override {
+    if (gid.empty() || gid != prepared_gid_) return UnknownGid(gid);
+    prepared_gid_.clear();
+    return Commit();
+  }
+  BackendStatus RollbackPrepared(const std::string& gid) override {
+    if (gid.empty() || gid != prepared_gid_) return UnknownGid(gid);
+    return Rollback();
+  }
+  bool prepared_transactions_survive_crash() const override { return false; }
 
  private:
   struct CacheEntry {
@@ -155,6 +203,12 @@ class SqliteConnection : public BackendConnection {
   static int Progress(void* self) {
     return static_cast<SqliteConnection*>(self)->interrupted_.load(std::memory_order_relaxed) ? 1
                                                                                               : 0;
+  }
+
+  static BackendStatus UnknownGid(const std::string& gid) {
+    return BackendStatus::Error(
+        sqlstate::kUndefinedObject,
+        "prepared transaction with identifier \"" + gid + "\" does not exist");
   }
 
   BackendStatus Error() const {
@@ -225,6 +279,7 @@ class SqliteConnection : public BackendConnection {
 
   sqlite3* db_;
   std::atomic<bool> interrupted_{false};
+  std::string prepared_gid_;  // the open transaction, once PrepareTransaction named it
   std::unordered_map<std::string, CacheEntry> cache_;
   std::list<std::string> lru_;
 };
@@ -288,6 +343,36 @@ std::string SqliteErrorToSqlstate(int code, const std::string& message) {
 SqliteBackend::SqliteBackend(std::string shard_name, std::string path)
     : shard_name_(std::move(shard_name)), path_(std::move(path)) {}
 
+std::unique_ptr<SqliteBackend> SqliteBackend::MergeDatabase(int64_t memory_limit_kb) {
+  // An empty file name is SQLite's private temporary database.
+  auto backend = std::make_unique<SqliteBackend>("merge engine", "");
+  backend->pragmas_ = fmt::format(
+      "PRAGMA cache_size = -{}; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+      "PRAGMA temp_store = FILE;",
+      std::max<int64_t>(memory_limit_kb, 1024));
+  return backend;
+}
+
+BackendStatus SqliteBackend::Attach(bool holds_tables) {
+  if (path_.empty()) return BackendStatus{};
+  std::filesystem::path file(path_);
+  std::error_code ignored;
+  if (holds_tables) {
+    if (!std::filesystem::exists(file, ignored)) {
+      return BackendStatus::Error(
+          sqlstate::kConnectionFailure,
+          fmt::format("shard file \"{}\" does not exist, but the catalog places tables on this "
+                      "shard",
+                      path_));
+    }
+  } else if (!file.parent_path().empty()) {
+    // A new cluster's files may live in folders that do not exist yet; an unusable folder is
+    // reported when the file is opened.
+    std::filesystem::create_directories(file.parent_path(), ignored);
+  }
+  return BackendStatus{};
+}
+
 std::unique_ptr<BackendConnection> SqliteBackend::Connect(BackendStatus& status) {
   sqlite3* db = nullptr;
   int rc =
@@ -301,11 +386,10 @@ std::unique_ptr<BackendConnection> SqliteBackend::Connect(BackendStatus& status)
     return nullptr;
   }
   sqlite3_busy_timeout(db, 10000);
-  // WAL lets readers on other connections run while one writes; NORMAL sync is WAL's usual
-  // pairing (a power loss can lose the last commits, never corrupt the file).
+  // Shards: WAL lets readers on other connections run while one writes; NORMAL sync is WAL's
+  // usual pairing (a power loss can lose the last commits, never corrupt the file).
   char* error = nullptr;
-  if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", nullptr, nullptr,
-                   &error) != SQLITE_OK) {
+  if (sqlite3_exec(db, pragmas_.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
     std::string message = error ? error : "unknown error";
     sqlite3_free(error);
     sqlite3_close(db);

@@ -474,6 +474,13 @@ std::string SqliteDialect::QuoteIdentifier(const std::string& name) const {
   return shardql::QuoteIdentifier(name);
 }
 
+std::string SqliteDialect::RenderDefaultRows(const std::string& default_sql, size_t count) const {
+  return fmt::format(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {}) "
+      "SELECT {} FROM n",
+      count, default_sql);
+}
+
 std::string SqliteDialect::QuoteLiteral(const Value& value) const {
   return SqlLiteral(value);
 }

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 
+#include "backends/sqlite_functions.h"
 #include "backends/sqlite_types.h"
 #include "planner/dialect.h"
 
@@ -21,6 +22,7 @@ class SqliteDialect : public Dialect {
   ~SqliteDialect() override;
 
   const char* name() const override { return "sqlite"; }
+  const FunctionCatalog& Functions() const override { return SqliteFunctions(); }
 
   SqlType ResolveType(std::string_view declared) const override { return SqliteTypeOf(declared); }
   std::string RenderType(const SqlType& type) const override;
@@ -54,6 +56,7 @@ class SqliteDialect : public Dialect {
   std::string RenderDropTable(const std::string& table) const override;
   std::string RenderDropIndex(const std::string& index) const override;
   std::string QuoteIdentifier(const std::string& name) const override;
+  std::string RenderDefaultRows(const std::string& default_sql, size_t count) const override;
   std::string Placeholder(uint32_t index) const override { return "?" + std::to_string(index); }
   std::string QuoteLiteral(const Value& value) const override;
 

@@ -50,7 +50,8 @@ ClusterSpec Spec() {
   ClusterSpec spec;
   spec.catalog_path = dir + "/catalog.db";
   for (int i = 0; i < 4; ++i) {
-    spec.shards.push_back({fmt::format("s{}", i), fmt::format("{}/s{}.db", dir, i)});
+    spec.shards.push_back(
+        {fmt::format("s{}", i), BackendKind::kSqlite, fmt::format("{}/s{}.db", dir, i)});
   }
   return spec;
 }
@@ -92,7 +93,7 @@ void Prepare() {
   std::vector<sqlite3*> shards(4);
   std::vector<sqlite3_stmt*> inserts(4);
   for (int i = 0; i < 4; ++i) {
-    sqlite3_open(Spec().shards[i].sqlite_path.c_str(), &shards[i]);
+    sqlite3_open(Spec().shards[i].location.c_str(), &shards[i]);
     Exec(shards[i], "PRAGMA journal_mode=WAL; BEGIN");
     sqlite3_prepare_v2(shards[i], "INSERT INTO t VALUES (?1, ?2, ?3, ?4)", -1, &inserts[i],
                        nullptr);
@@ -109,8 +110,8 @@ void Prepare() {
     BindRow(insert_single, static_cast<int64_t>(k));
     sqlite3_step(insert_single);
     sqlite3_reset(insert_single);
-    uint32_t shard = ShardIndexOfKey(Value::Integer(static_cast<int64_t>(k)), *table,
-                                     cluster->dialect());
+    uint32_t shard =
+        ShardIndexOfKey(Value::Integer(static_cast<int64_t>(k)), *table, cluster->dialect());
     size_t index = cluster->ShardIndex(table->shards()[shard]);
     BindRow(inserts[index], static_cast<int64_t>(k));
     sqlite3_step(inserts[index]);
@@ -220,7 +221,7 @@ void Point(Session& session, Cluster& cluster) {
   // Key 1008's shard file, opened directly.
   auto table = cluster.catalog().Snapshot()->FindTable("t");
   uint32_t shard = ShardIndexOfKey(Value::Integer(1008), *table, cluster.dialect());
-  std::string path = Spec().shards[cluster.ShardIndex(table->shards()[shard])].sqlite_path;
+  std::string path = Spec().shards[cluster.ShardIndex(table->shards()[shard])].location;
   sqlite3* direct = nullptr;
   sqlite3_open_v2(path.c_str(), &direct, SQLITE_OPEN_READWRITE, nullptr);
   const std::string sql = "SELECT k, g, v, s FROM t WHERE k = 1008";

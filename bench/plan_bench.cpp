@@ -133,7 +133,8 @@ struct TempCluster {
     folder = mkdtemp(dir_template);
     ClusterSpec spec;
     for (int i = 0; i < 4; ++i) {
-      spec.shards.push_back({fmt::format("s{}", i), fmt::format("{}/s{}.db", folder, i)});
+      spec.shards.push_back(
+          {fmt::format("s{}", i), BackendKind::kSqlite, fmt::format("{}/s{}.db", folder, i)});
     }
     cluster = Cluster::Open(spec);
     session = std::make_unique<Session>(*cluster);

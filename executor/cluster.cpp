@@ -6,8 +6,6 @@
 #include <set>
 #include <thread>
 
-#include "backends/sqlite_backend.h"
-#include "backends/sqlite_dialect.h"
 #include "grammar/sql_error.h"
 #include "planner/catalog_store.h"
 
@@ -34,27 +32,28 @@ void ConnectionPool::Release(std::unique_ptr<BackendConnection> connection) {
   if (idle_.size() < max_idle_) idle_.push_back(std::move(connection));
 }
 
-namespace {
-
-// A new cluster's files may live in folders that do not exist yet.
-void CreateParentFolder(const std::string& path) {
-  std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  std::error_code ignored;  // an unusable folder is reported when the file is opened
-  if (!parent.empty()) std::filesystem::create_directories(parent, ignored);
-}
-
-}  // namespace
-
 std::unique_ptr<Cluster> Cluster::Open(const ClusterSpec& spec) {
   if (spec.shards.empty()) {
     throw SqlError(sqlstate::kConfigFileError, "the cluster has no shards");
   }
+  BackendKind kind = spec.shards.front().kind;
+  for (const ShardSpec& s : spec.shards) {
+    if (s.kind != kind) {
+      throw SqlError(
+          sqlstate::kConfigFileError,
+          fmt::format("shard \"{}\" is {} but shard \"{}\" is {}: a cluster's shards "
+                      "are of one kind",
+                      s.name, ToString(s.kind), spec.shards.front().name, ToString(kind)));
+    }
+  }
+  std::unique_ptr<Dialect> dialect = MakeDialect(kind);
   std::unique_ptr<CatalogStore> store;
   if (!spec.catalog_path.empty()) {
-    CreateParentFolder(spec.catalog_path);
+    std::filesystem::path parent = std::filesystem::path(spec.catalog_path).parent_path();
+    std::error_code ignored;  // an unusable folder is reported when the file is opened
+    if (!parent.empty()) std::filesystem::create_directories(parent, ignored);
     store = CatalogStore::Open(spec.catalog_path);
   }
-  std::unique_ptr<Dialect> dialect = std::make_unique<SqliteDialect>();
   auto catalog = std::make_unique<Catalog>(std::move(store));
   catalog->Load(*dialect);
   std::set<std::string> holding_tables;
@@ -64,42 +63,28 @@ std::unique_ptr<Cluster> Cluster::Open(const ClusterSpec& spec) {
   std::vector<Shard> shards;
   ShardLayout layout;
   layout.vnodes = spec.vnodes;
-  for (const auto& s : spec.shards) {
-    // SQLite would create a vanished shard file afresh, and the shard would answer as if its rows
-    // were gone: once the catalog places tables on a shard, its file must be there. A shard that
-    // holds nothing yet is new: its folder is made if needed.
-    std::filesystem::path file(s.sqlite_path);
-    if (holding_tables.count(s.name)) {
-      if (!std::filesystem::exists(file)) {
-        SqlError error(sqlstate::kConnectionFailure,
-                       fmt::format("shard file \"{}\" does not exist, but the catalog places "
-                                   "tables on this shard",
-                                   s.sqlite_path));
-        error.shard = s.name;
-        throw error;
-      }
-    } else {
-      CreateParentFolder(s.sqlite_path);
-    }
+  for (const ShardSpec& s : spec.shards) {
     Shard shard;
     shard.name = s.name;
-    shard.backend = std::make_shared<SqliteBackend>(s.name, s.sqlite_path);
+    shard.backend = MakeBackend(s);
+    BackendStatus status = shard.backend->Attach(holding_tables.count(s.name) > 0);
+    if (!status.ok) throw ShardError(status, s.name);
     shard.pool = std::make_unique<ConnectionPool>(shard.backend);
-    // Open once now, so an unusable folder or an unreadable file is reported at startup.
-    BackendStatus status;
+    // Connect once now, so an unreachable shard or an unreadable file is reported at startup.
     auto connection = shard.pool->Acquire(status);
     if (!connection) throw ShardError(status, s.name);
     shard.pool->Release(std::move(connection));
     layout.shards.push_back(s.name);
     shards.push_back(std::move(shard));
   }
-  return std::make_unique<Cluster>(std::move(dialect), std::move(shards), std::move(catalog),
+  return std::make_unique<Cluster>(kind, std::move(dialect), std::move(shards), std::move(catalog),
                                    layout, spec.worker_threads);
 }
 
-Cluster::Cluster(std::unique_ptr<Dialect> dialect, std::vector<Shard> shards,
+Cluster::Cluster(BackendKind kind, std::unique_ptr<Dialect> dialect, std::vector<Shard> shards,
                  std::unique_ptr<Catalog> catalog, ShardLayout layout, size_t worker_threads)
-    : dialect_(std::move(dialect)),
+    : kind_(kind),
+      dialect_(std::move(dialect)),
       shards_(std::move(shards)),
       catalog_(std::move(catalog)),
       layout_(std::move(layout)),

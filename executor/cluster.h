@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "backends/backend.h"
+#include "backends/backend_factory.h"
 #include "executor/rowid_allocator.h"
 #include "executor/statement_timer.h"
 #include "executor/worker_pool.h"
@@ -47,12 +48,9 @@ struct Shard {
   std::unique_ptr<ConnectionPool> pool;
 };
 
-// What a config file (or --demo) describes.
+// What a config file (or --demo) describes. Every shard is of one backend kind: the cluster has
+// one dialect.
 struct ClusterSpec {
-  struct ShardSpec {
-    std::string name;
-    std::string sqlite_path;
-  };
   std::string catalog_path;  // empty: an in-memory catalog
   uint32_t vnodes = 64;
   size_t worker_threads = 0;  // the shared worker pool's size; 0: one per core, at least two
@@ -61,12 +59,14 @@ struct ClusterSpec {
 
 class Cluster {
  public:
-  // Opens the backends and the catalog (loading what the catalog file holds). Throws SqlError.
+  // Opens the backends the spec names (backends/backend_factory.h) and the catalog (loading what
+  // the catalog file holds). Throws SqlError.
   static std::unique_ptr<Cluster> Open(const ClusterSpec& spec);
-  Cluster(std::unique_ptr<Dialect> dialect, std::vector<Shard> shards,
+  Cluster(BackendKind kind, std::unique_ptr<Dialect> dialect, std::vector<Shard> shards,
           std::unique_ptr<Catalog> catalog, ShardLayout layout, size_t worker_threads = 0);
   ~Cluster();
 
+  BackendKind backend_kind() const { return kind_; }
   const Dialect& dialect() const { return *dialect_; }
   Catalog& catalog() { return *catalog_; }
   const ShardLayout& layout() const { return layout_; }
@@ -83,6 +83,7 @@ class Cluster {
   size_t ShardIndex(const std::string& name) const;
 
  private:
+  BackendKind kind_;
   std::unique_ptr<Dialect> dialect_;
   std::vector<Shard> shards_;
   std::map<std::string, size_t> by_name_;

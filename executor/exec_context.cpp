@@ -1,5 +1,11 @@
 #include "executor/exec_context.h"
 
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <atomic>
+
+#include "executor/cluster.h"
 #include "grammar/sql_error.h"
 
 namespace shardql {
@@ -93,15 +99,54 @@ size_t ShardTransaction::shards_touched() const {
   return connections_.size();
 }
 
+namespace {
+
+// A global transaction id, unique across the router's statements and processes.
+std::string NewTransactionId(const std::string& shard) {
+  static std::atomic<uint64_t> next{1};
+  return fmt::format("shardql_{}_{}_{}", getpid(), next.fetch_add(1), shard);
+}
+
+}  // namespace
+
 void ShardTransaction::CommitAll() {
   std::unique_lock lock(mutex_);
-  for (auto it = connections_.begin(); it != connections_.end(); ++it) {
-    BackendStatus status = it->second->Commit();
-    if (!status.ok) {
-      SqlError error = ShardError(status, cluster_.shard(it->first).name, "COMMIT failed: ");
-      lock.unlock();
-      RollbackAll();
-      throw error;
+  if (connections_.size() > 1) {
+    // Two phases: every shard prepares (does its last checks) before any commits, so a shard that
+    // cannot commit fails the statement while the others can still roll back.
+    std::map<size_t, std::string> prepared;
+    for (auto& [shard, connection] : connections_) {
+      std::string gid = NewTransactionId(cluster_.shard(shard).name);
+      BackendStatus status = connection->PrepareTransaction(gid);
+      if (!status.ok) {
+        SqlError error = ShardError(status, cluster_.shard(shard).name, "COMMIT failed: ");
+        for (const auto& [done, done_gid] : prepared)
+          connections_[done]->RollbackPrepared(done_gid);
+        lock.unlock();
+        RollbackAll();
+        throw error;
+      }
+      prepared[shard] = gid;
+    }
+    for (auto& [shard, connection] : connections_) {
+      BackendStatus status = connection->CommitPrepared(prepared[shard]);
+      if (!status.ok) {
+        // Shards before this one have committed: SQLite cannot take that back (backend.h).
+        SqlError error = ShardError(status, cluster_.shard(shard).name, "COMMIT failed: ");
+        lock.unlock();
+        RollbackAll();
+        throw error;
+      }
+    }
+  } else {
+    for (auto& [shard, connection] : connections_) {
+      BackendStatus status = connection->Commit();
+      if (!status.ok) {
+        SqlError error = ShardError(status, cluster_.shard(shard).name, "COMMIT failed: ");
+        lock.unlock();
+        RollbackAll();
+        throw error;
+      }
     }
   }
   lock.unlock();

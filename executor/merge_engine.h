@@ -1,44 +1,49 @@
 #pragma once
-// The merge engine: a private SQLite database inside the router where the general path finishes
-// queries the shards cannot finish alone. It lives in memory up to a limit, then spills to a
-// temporary file (SQLite's own page cache and temp-file machinery), so large intermediate results
-// slow a query down instead of failing it.
+// The merge engine: a private database inside the router, of the cluster's own backend kind, where
+// the general path finishes queries the shards cannot finish alone and a column's DEFAULT is
+// evaluated. It keeps its tables in memory up to a limit, then spills to a temporary file (the
+// backend's own machinery), so large intermediate results slow a query down instead of failing
+// it. Everything it runs is written in the cluster's dialect, so it answers as one database of
+// that kind would.
 
-#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "executor/row_stream.h"
 
-struct sqlite3;
-
 namespace shardql {
+
+class Cluster;
 
 class MergeEngine {
  public:
-  explicit MergeEngine(int64_t memory_limit_kb);
-  ~MergeEngine();
-  MergeEngine(const MergeEngine&) = delete;
-  MergeEngine& operator=(const MergeEngine&) = delete;
+  virtual ~MergeEngine() = default;
 
-  void CreateTable(const std::string& quoted_name, const std::vector<std::string>& columns);
+  // A table with these column definitions (Dialect::RenderColumnDefinition).
+  virtual void CreateTable(const std::string& quoted_name,
+                           const std::vector<std::string>& columns) = 0;
   // Inserts every row of `rows` into the table, in one transaction; `columns` names the columns
   // the rows fill (all of them, in order, when empty).
-  void Load(const std::string& quoted_name, RowStream& rows,
-            const std::vector<std::string>& columns = {});
-  // Runs a query; the stream steps it batch by batch. The engine must outlive the stream.
-  std::unique_ptr<RowStream> Query(const std::string& sql, const std::vector<Value>& params,
-                                   size_t batch_rows);
+  virtual void Load(const std::string& quoted_name, RowStream& rows,
+                    const std::vector<std::string>& columns = {}) = 0;
+  // Runs a query whose rows are `width` wide; the stream steps it batch by batch. The engine must
+  // outlive the stream.
+  virtual std::unique_ptr<RowStream> Query(const std::string& sql, const std::vector<Value>& params,
+                                           size_t width, size_t batch_rows) = 0;
   // Makes what runs in the engine stop (57014) as soon as it can, and what starts after.
   // Thread-safe.
-  void Interrupt();
-
- private:
-  static int Progress(void* self);
-  void Exec(const std::string& sql);
-  sqlite3* db_ = nullptr;
-  std::atomic<bool> interrupted_{false};
+  virtual void Interrupt() = 0;
 };
+
+// A merge engine on a private database of the cluster's backend kind. Throws SqlError.
+std::unique_ptr<MergeEngine> OpenMergeEngine(const Cluster& cluster, int64_t memory_limit_kb);
+
+// A column's DEFAULT for `count` rows, computed by the merge engine in one statement
+// (Dialect::RenderDefaultRows): a volatile default such as random() gets a value per row, as in
+// one database.
+std::vector<Value> EvaluateDefaults(const Cluster& cluster, const std::string& default_sql,
+                                    size_t count, int64_t memory_limit_kb);
 
 }  // namespace shardql

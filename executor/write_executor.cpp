@@ -88,24 +88,6 @@ class WriteTarget {
 // The rows to insert, each as InsertedColumns(write) orders its values.
 using Rows = std::vector<std::vector<Value>>;
 
-// A column's DEFAULT for `count` rows, computed by the backend's own engine in one statement: a
-// volatile default such as random() gets a value per row, as in one database.
-std::vector<Value> EvaluateDefaults(const ColumnInfo& column, size_t count,
-                                    const ExecSettings& settings) {
-  if (column.default_sql.empty() || count == 0) return std::vector<Value>(count, Value::Null());
-  MergeEngine engine(settings.merge_memory_limit_kb);
-  std::unique_ptr<RowStream> rows = engine.Query(
-      fmt::format("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {}) "
-                  "SELECT {} FROM n",
-                  count, column.default_sql),
-      {}, count);
-  std::vector<Value> out;
-  RowBatch batch;
-  while (rows->Next(batch))
-    out.insert(out.end(), batch.values.begin(), batch.values.end());
-  return out;
-}
-
 // The rows an INSERT gives: DEFAULT VALUES, its literal rows, or its query's.
 Rows SourceRows(const WritePlan& write, Cluster& cluster, ConnectionProvider& reads,
                 const std::vector<Value>& params, const ExecSettings& settings,
@@ -148,7 +130,8 @@ void CompleteRows(const WritePlan& write, Rows& rows, Cluster& cluster,
   }
   if (write.key_from_default) {
     std::vector<Value> defaults =
-        EvaluateDefaults(write.table->shard_key_column(), rows.size(), settings);
+        EvaluateDefaults(cluster, write.table->shard_key_column().default_sql, rows.size(),
+                         settings.merge_memory_limit_kb);
     for (size_t r = 0; r < rows.size(); ++r)
       rows[r].push_back(std::move(defaults[r]));
   }

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <set>
 
@@ -67,13 +68,15 @@ ClusterSpec ReadClusterConfig(const std::string& path) {
     }
     std::string name = match[1];
     std::string setting = match[2];
-    if (setting != "sqlite") {
+    std::optional<BackendKind> kind = BackendKindByName(setting);
+    if (!kind) {
       Fail(path, fmt::format("shard \"{}\": unrecognized setting \"{}\" (expected sqlite = FILE)",
                              name, setting));
     }
     if (!names.insert(name).second) Fail(path, fmt::format("shard \"{}\" is defined twice", name));
-    if (value.empty()) Fail(path, fmt::format("shard \"{}\" has an empty file name", name));
-    spec.shards.push_back({name, resolve(value)});
+    if (value.empty()) Fail(path, fmt::format("shard \"{}\" has an empty {}", name, setting));
+    // A SQLite file is relative to the configuration; a connection string is taken as written.
+    spec.shards.push_back({name, *kind, *kind == BackendKind::kSqlite ? resolve(value) : value});
   }
   if (spec.shards.empty()) Fail(path, "no shards: add a [shard.NAME] section with sqlite = FILE");
   return spec;

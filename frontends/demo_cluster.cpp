@@ -28,7 +28,8 @@ DemoFolder::DemoFolder(size_t shards) {
   path_ = dir;
   spec_.catalog_path = path_ + "/catalog.db";
   for (size_t i = 0; i < shards; ++i) {
-    spec_.shards.push_back({fmt::format("s{}", i), fmt::format("{}/s{}.db", path_, i)});
+    spec_.shards.push_back(
+        {fmt::format("s{}", i), BackendKind::kSqlite, fmt::format("{}/s{}.db", path_, i)});
   }
 }
 

@@ -339,7 +339,8 @@ class FileRun {
     {
       ClusterSpec spec;
       for (size_t i = 0; i < options_.shards; ++i) {
-        spec.shards.push_back({fmt::format("s{}", i), fmt::format("{}/s{}.db", dir, i)});
+        spec.shards.push_back(
+            {fmt::format("s{}", i), BackendKind::kSqlite, fmt::format("{}/s{}.db", dir, i)});
       }
       std::unique_ptr<Cluster> cluster = Cluster::Open(spec);
       Session session(*cluster);

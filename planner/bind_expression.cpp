@@ -84,69 +84,65 @@ ExprType AsColumnType(const ExprType& type) {
   return out;
 }
 
-bool IsAggregateName(const std::string& name, size_t arg_count) {
-  if (name == "min" || name == "max") return arg_count == 1;  // min(a, b) is SQLite's scalar min
-  return name == "count" || name == "sum" || name == "avg" || name == "total" ||
-         name == "group_concat" || name == "string_agg" || name == "bool_and" ||
-         name == "bool_or" || name == "every";
-}
-
-bool HasAggregateCall(const ast::Expr& expr) {
+bool HasAggregateCall(const ast::Expr& expr, const FunctionCatalog& functions) {
   CheckStackDepth();
   switch (expr.kind) {
     case ast::ExprKind::kFunction: {
       const auto& fn = expr.As<ast::Function>();
-      if (!fn.over && IsAggregateName(fn.name, fn.star ? 1 : fn.args.size())) return true;
+      if (!fn.over && functions.IsAggregate(fn.name, fn.star ? 1 : fn.args.size())) return true;
       for (const auto& a : fn.args) {
-        if (HasAggregateCall(*a)) return true;
+        if (HasAggregateCall(*a, functions)) return true;
       }
-      return fn.filter && HasAggregateCall(*fn.filter);
+      return fn.filter && HasAggregateCall(*fn.filter, functions);
     }
     case ast::ExprKind::kUnary:
-      return HasAggregateCall(*expr.As<ast::Unary>().operand);
+      return HasAggregateCall(*expr.As<ast::Unary>().operand, functions);
     case ast::ExprKind::kBinary:
-      return HasAggregateCall(*expr.As<ast::Binary>().left) ||
-             HasAggregateCall(*expr.As<ast::Binary>().right);
+      return HasAggregateCall(*expr.As<ast::Binary>().left, functions) ||
+             HasAggregateCall(*expr.As<ast::Binary>().right, functions);
     case ast::ExprKind::kIsNull:
-      return HasAggregateCall(*expr.As<ast::IsNull>().operand);
+      return HasAggregateCall(*expr.As<ast::IsNull>().operand, functions);
     case ast::ExprKind::kIsBool:
-      return HasAggregateCall(*expr.As<ast::IsBool>().operand);
+      return HasAggregateCall(*expr.As<ast::IsBool>().operand, functions);
     case ast::ExprKind::kIsDistinct:
-      return HasAggregateCall(*expr.As<ast::IsDistinct>().left) ||
-             HasAggregateCall(*expr.As<ast::IsDistinct>().right);
+      return HasAggregateCall(*expr.As<ast::IsDistinct>().left, functions) ||
+             HasAggregateCall(*expr.As<ast::IsDistinct>().right, functions);
     case ast::ExprKind::kBetween: {
       const auto& b = expr.As<ast::Between>();
-      return HasAggregateCall(*b.operand) || HasAggregateCall(*b.low) || HasAggregateCall(*b.high);
+      return HasAggregateCall(*b.operand, functions) || HasAggregateCall(*b.low, functions) ||
+             HasAggregateCall(*b.high, functions);
     }
     case ast::ExprKind::kInList: {
       const auto& in = expr.As<ast::InList>();
-      if (HasAggregateCall(*in.operand)) return true;
+      if (HasAggregateCall(*in.operand, functions)) return true;
       for (const auto& item : in.list) {
-        if (HasAggregateCall(*item)) return true;
+        if (HasAggregateCall(*item, functions)) return true;
       }
       return false;
     }
     case ast::ExprKind::kInQuery:
-      return HasAggregateCall(*expr.As<ast::InQuery>().operand);
+      return HasAggregateCall(*expr.As<ast::InQuery>().operand, functions);
     case ast::ExprKind::kQuantified:
-      return HasAggregateCall(*expr.As<ast::Quantified>().left);
+      return HasAggregateCall(*expr.As<ast::Quantified>().left, functions);
     case ast::ExprKind::kLike: {
       const auto& like = expr.As<ast::Like>();
-      return HasAggregateCall(*like.operand) || HasAggregateCall(*like.pattern) ||
-             (like.escape && HasAggregateCall(*like.escape));
+      return HasAggregateCall(*like.operand, functions) ||
+             HasAggregateCall(*like.pattern, functions) ||
+             (like.escape && HasAggregateCall(*like.escape, functions));
     }
     case ast::ExprKind::kCase: {
       const auto& c = expr.As<ast::Case>();
-      if (c.operand && HasAggregateCall(*c.operand)) return true;
+      if (c.operand && HasAggregateCall(*c.operand, functions)) return true;
       for (const auto& w : c.whens) {
-        if (HasAggregateCall(*w.when) || HasAggregateCall(*w.then)) return true;
+        if (HasAggregateCall(*w.when, functions) || HasAggregateCall(*w.then, functions))
+          return true;
       }
-      return c.else_result && HasAggregateCall(*c.else_result);
+      return c.else_result && HasAggregateCall(*c.else_result, functions);
     }
     case ast::ExprKind::kCast:
-      return HasAggregateCall(*expr.As<ast::Cast>().operand);
+      return HasAggregateCall(*expr.As<ast::Cast>().operand, functions);
     case ast::ExprKind::kCollate:
-      return HasAggregateCall(*expr.As<ast::Collate>().operand);
+      return HasAggregateCall(*expr.As<ast::Collate>().operand, functions);
     default:
       return false;
   }
@@ -359,7 +355,7 @@ ExprPtr ExpressionBinder::BindWindow(const ast::Function& fn) {
 ExprPtr ExpressionBinder::BindFunction(const ast::Function& fn) {
   if (fn.over) return BindWindow(fn);
   size_t arg_count = fn.star ? 1 : fn.args.size();
-  if (IsAggregateName(fn.name, arg_count)) return BindAggregate(fn);
+  if (binder_.dialect().Functions().IsAggregate(fn.name, arg_count)) return BindAggregate(fn);
   if (fn.distinct || fn.star || fn.filter) {
     throw SqlError(sqlstate::kSyntaxError,
                    fmt::format("DISTINCT, * and FILTER are only allowed in aggregate functions, "

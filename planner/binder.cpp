@@ -411,13 +411,14 @@ Binder::BoundQuery Binder::BindSelectBlock(const ast::SelectCore& core, const Sc
   collector.named_windows = &core.windows;
   collector.aggregating = !core.group_by.empty() || (core.having != nullptr);
   for (const ast::SelectItem& item : core.items) {
-    if (item.expr->kind != ast::ExprKind::kStar && HasAggregateCall(*item.expr)) {
+    if (item.expr->kind != ast::ExprKind::kStar &&
+        HasAggregateCall(*item.expr, dialect_.Functions())) {
       collector.aggregating = true;
     }
   }
   if (owner) {
     for (const ast::OrderItem& item : owner->order_by) {
-      if (HasAggregateCall(*item.expr)) collector.aggregating = true;
+      if (HasAggregateCall(*item.expr, dialect_.Functions())) collector.aggregating = true;
     }
   }
 
@@ -438,7 +439,8 @@ Binder::BoundQuery Binder::BindSelectBlock(const ast::SelectCore& core, const Sc
     if (IsBareName(*g) && !ResolvesLocally(scope, g->As<ast::ColumnRef>().parts[0])) {
       const std::string& name = g->As<ast::ColumnRef>().parts[0];
       for (const ast::SelectItem& item : core.items) {
-        if (item.has_alias && item.alias == name && !HasAggregateCall(*item.expr)) {
+        if (item.has_alias && item.alias == name &&
+            !HasAggregateCall(*item.expr, dialect_.Functions())) {
           source = item.expr.get();
           break;
         }

@@ -212,8 +212,7 @@ class Binder {
 bool ExprEquals(const plan::Expr& a, const plan::Expr& b);
 
 // True when the AST expression calls an aggregate at this query level (not inside a subquery).
-bool HasAggregateCall(const ast::Expr& expr);
-bool IsAggregateName(const std::string& name, size_t arg_count);
+bool HasAggregateCall(const ast::Expr& expr, const FunctionCatalog& functions);
 
 // The type of a reference to a table's column.
 ExprType ColumnType(const ColumnInfo& column);

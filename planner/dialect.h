@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "planner/catalog.h"
+#include "planner/function_catalog.h"
 #include "planner/logical_plan.h"
 #include "planner/types.h"
 #include "planner/value.h"
@@ -23,6 +24,9 @@ class Dialect {
 
   // The engine name sqllogictest's skipif/onlyif use: "sqlite", "postgresql".
   virtual const char* name() const = 0;
+
+  // The backend's functions: aggregates, volatility, two-phase splits.
+  virtual const FunctionCatalog& Functions() const = 0;
 
   // ---- Types
 
@@ -89,6 +93,9 @@ class Dialect {
   virtual std::string RenderDropTable(const std::string& table) const = 0;
   virtual std::string RenderDropIndex(const std::string& index) const = 0;
   virtual std::string QuoteIdentifier(const std::string& name) const = 0;
+  // A query giving `count` rows of one column, each a separate evaluation of the DEFAULT
+  // expression `default_sql` (a volatile default differs per row, as in one database).
+  virtual std::string RenderDefaultRows(const std::string& default_sql, size_t count) const = 0;
   // The placeholder for the index-th (1-based) bound value: ?1 in SQLite, $1 in PostgreSQL.
   virtual std::string Placeholder(uint32_t index) const = 0;
   virtual std::string QuoteLiteral(const Value& value) const = 0;

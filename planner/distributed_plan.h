@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "planner/function_catalog.h"
 #include "planner/hash_ring.h"
 #include "planner/logical_plan.h"
 #include "planner/types.h"
@@ -62,15 +63,6 @@ struct MergeSortKey {
   bool nulls_first = false;
   Collation collation;
   std::string label;  // the key as EXPLAIN shows it
-};
-
-enum class FinalAggregateKind : uint8_t {
-  kSum,    // SUM of partial sums; also COUNT (a sum of partial counts) and TOTAL
-  kCount,  // a sum of partial counts that is 0, not NULL, when no shard saw a row
-  kTotal,  // a sum that is 0.0, not NULL, when no shard saw a row
-  kMin,
-  kMax,
-  kAvg,  // from a partial TOTAL and a partial COUNT
 };
 
 struct FinalAggregate {

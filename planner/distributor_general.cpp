@@ -23,12 +23,12 @@ using plan::PlanNode;
 
 namespace {
 
-bool Deterministic(const Expr& e) {
+// A predicate without volatile calls gives the same answer on a shard as in the merge engine.
+bool Deterministic(const Expr& e, const FunctionCatalog& functions) {
   bool ok = true;
   VisitExpr(e, [&](const Expr& sub) {
     if (sub.kind == ExprKind::kFunction &&
-        (sub.name == "random" || sub.name == "randomblob" || sub.name == "changes" ||
-         sub.name == "last_insert_rowid" || sub.name == "total_changes")) {
+        functions.VolatilityOf(sub.name) == Volatility::kVolatile) {
       ok = false;
     }
   });
@@ -107,7 +107,7 @@ SubPlan GeneralPath(Context& ctx, const PlanNode& root) {
           bool own_only = !used.empty() && std::all_of(used.begin(), used.end(),
                                                        [&](ColumnId id) { return own.count(id); });
           if (!own_only || plan::ContainsKind(*conjunct, ExprKind::kSubquery) ||
-              !Deterministic(*conjunct)) {
+              !Deterministic(*conjunct, ctx.dialect.Functions())) {
             continue;
           }
           Remap(*conjunct, ids);

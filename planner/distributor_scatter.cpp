@@ -40,10 +40,11 @@ bool PureColumns(const plan::ProjectNode& project) {
                      [](const auto& e) { return e->kind == ExprKind::kColumn; });
 }
 
-bool Decomposable(const Expr& agg) {
-  if (agg.distinct) return false;
-  const std::string& n = agg.name;
-  return n == "count" || n == "sum" || n == "min" || n == "max" || n == "avg" || n == "total";
+// How the dialect splits this aggregate call into per-shard partials; null when it cannot.
+const FunctionInfo* Split(const Context& ctx, const Expr& agg) {
+  if (agg.distinct) return nullptr;
+  const FunctionInfo* f = ctx.dialect.Functions().Find(agg.name);
+  return f && f->aggregate && !f->partials.empty() ? f : nullptr;
 }
 
 // Replaces, in a clone of the plan, the node at the same place as `target` in `original`.
@@ -150,15 +151,16 @@ std::optional<SubPlan> TryScatter(Context& ctx, const PlanNode& root) {
   }
   for (const auto& a : agg.aggregates) {
     if (!analysis.Evaluable(*a, from)) return std::nullopt;
-    if (!Decomposable(*a)) {
+    if (!Split(ctx, *a)) {
       ctx.Record(kAggregateInTwoPhases, TraceOutcome::kRejected,
                  fmt::format("{} cannot be combined from per-shard partials",
                              FormatExpr(*a, ctx.columns)));
       return std::nullopt;
     }
   }
-  bool has_avg = std::any_of(agg.aggregates.begin(), agg.aggregates.end(),
-                             [](const plan::ExprPtr& a) { return a->name == "avg"; });
+  bool has_avg = std::any_of(agg.aggregates.begin(), agg.aggregates.end(), [&](const auto& a) {
+    return Split(ctx, *a)->final == FinalAggregateKind::kAvg;
+  });
   if (!ctx.Enabled(kAggregateInTwoPhases)) return std::nullopt;
   if (has_avg && !ctx.Enabled(kSplitAvgIntoTotalAndCount)) return std::nullopt;
   ctx.Record(kAggregateInTwoPhases, TraceOutcome::kFired,
@@ -184,20 +186,15 @@ std::optional<SubPlan> TryScatter(Context& ctx, const PlanNode& root) {
   };
   for (size_t i = 0; i < agg.aggregates.size(); ++i) {
     const plan::ExprPtr& a = agg.aggregates[i];
+    const FunctionInfo& split = *Split(ctx, *a);
     FinalAggregate f;
     f.label = FormatExpr(*a, ctx.columns);
-    if (a->name == "avg") {
-      f.kind = FinalAggregateKind::kAvg;
-      f.input = add_partial(*a, "total");
-      f.count_input = add_partial(*a, "count");
-    } else {
-      f.input = add_partial(*a, a->name);
-      f.kind = a->name == "count"   ? FinalAggregateKind::kCount
-               : a->name == "total" ? FinalAggregateKind::kTotal
-               : a->name == "min"   ? FinalAggregateKind::kMin
-               : a->name == "max"   ? FinalAggregateKind::kMax
-                                    : FinalAggregateKind::kSum;
-      if (!a->children.empty()) f.collation = KeyCollation(a->children[0]->type);
+    f.kind = split.final;
+    f.input = add_partial(*a, split.partials[0]);
+    if (split.partials.size() > 1) f.count_input = add_partial(*a, split.partials[1]);
+    if ((f.kind == FinalAggregateKind::kMin || f.kind == FinalAggregateKind::kMax) &&
+        !a->children.empty()) {
+      f.collation = KeyCollation(a->children[0]->type);
     }
     finals.push_back(f);
   }

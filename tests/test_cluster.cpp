@@ -14,7 +14,8 @@ TestCluster::TestCluster(size_t shards, bool persistent_catalog) {
   folder_ = dir;
   if (persistent_catalog) spec_.catalog_path = folder_ + "/catalog.db";
   for (size_t i = 0; i < shards; ++i) {
-    spec_.shards.push_back({fmt::format("s{}", i), fmt::format("{}/s{}.db", folder_, i)});
+    spec_.shards.push_back(
+        {fmt::format("s{}", i), BackendKind::kSqlite, fmt::format("{}/s{}.db", folder_, i)});
   }
   cluster_ = Cluster::Open(spec_);
   session_ = std::make_unique<Session>(*cluster_);

@@ -84,6 +84,7 @@ class ThrowingBackend : public Backend {
       : real_(std::move(real)), after_(after) {}
   const std::string& shard_name() const override { return real_->shard_name(); }
   std::string location() const override { return real_->location(); }
+  BackendStatus Attach(bool holds_tables) override { return real_->Attach(holds_tables); }
   std::unique_ptr<BackendConnection> Connect(BackendStatus& status) override;
 
   std::atomic<bool> armed{false};
@@ -127,6 +128,18 @@ class ThrowingConnection : public BackendConnection {
   BackendStatus Commit() override { return real_->Commit(); }
   BackendStatus Rollback() override { return real_->Rollback(); }
   bool in_transaction() const override { return real_->in_transaction(); }
+  BackendStatus PrepareTransaction(const std::string& gid) override {
+    return real_->PrepareTransaction(gid);
+  }
+  BackendStatus CommitPrepared(const std::string& gid) override {
+    return real_->CommitPrepared(gid);
+  }
+  BackendStatus RollbackPrepared(const std::string& gid) override {
+    return real_->RollbackPrepared(gid);
+  }
+  bool prepared_transactions_survive_crash() const override {
+    return real_->prepared_transactions_survive_crash();
+  }
 
  private:
   std::unique_ptr<BackendConnection> real_;
@@ -248,7 +261,7 @@ TEST_CASE("an exception in shard work is the statement's error, not the end of t
     shards.push_back(std::move(shard));
   }
   {
-    Cluster cluster(std::make_unique<SqliteDialect>(), std::move(shards),
+    Cluster cluster(BackendKind::kSqlite, std::make_unique<SqliteDialect>(), std::move(shards),
                     std::make_unique<Catalog>(), layout, 2);
     Session session(cluster);
     MakeBig(session, 2);

@@ -50,9 +50,9 @@ TEST_CASE("a cluster configuration names shards in order, paths relative to the 
   CHECK(spec.vnodes == 16);
   REQUIRE(spec.shards.size() == 2);
   CHECK(spec.shards[0].name == "east");
-  CHECK(spec.shards[0].sqlite_path == dir + "/east.db");
+  CHECK(spec.shards[0].location == dir + "/east.db");
   CHECK(spec.shards[1].name == "west-2");
-  CHECK(spec.shards[1].sqlite_path == "/abs/west.db");
+  CHECK(spec.shards[1].location == "/abs/west.db");
   std::filesystem::remove(path);
 }
 

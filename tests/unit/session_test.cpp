@@ -93,11 +93,11 @@ TEST_CASE("rows live on the shard the ring assigns, reference rows on every shar
   }
   int64_t total = 0;
   for (size_t s = 0; s < 4; ++s) {
-    int64_t n = CountInShardFile(c.spec().shards[s].sqlite_path, "t");
+    int64_t n = CountInShardFile(c.spec().shards[s].location, "t");
     CHECK(n == expected[s]);
     CHECK(n > 0);  // 200 keys reach every shard
     total += n;
-    CHECK(CountInShardFile(c.spec().shards[s].sqlite_path, "r") == 3);
+    CHECK(CountInShardFile(c.spec().shards[s].location, "r") == 3);
   }
   CHECK(total == 200);
 }
@@ -176,7 +176,7 @@ TEST_CASE("a failing shard fails the statement with its name, and the router kee
       "INSERT INTO t VALUES (1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 6)");
   // Break one shard behind the router's back.
   sqlite3* db = nullptr;
-  sqlite3_open(c.spec().shards[1].sqlite_path.c_str(), &db);
+  sqlite3_open(c.spec().shards[1].location.c_str(), &db);
   REQUIRE(sqlite3_exec(db, "DROP TABLE t", nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(db);
   try {
