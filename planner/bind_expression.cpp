@@ -297,6 +297,9 @@ ExprPtr ExpressionBinder::BindAggregate(const ast::Function& fn) {
     e->has_filter = true;
   }
   PropagateExplicitCollation(*e);
+  // The result's type, as clients are told it; inferred, so SQLite gives it no affinity.
+  e->type.type = binder_.dialect().Functions().ResultType(
+      e->name, fn.args.empty() ? nullptr : &e->children[0]->type.type);
   for (size_t i = 0; i < collector_->aggregates.size(); ++i) {
     if (ExprEquals(*collector_->aggregates[i], *e)) {
       return plan::MakeColumn(collector_->aggregate_ids[i], collector_->aggregates[i]->type);

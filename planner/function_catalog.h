@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "planner/types.h"
+
 namespace shardql {
 
 enum class Volatility : uint8_t {
@@ -39,6 +41,9 @@ struct FunctionInfo {
   // DISTINCT call never can).
   std::vector<std::string> partials;
   FinalAggregateKind final = FinalAggregateKind::kSum;
+  // The type of the result, to announce to clients: fixed, or the first argument's.
+  TypeId result = TypeId::kUnknown;
+  bool result_is_argument = false;
 };
 
 class FunctionCatalog {
@@ -52,6 +57,8 @@ class FunctionCatalog {
   // Functions the catalog does not list are taken as immutable: the backend's own ones are
   // listed where they are not.
   Volatility VolatilityOf(std::string_view name) const;
+  // The type a call's result is announced as; unknown when the catalog cannot say.
+  SqlType ResultType(std::string_view name, const SqlType* first_argument) const;
 
  private:
   std::map<std::string, FunctionInfo, std::less<>> functions_;

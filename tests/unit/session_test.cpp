@@ -379,6 +379,14 @@ TEST_CASE("prepared statements: prepare, describe, bind, execute with a row limi
   CHECK(TypeOid(p.columns[1].type.type.id) == 701);
   REQUIRE(p.param_types.size() == 1);
   CHECK(TypeName(p.param_types[0].type) == "bigint");  // SQLite's INTEGER is 64-bit
+  const PreparedStatement& agg =
+      s.Prepare("agg", "SELECT count(*), avg(v), max(name), sum(k), k + 1 FROM t GROUP BY k", {});
+  std::vector<uint32_t> oids;
+  for (const auto& column : agg.columns)
+    oids.push_back(TypeOid(column.type.type.id));
+  // count: bigint, avg: double precision, max and sum: their argument's, an expression: text.
+  CHECK(oids == std::vector<uint32_t>{20, 701, 25, 20, 25});
+  s.Deallocate("agg");
   CHECK(SqlstateOf(s, "PREPARE by_k AS SELECT 1") == "42P05");
 
   // Three rows at a time from a k-way merge of three shards, the stream kept open between calls.
