@@ -251,7 +251,8 @@ int main(int argc, char** argv) {
       [](benchmark::State& state) {
         std::vector<ast::StatementPtr> parsed = ParseSql(point);
         for (auto _ : state) {
-          benchmark::DoNotOptimize(Bind(*parsed[0], point, planner.catalog->Snapshot()));
+          benchmark::DoNotOptimize(
+              Bind(*parsed[0], point, planner.catalog->Snapshot(), planner.dialect));
         }
       })
       ->Unit(benchmark::kMicrosecond)
