@@ -170,7 +170,7 @@ std::string_view Binder::SpanText(ast::SourceSpan span) const {
 }
 
 ColumnId Binder::NewColumn(std::string name, ExprType type, std::string qualifier) {
-  return columns_.Add({std::move(name), std::move(qualifier), std::move(type)});
+  return columns_.Add({std::move(name), std::move(qualifier), type});
 }
 
 std::string Binder::DerivedName(const ast::Expr& expr) const {

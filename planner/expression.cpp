@@ -61,7 +61,7 @@ ExprPtr MakeConstant(Value value, std::string text) {
 ExprPtr MakeColumn(ColumnId id, ExprType type) {
   auto e = std::make_unique<Expr>(ExprKind::kColumn);
   e->column = id;
-  e->type = std::move(type);
+  e->type = type;
   return e;
 }
 

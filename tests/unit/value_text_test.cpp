@@ -57,8 +57,9 @@ TEST_CASE("PostgreSQL's output text of every type reads back to the same text") 
        {"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "00000000-0000-0000-0000-000000000000"}},
       {TypeId::kJsonb, {"{\"a\": [1, 2.5, null]}", "[]"}},
   };
-  for (const auto& [id, texts] : cases) {
-    for (const std::string& text : texts) {
+  for (const auto& entry : cases) {  // not a structured binding: INFO's lambda captures `id`
+    const TypeId id = entry.first;
+    for (const std::string& text : entry.second) {
       INFO(TypeName(SqlType(id)) << " " << text);
       CHECK(RoundTrip(text, SqlType(id)) == text);
     }
@@ -116,8 +117,9 @@ TEST_CASE("text that is not a value of the type is refused") {
         "-a0eebc999c0b4ef8bb6d6bb9bd380a11"}},
       {TypeId::kBytea, {"\\x0", "\\xzz", "a\\b"}},
   };
-  for (const auto& [id, texts] : bad) {
-    for (const std::string& text : texts) {
+  for (const auto& entry : bad) {
+    const TypeId id = entry.first;
+    for (const std::string& text : entry.second) {
       INFO(TypeName(SqlType(id)) << " \"" << text << "\"");
       CHECK_FALSE(ParseValueText(text, SqlType(id)).has_value());
     }
