@@ -104,6 +104,7 @@ int CompareBytes(std::string_view a, std::string_view b) {
 }
 
 int CompareText(std::string_view a, std::string_view b, Collation collation) {
+  if (collation.is_default()) return CompareBytes(a, b);
   if (collation == SqliteNoCase()) {
     size_t n = std::min(a.size(), b.size());
     for (size_t i = 0; i < n; ++i) {
@@ -126,6 +127,7 @@ int CompareText(std::string_view a, std::string_view b, Collation collation) {
 // Text as `collation` compares it: NOCASE folds ASCII letters, RTRIM drops trailing spaces.
 std::string FoldText(std::string_view text, Collation collation) {
   std::string out(text);
+  if (collation.is_default()) return out;
   if (collation == SqliteNoCase()) {
     for (char& c : out) {
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -195,11 +197,11 @@ SqliteDialect::~SqliteDialect() {
   sqlite3_close(scratch_);
 }
 
-int SqliteDialect::Compare(const Value& a_in, const Value& b_in, Collation collation) const {
-  // Values of PostgreSQL's kinds are SQLite text; the rest compare as they are, uncopied.
-  Value a_text, b_text;
-  const Value& a = IsSqliteStorageClass(a_in) ? a_in : (a_text = SqliteStorageValue(a_in));
-  const Value& b = IsSqliteStorageClass(b_in) ? b_in : (b_text = SqliteStorageValue(b_in));
+int SqliteDialect::Compare(const Value& a, const Value& b, Collation collation) const {
+  if (!IsSqliteStorageClass(a) || !IsSqliteStorageClass(b)) {
+    // Booleans and PostgreSQL's kinds compare as what SQLite stores for them.
+    return Compare(SqliteStorageValue(a), SqliteStorageValue(b), collation);
+  }
   int ra = ClassRank(a), rb = ClassRank(b);
   if (ra != rb) return ra < rb ? -1 : 1;
   switch (ra) {
