@@ -35,6 +35,103 @@ std::string Join(const std::vector<std::string>& parts, const char* sep) {
   return out;
 }
 
+// How tightly an expression's text binds, loosest first: only the levels on which SQLite and
+// PostgreSQL agree. An operand gets parentheses when it binds more loosely than its place needs,
+// so a chain of one operator (a OR b OR c, a + b + c) is written flat and the SQL a shard parses
+// is never nested deeper than the statement was.
+enum Binding : int {
+  kBindOr,
+  kBindAnd,
+  kBindNot,
+  kBindPredicate,  // comparisons, IS, IN, LIKE, BETWEEN
+  kBindOperator,   // || and the bitwise operators: above comparisons in both, placed differently
+                   // from arithmetic, so never mixed with it unparenthesised
+  kBindAdditive,
+  kBindMultiplicative,
+  kBindUnary,  // - + ~ prefixes: tighter than any binary operator, looser than COLLATE
+  kBindAtom,   // columns, literals, calls, CASE, CAST, subqueries, COLLATE
+};
+
+int BindingOf(const plan::Expr& e) {
+  switch (e.kind) {
+    case ExprKind::kBinary:
+      switch (e.binary_op) {
+        case ast::BinaryOp::kOr:
+          return kBindOr;
+        case ast::BinaryOp::kAnd:
+          return kBindAnd;
+        case ast::BinaryOp::kAdd:
+        case ast::BinaryOp::kSub:
+          return kBindAdditive;
+        case ast::BinaryOp::kMul:
+        case ast::BinaryOp::kDiv:
+        case ast::BinaryOp::kMod:
+          return kBindMultiplicative;
+        case ast::BinaryOp::kConcat:
+        case ast::BinaryOp::kBitAnd:
+        case ast::BinaryOp::kBitOr:
+        case ast::BinaryOp::kShiftLeft:
+        case ast::BinaryOp::kShiftRight:
+          return kBindOperator;
+        default:
+          return kBindPredicate;
+      }
+    case ExprKind::kUnary:
+      return e.unary_op == ast::UnaryOp::kNot ? kBindNot : kBindUnary;
+    case ExprKind::kIsNull:
+    case ExprKind::kIsBool:
+    case ExprKind::kBetween:
+    case ExprKind::kInList:
+      return kBindPredicate;
+    default:
+      return kBindAtom;  // what else is written is a call, a keyword form, or parenthesised
+  }
+}
+
+// The binding a binary operator needs of its operands: a left operand may bind as loosely as the
+// operator itself (its chains are left-associative), a right operand must bind tighter.
+int OperandContext(ast::BinaryOp op, bool left) {
+  int own = kBindPredicate;
+  switch (op) {
+    case ast::BinaryOp::kOr:
+      own = kBindOr;
+      break;
+    case ast::BinaryOp::kAnd:
+      own = kBindAnd;
+      break;
+    case ast::BinaryOp::kAdd:
+    case ast::BinaryOp::kSub:
+      own = kBindAdditive;
+      break;
+    case ast::BinaryOp::kMul:
+    case ast::BinaryOp::kDiv:
+    case ast::BinaryOp::kMod:
+      own = kBindMultiplicative;
+      break;
+    case ast::BinaryOp::kConcat:
+    case ast::BinaryOp::kBitAnd:
+    case ast::BinaryOp::kBitOr:
+    case ast::BinaryOp::kShiftLeft:
+    case ast::BinaryOp::kShiftRight:
+      // Only atoms and prefixed atoms, or a left chain of the same operator (ExprIn's
+      // left_of_same).
+      return kBindUnary;
+    default:
+      // Comparisons do not chain: both operands bind tighter than a predicate.
+      return kBindPredicate + 1;
+  }
+  return left ? own : own + 1;
+}
+
+// WHERE or HAVING text of a block's conjuncts.
+std::string Conjunction(const std::vector<std::pair<std::string, std::string>>& conjuncts) {
+  if (conjuncts.size() == 1) return conjuncts[0].first;
+  std::string out;
+  for (size_t i = 0; i < conjuncts.size(); ++i)
+    out += (i ? " AND " : "") + conjuncts[i].second;
+  return out;
+}
+
 const char* JoinKeyword(plan::JoinKind kind) {
   switch (kind) {
     case plan::JoinKind::kInner:
@@ -248,9 +345,9 @@ std::string SqlRenderer::Finish(const Block& block, const std::vector<std::strin
     if (block.distinct) sql += "DISTINCT ";
     sql += SelectList(block, aliases);
     if (!block.from.empty()) sql += " FROM " + block.from;
-    if (!block.where.empty()) sql += " WHERE " + Join(block.where, " AND ");
+    if (!block.where.empty()) sql += " WHERE " + Conjunction(block.where);
     if (!block.group_by.empty()) sql += " GROUP BY " + Join(block.group_by, ", ");
-    if (!block.having.empty()) sql += " HAVING " + Join(block.having, " AND ");
+    if (!block.having.empty()) sql += " HAVING " + Conjunction(block.having);
   }
   if (!block.order_by.empty()) sql += " ORDER BY " + OrderByClause(block);
   if (!block.limit.empty()) {
@@ -281,7 +378,11 @@ SqlRenderer::Block SqlRenderer::Build(const plan::PlanNode& node) {
           (block.grouped == false && block.stage > Stage::kWhere)) {
         block = Wrap(block);
       }
-      std::string predicate = Expr(*node.Cast<plan::FilterNode>().predicate);
+      const plan::Expr& filter = *node.Cast<plan::FilterNode>().predicate;
+      std::string text = Expr(filter);
+      // Conjuncts of one block are joined with AND: an OR among several is parenthesised.
+      std::pair<std::string, std::string> predicate{
+          text, BindingOf(filter) >= kBindAnd ? text : "(" + text + ")"};
       if (block.grouped) {
         block.having.push_back(predicate);
         block.stage = Stage::kHaving;
@@ -306,7 +407,8 @@ SqlRenderer::Block SqlRenderer::Build(const plan::PlanNode& node) {
           text = fmt::format("({} + 0)", text);
         }
         block.group_by.push_back(text);
-        column_text_[agg.outputs[i]] = text;
+        column_text_[agg.outputs[i]] =
+            BindingOf(*agg.groups[i]) == kBindAtom ? text : "(" + text + ")";
       }
       for (size_t i = 0; i < agg.aggregates.size(); ++i) {
         column_text_[agg.outputs[agg.groups.size() + i]] = Expr(*agg.aggregates[i]);
@@ -496,7 +598,9 @@ SqlRenderer::Block SqlRenderer::BuildProject(const plan::ProjectNode& project) {
   block.stage = Stage::kProject;
   block.outputs = project.outputs;
   for (size_t i = 0; i < project.outputs.size(); ++i) {
-    column_text_[project.outputs[i]] = block.items[i];
+    // Referenced as an operand elsewhere: parenthesised unless it is an atom.
+    column_text_[project.outputs[i]] =
+        BindingOf(*project.exprs[i]) == kBindAtom ? block.items[i] : "(" + block.items[i] + ")";
   }
   return block;
 }
@@ -521,9 +625,17 @@ std::string SqlRenderer::SortKeys(const std::vector<plan::SortKey>& keys) {
   return Join(out, ", ");
 }
 
+std::string SqlRenderer::ExprIn(const plan::Expr& e, int context, bool left_of_same) {
+  std::string text = Expr(e);
+  if (BindingOf(e) >= context || left_of_same) return text;
+  return "(" + text + ")";
+}
+
 std::string SqlRenderer::Expr(const plan::Expr& e) {
   CheckStackDepth();
   auto child = [&](size_t i) { return Expr(*e.children[i]); };
+  // An operand of a predicate (IS NULL, BETWEEN, IN, LIKE): anything binding tighter.
+  auto predicate_operand = [&](size_t i) { return ExprIn(*e.children[i], kBindPredicate + 1); };
   switch (e.kind) {
     case ExprKind::kConstant:
       return Literal(e.value, e.text);
@@ -531,33 +643,45 @@ std::string SqlRenderer::Expr(const plan::Expr& e) {
       return ColumnText(e.column);
     case ExprKind::kParam:
       return Param(e.param_index);
-    case ExprKind::kUnary:
-      if (e.unary_op == ast::UnaryOp::kNot) return "(NOT " + child(0) + ")";
-      return std::string("(") + ast::ToString(e.unary_op) + " " + child(0) + ")";
-    case ExprKind::kBinary:
-      return "(" + child(0) + " " + ast::ToString(e.binary_op) + " " + child(1) + ")";
+    case ExprKind::kUnary: {
+      if (e.unary_op == ast::UnaryOp::kNot) return "NOT " + ExprIn(*e.children[0], kBindNot);
+      std::string op = ast::ToString(e.unary_op);
+      std::string operand = ExprIn(*e.children[0], kBindUnary);
+      // "- -1" and "~ ~x" keep a space: "--" would start a comment.
+      return op + (operand.empty() || operand[0] == op[0] ? " " : "") + operand;
+    }
+    case ExprKind::kBinary: {
+      const plan::Expr& left = *e.children[0];
+      bool same_chain = left.kind == ExprKind::kBinary && BindingOf(left) == BindingOf(e) &&
+                        BindingOf(e) != kBindPredicate &&
+                        (BindingOf(e) != kBindOperator || left.binary_op == e.binary_op);
+      return ExprIn(left, OperandContext(e.binary_op, true), same_chain) + " " +
+             ast::ToString(e.binary_op) + " " +
+             ExprIn(*e.children[1], OperandContext(e.binary_op, false));
+    }
     case ExprKind::kIsNull:
-      return "(" + child(0) + (e.negated ? " IS NOT NULL)" : " IS NULL)");
+      return predicate_operand(0) + (e.negated ? " IS NOT NULL" : " IS NULL");
     case ExprKind::kIsBool: {
       const char* test = e.bool_test == ast::BoolTest::kTrue    ? "TRUE"
                          : e.bool_test == ast::BoolTest::kFalse ? "FALSE"
                                                                 : "NULL";
-      return "(" + child(0) + (e.negated ? " IS NOT " : " IS ") + test + ")";
+      return predicate_operand(0) + (e.negated ? " IS NOT " : " IS ") + test;
     }
     case ExprKind::kIsDistinct:
-      return IsDistinctFrom(child(0), child(1), e.negated);
+      return IsDistinctFrom(predicate_operand(0), predicate_operand(1), e.negated);
     case ExprKind::kBetween:
-      return "(" + child(0) + (e.negated ? " NOT BETWEEN " : " BETWEEN ") + child(1) + " AND " +
-             child(2) + ")";
+      return predicate_operand(0) + (e.negated ? " NOT BETWEEN " : " BETWEEN ") +
+             predicate_operand(1) + " AND " + predicate_operand(2);
     case ExprKind::kInList: {
       std::vector<std::string> items;
       for (size_t i = 1; i < e.children.size(); ++i)
         items.push_back(child(i));
-      return "(" + child(0) + (e.negated ? " NOT IN (" : " IN (") + Join(items, ", ") + "))";
+      return predicate_operand(0) + (e.negated ? " NOT IN (" : " IN (") + Join(items, ", ") + ")";
     }
     case ExprKind::kLike: {
-      std::string escape = e.has_escape ? child(2) : "";
-      return Like(child(0), child(1), e.has_escape ? &escape : nullptr, e.like_kind, e.negated);
+      std::string escape = e.has_escape ? predicate_operand(2) : "";
+      return Like(predicate_operand(0), predicate_operand(1), e.has_escape ? &escape : nullptr,
+                  e.like_kind, e.negated);
     }
     case ExprKind::kCase: {
       std::string out = "CASE";
@@ -572,7 +696,7 @@ std::string SqlRenderer::Expr(const plan::Expr& e) {
     case ExprKind::kCast:
       return "CAST(" + child(0) + " AS " + e.name + ")";
     case ExprKind::kCollate:
-      return "(" + child(0) + " COLLATE " + e.name + ")";
+      return ExprIn(*e.children[0], kBindAtom) + " COLLATE " + e.name;
     case ExprKind::kFunction: {
       std::vector<std::string> args;
       for (size_t i = 0; i < e.children.size(); ++i)
@@ -614,11 +738,11 @@ std::string SqlRenderer::Expr(const plan::Expr& e) {
         case plan::SubqueryKind::kExists:
           return "EXISTS (" + Subquery(*e.plan) + ")";
         case plan::SubqueryKind::kIn: {
-          std::string left = child(0);
+          std::string left = predicate_operand(0);
           return "(" + left + (e.negated ? " NOT IN (" : " IN (") + Subquery(*e.plan) + "))";
         }
         case plan::SubqueryKind::kQuantified: {
-          std::string left = child(0);
+          std::string left = predicate_operand(0);
           return Quantified(left, e.binary_op, e.quantifier, Subquery(*e.plan),
                             ColumnAlias(e.plan->outputs.at(0)));
         }

@@ -70,9 +70,10 @@ class SqlRenderer {
     Stage stage = Stage::kFrom;
     std::string from;  // empty: no FROM clause
     bool from_is_join = false;
-    std::vector<std::string> where;
+    // Conjuncts: their text, and the text as one of several joined with AND.
+    std::vector<std::pair<std::string, std::string>> where;
     std::vector<std::string> group_by;
-    std::vector<std::string> having;
+    std::vector<std::pair<std::string, std::string>> having;
     bool grouped = false;
     bool distinct = false;
     std::vector<std::string> items;  // rendered select items (expression text)
@@ -109,7 +110,10 @@ class SqlRenderer {
   std::string AsFromItem(const Block& block, bool parenthesize_join);
   void EnsureAtMost(Block& block, Stage stage);
 
+  // An expression's text, parenthesised only where its operators would otherwise bind
+  // differently (ExprIn: as an operand of something that binds `context` tightly).
   std::string Expr(const plan::Expr& e);
+  std::string ExprIn(const plan::Expr& e, int context, bool left_of_same = false);
   std::string SortKeys(const std::vector<plan::SortKey>& keys);
   std::string OrderByClause(const Block& block);
   std::string Subquery(const plan::PlanNode& plan);

@@ -19,7 +19,8 @@ class StackDepthScope {
   bool outermost_ = false;
 };
 
-// Throws SqlError 54001 when more than kMaxStackDepthBytes are in use since the outermost scope.
+// Throws SqlError 54001 when the walkers have used the thread's stack (below the outermost scope)
+// but for a margin; kMaxStackDepthBytes when the thread's stack size cannot be read.
 void CheckStackDepth();
 
 inline constexpr size_t kMaxStackDepthBytes = size_t{2} * 1024 * 1024;

@@ -398,16 +398,20 @@ ExprPtr ExpressionBinder::Bind(const ast::Expr& expr) {
         if (lit.literal_kind == ast::LiteralKind::kInteger ||
             lit.literal_kind == ast::LiteralKind::kFloat) {
           ExprPtr c = BindLiteral(lit);
-          if (c->value.kind() == Value::Kind::kInteger &&
-              c->value.integer() != std::numeric_limits<int64_t>::min()) {
-            c->value = Value::Integer(-c->value.integer());
+          if (c->value.kind() == Value::Kind::kInteger) {
+            // -(-9223372036854775808) is no INTEGER: SQLite makes it a REAL.
+            c->value = c->value.integer() != std::numeric_limits<int64_t>::min()
+                           ? Value::Integer(-c->value.integer())
+                           : Value::Real(9223372036854775808.0);
           } else if (lit.literal_kind == ast::LiteralKind::kInteger &&
                      lit.text == "9223372036854775808") {
             c->value = Value::Integer(std::numeric_limits<int64_t>::min());
           } else if (c->value.kind() == Value::Kind::kReal) {
             c->value = Value::Real(-c->value.real());
           }
-          c->text = "-" + c->text;
+          // The numeral as it reads now: "-5", and "5" again for "- -5" (never "--5", which a
+          // backend would read as the start of a comment).
+          c->text = !c->text.empty() && c->text[0] == '-' ? c->text.substr(1) : "-" + c->text;
           return c;
         }
       }
