@@ -114,6 +114,14 @@ class BackendConnection {
   virtual bool prepared_transactions_survive_crash() const = 0;
 };
 
+// Who a shard is: the cluster it belongs to and its name there. A shard records it on first use,
+// and every start checks it, so a swapped, copied or foreign database is never read as this
+// shard.
+struct ShardIdentity {
+  std::string cluster_id;
+  std::string shard_name;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -122,8 +130,10 @@ class Backend {
   virtual std::string location() const = 0;
   // Readies the shard at startup. A shard the catalog already places tables on (`holds_tables`)
   // must exist as it was: a SQLite file is never created afresh for it, which would answer as if
-  // its rows were gone (08006). A new shard is created (a SQLite file's folder is made).
-  virtual BackendStatus Attach(bool holds_tables) = 0;
+  // its rows were gone, nor read when it was emptied (08006). A shard that recorded another
+  // identity is refused (F0000, naming both); one that recorded none records `identity`. A new
+  // shard is created (a SQLite file's folder is made).
+  virtual BackendStatus Attach(const ShardIdentity& identity, bool holds_tables) = 0;
   // Opens a new connection; fails with a BackendStatus when the shard cannot be reached.
   virtual std::unique_ptr<BackendConnection> Connect(BackendStatus& status) = 0;
 };

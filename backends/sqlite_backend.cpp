@@ -75,7 +75,9 @@ class SqliteCursor : public RowCursor {
 
 class SqliteConnection : public BackendConnection {
  public:
-  explicit SqliteConnection(sqlite3* db) : db_(db) {
+  // `check_moved`: a shard's file (not the merge engine's temporary one, which SQLite unlinks as
+  // it creates it).
+  SqliteConnection(sqlite3* db, bool check_moved) : db_(db), check_moved_(check_moved) {
     // sqlite3_interrupt alone is forgotten when it comes before a statement's first step; the
     // progress handler asks the flag every few thousand instructions, whenever it was raised.
     sqlite3_progress_handler(db_, kProgressInstructions, &SqliteConnection::Progress, this);
@@ -146,7 +148,7 @@ class SqliteConnection : public BackendConnection {
       sqlite3_finalize(stmt);
       return BackendStatus::Error(sqlstate::kSyntaxError, "one statement expected");
     }
-    BackendStatus status;
+    BackendStatus status = CheckNotMoved();
     for (size_t r = 0; r < rows.rows() && status.ok; ++r) {
       for (size_t c = 0; c < rows.width; ++c)
         BindSqliteValue(stmt, static_cast<int>(c) + 1, rows.at(r, c));
@@ -165,7 +167,14 @@ class SqliteConnection : public BackendConnection {
     prepared_gid_.clear();
     return Execute(for_write ? "BEGIN IMMEDIATE" : "BEGIN", {}, nullptr, 1);
   }
-  BackendStatus Commit() override { return Execute("COMMIT", {}, nullptr, 1); }
+  BackendStatus Commit() override {
+    BackendStatus moved = CheckNotMoved();
+    if (!moved.ok) {
+      Rollback();
+      return moved;
+    }
+    return Execute("COMMIT", {}, nullptr, 1);
+  }
   BackendStatus Rollback() override {
     prepared_gid_.clear();
     if (sqlite3_get_autocommit(db_)) return BackendStatus{};
@@ -244,8 +253,27 @@ class SqliteConnection : public BackendConnection {
     return stmt;
   }
 
+  // A file removed or replaced under an open connection keeps taking writes into the unlinked
+  // inode, where they are lost: writes check first (a stat of the path).
+  BackendStatus CheckNotMoved() const {
+    if (!check_moved_) return BackendStatus{};
+    int moved = 0;
+    if (sqlite3_file_control(db_, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && moved) {
+      const char* file = sqlite3_db_filename(db_, "main");
+      return BackendStatus::Error(
+          sqlstate::kIoError,
+          fmt::format("shard file \"{}\" was removed or replaced while the router was running",
+                      file ? file : ""));
+    }
+    return BackendStatus{};
+  }
+
   BackendStatus Run(sqlite3_stmt* stmt, const std::vector<Value>& params, RowSink* sink,
                     size_t batch_rows) {
+    if (!sqlite3_stmt_readonly(stmt)) {
+      BackendStatus moved = CheckNotMoved();
+      if (!moved.ok) return moved;
+    }
     BindSqliteParams(stmt, params);
     RowBatch batch;
     batch.width = static_cast<size_t>(sqlite3_column_count(stmt));
@@ -278,6 +306,7 @@ class SqliteConnection : public BackendConnection {
   }
 
   sqlite3* db_;
+  bool check_moved_;
   std::atomic<bool> interrupted_{false};
   std::string prepared_gid_;  // the open transaction, once PrepareTransaction named it
   std::unordered_map<std::string, CacheEntry> cache_;
@@ -341,7 +370,14 @@ std::string SqliteErrorToSqlstate(int code, const std::string& message) {
 }
 
 SqliteBackend::SqliteBackend(std::string shard_name, std::string path)
-    : shard_name_(std::move(shard_name)), path_(std::move(path)) {}
+    : shard_name_(std::move(shard_name)), path_(std::move(path)) {
+  // One file, one spelling: two configured paths to it must be seen as the same shard file.
+  std::error_code ignored;
+  if (!path_.empty()) {
+    std::filesystem::path canonical = std::filesystem::weakly_canonical(path_, ignored);
+    if (!canonical.empty()) path_ = canonical.string();
+  }
+}
 
 std::unique_ptr<SqliteBackend> SqliteBackend::MergeDatabase(int64_t memory_limit_kb) {
   // An empty file name is SQLite's private temporary database.
@@ -353,22 +389,87 @@ std::unique_ptr<SqliteBackend> SqliteBackend::MergeDatabase(int64_t memory_limit
   return backend;
 }
 
-BackendStatus SqliteBackend::Attach(bool holds_tables) {
+namespace {
+
+struct TextSink : RowSink {
+  std::vector<std::string> values;
+  bool Consume(RowBatch& batch) override {
+    for (const Value& v : batch.values)
+      values.push_back(v.is_null() ? "" : std::string(v.text()));
+    return true;
+  }
+};
+
+}  // namespace
+
+BackendStatus SqliteBackend::Attach(const ShardIdentity& identity, bool holds_tables) {
   if (path_.empty()) return BackendStatus{};
   std::filesystem::path file(path_);
-  std::error_code ignored;
-  if (holds_tables) {
-    if (!std::filesystem::exists(file, ignored)) {
+  std::error_code error;
+  bool exists = std::filesystem::exists(file, error);
+  if (holds_tables && !exists) {
+    return BackendStatus::Error(
+        sqlstate::kConnectionFailure,
+        fmt::format("shard file \"{}\" does not exist, but the catalog places tables on this "
+                    "shard",
+                    path_));
+  }
+  if (holds_tables && std::filesystem::file_size(file, error) == 0) {
+    return BackendStatus::Error(
+        sqlstate::kConnectionFailure,
+        fmt::format("shard file \"{}\" is empty, but the catalog places tables on this shard",
+                    path_));
+  }
+  if (!exists && !file.parent_path().empty()) {
+    // A new cluster's files may live in folders that do not exist yet; an unusable folder is
+    // reported when the file is opened.
+    std::filesystem::create_directories(file.parent_path(), error);
+  }
+  BackendStatus status;
+  std::unique_ptr<BackendConnection> connection = Connect(status);
+  if (!connection) return status;
+  status = connection->Execute(
+      "CREATE TABLE IF NOT EXISTS shardql_shard (key TEXT PRIMARY KEY, value TEXT NOT NULL)", {},
+      nullptr);
+  if (!status.ok) return status;
+  TextSink recorded;
+  status = connection->Execute(
+      "SELECT coalesce((SELECT value FROM shardql_shard WHERE key = 'cluster_id'), ''), "
+      "coalesce((SELECT value FROM shardql_shard WHERE key = 'shard_name'), ''), "
+      "(SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'shardql%' AND "
+      "name NOT LIKE 'sqlite%')",
+      {}, &recorded);
+  if (!status.ok) return status;
+  const std::string& cluster = recorded.values.at(0);
+  const std::string& name = recorded.values.at(1);
+  bool has_tables = recorded.values.at(2) != "0";
+  if (!cluster.empty() && cluster != identity.cluster_id) {
+    return BackendStatus::Error(
+        sqlstate::kConfigFileError,
+        fmt::format("shard file \"{}\" belongs to another cluster (its shard \"{}\"), not to "
+                    "this one",
+                    path_, name));
+  }
+  if (!name.empty() && name != identity.shard_name) {
+    return BackendStatus::Error(
+        sqlstate::kConfigFileError,
+        fmt::format("shard file \"{}\" is shard \"{}\" of this cluster, not shard \"{}\": "
+                    "were the files swapped?",
+                    path_, name, identity.shard_name));
+  }
+  if (cluster.empty()) {
+    if (holds_tables && !has_tables) {
       return BackendStatus::Error(
           sqlstate::kConnectionFailure,
-          fmt::format("shard file \"{}\" does not exist, but the catalog places tables on this "
+          fmt::format("shard file \"{}\" holds no tables, but the catalog places tables on this "
                       "shard",
                       path_));
     }
-  } else if (!file.parent_path().empty()) {
-    // A new cluster's files may live in folders that do not exist yet; an unusable folder is
-    // reported when the file is opened.
-    std::filesystem::create_directories(file.parent_path(), ignored);
+    // First use (or a shard from before identities were recorded): it records who it is.
+    status = connection->Execute(
+        "INSERT OR REPLACE INTO shardql_shard VALUES ('cluster_id', ?1), ('shard_name', ?2)",
+        {Value::Text(identity.cluster_id), Value::Text(identity.shard_name)}, nullptr);
+    if (!status.ok) return status;
   }
   return BackendStatus{};
 }
@@ -398,7 +499,7 @@ std::unique_ptr<BackendConnection> SqliteBackend::Connect(BackendStatus& status)
     return nullptr;
   }
   status = BackendStatus{};
-  return std::make_unique<SqliteConnection>(db);
+  return std::make_unique<SqliteConnection>(db, !path_.empty());
 }
 
 }  // namespace shardql

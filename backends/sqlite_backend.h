@@ -21,7 +21,7 @@ class SqliteBackend : public Backend {
 
   const std::string& shard_name() const override { return shard_name_; }
   std::string location() const override { return "sqlite:" + path_; }
-  BackendStatus Attach(bool holds_tables) override;
+  BackendStatus Attach(const ShardIdentity& identity, bool holds_tables) override;
   std::unique_ptr<BackendConnection> Connect(BackendStatus& status) override;
 
   const std::string& path() const { return path_; }

@@ -63,11 +63,19 @@ std::unique_ptr<Cluster> Cluster::Open(const ClusterSpec& spec) {
   std::vector<Shard> shards;
   ShardLayout layout;
   layout.vnodes = spec.vnodes;
+  std::map<std::string, std::string> by_location;
   for (const ShardSpec& s : spec.shards) {
     Shard shard;
     shard.name = s.name;
     shard.backend = MakeBackend(s);
-    BackendStatus status = shard.backend->Attach(holding_tables.count(s.name) > 0);
+    auto [other, added] = by_location.emplace(shard.backend->location(), s.name);
+    if (!added) {
+      throw SqlError(sqlstate::kConfigFileError,
+                     fmt::format("shards \"{}\" and \"{}\" are both configured on {}",
+                                 other->second, s.name, shard.backend->location()));
+    }
+    BackendStatus status =
+        shard.backend->Attach({catalog->cluster_id(), s.name}, holding_tables.count(s.name) > 0);
     if (!status.ok) throw ShardError(status, s.name);
     shard.pool = std::make_unique<ConnectionPool>(shard.backend);
     // Connect once now, so an unreachable shard or an unreadable file is reported at startup.
@@ -77,8 +85,17 @@ std::unique_ptr<Cluster> Cluster::Open(const ClusterSpec& spec) {
     layout.shards.push_back(s.name);
     shards.push_back(std::move(shard));
   }
-  return std::make_unique<Cluster>(kind, std::move(dialect), std::move(shards), std::move(catalog),
-                                   layout, spec.worker_threads);
+  auto cluster = std::make_unique<Cluster>(kind, std::move(dialect), std::move(shards),
+                                           std::move(catalog), layout, spec.worker_threads);
+  if (!spec.catalog_path.empty()) cluster->lock_path_ = spec.catalog_path + ".lock";
+  return cluster;
+}
+
+void Cluster::Refresh() {
+  if (catalog_->Refresh(*dialect_)) {
+    // Another router's DDL: tables may have been dropped and made again.
+    rowids_.ForgetAll();
+  }
 }
 
 Cluster::Cluster(BackendKind kind, std::unique_ptr<Dialect> dialect, std::vector<Shard> shards,

@@ -76,6 +76,13 @@ class Cluster {
   RowidAllocator& rowids() { return rowids_; }
   PlanCache& plan_cache() { return plan_cache_; }
 
+  // The lock file routers sharing this catalog coordinate through (cluster_lock.h); empty for an
+  // in-memory catalog.
+  const std::string& lock_path() const { return lock_path_; }
+  // Catches up with what other routers changed in the catalog file. Callers hold the cluster
+  // lock (shared for a statement, exclusive for DDL).
+  void Refresh();
+
   size_t shard_count() const { return shards_.size(); }
   Shard& shard(size_t index) { return shards_.at(index); }
   // The cluster index of a shard by name; throws SqlError when the catalog names a shard the
@@ -88,6 +95,7 @@ class Cluster {
   std::vector<Shard> shards_;
   std::map<std::string, size_t> by_name_;
   std::unique_ptr<Catalog> catalog_;
+  std::string lock_path_;
   ShardLayout layout_;
   RowidAllocator rowids_;
   PlanCache plan_cache_;

@@ -41,6 +41,11 @@ int64_t RowidAllocator::Reserve(const TableInfo& table, size_t count, Cluster& c
   return first;
 }
 
+void RowidAllocator::ForgetAll() {
+  std::lock_guard lock(mutex_);
+  next_.clear();
+}
+
 void RowidAllocator::Forget(const std::string& table) {
   std::lock_guard lock(mutex_);
   next_.erase(table);

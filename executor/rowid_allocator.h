@@ -20,6 +20,7 @@ class RowidAllocator {
   int64_t Reserve(const TableInfo& table, size_t count, Cluster& cluster);
   // The table was created or dropped: its numbering starts again from its shards' contents.
   void Forget(const std::string& table);
+  void ForgetAll();
 
  private:
   std::mutex mutex_;

@@ -81,7 +81,16 @@ void Session::Cancel() {
 }
 
 Session::Session(Cluster& cluster)
-    : cluster_(cluster), settings_(DefaultSessionSettings()), pooled_(cluster) {}
+    : cluster_(cluster),
+      lock_(cluster.lock_path()),
+      settings_(DefaultSessionSettings()),
+      pooled_(cluster) {}
+
+ClusterLock::Hold Session::LockForStatement(bool exclusive) {
+  ClusterLock::Hold hold = exclusive ? lock_.Exclusive() : lock_.Shared();
+  cluster_.Refresh();
+  return hold;
+}
 
 Session::~Session() {
   if (transaction_) transaction_->RollbackAll();
@@ -130,6 +139,7 @@ PlanLookup Session::Plan(const ast::Statement& statement, std::string_view text,
 }
 
 void Session::Execute(std::string_view sql, ResultSink& sink, const std::vector<Value>& params) {
+  ClusterLock::Hold hold = LockForStatement(false);
   // The common case, a statement planned before: no parse.
   if (UsesPlanCache()) {
     if (auto hit = FindCachedPlan(cluster_.plan_cache(), sql, params, PlanningContextNow())) {
@@ -296,6 +306,8 @@ void Session::RunDdl(const ast::Statement& statement, std::string_view text, Res
         fmt::format("{} cannot run inside a transaction block", ast::ToString(statement.kind)),
         statement.span.begin);
   }
+  // DDL alone in the cluster: no statement of any router runs beside it.
+  ClusterLock::Hold hold = LockForStatement(!transaction_);
   sink.Complete(
       ExecuteDdl(statement, text, cluster_, settings_.default_distribution, temp_views_, sink));
 }
@@ -310,6 +322,7 @@ void Session::RunTransaction(const ast::TransactionStatement& statement, ResultS
       } else {
         transaction_ = std::make_unique<ShardTransaction>(cluster_, false);
         transaction_failed_ = false;
+        transaction_lock_ = lock_.Shared();
       }
       sink.Complete("BEGIN");
       return;
@@ -320,6 +333,7 @@ void Session::RunTransaction(const ast::TransactionStatement& statement, ResultS
         return;
       }
       std::unique_ptr<ShardTransaction> transaction = std::move(transaction_);
+      ClusterLock::Hold transaction_lock = std::move(transaction_lock_);
       bool failed = transaction_failed_;
       transaction_failed_ = false;
       if (failed) {
@@ -337,6 +351,7 @@ void Session::RunTransaction(const ast::TransactionStatement& statement, ResultS
       } else {
         transaction_->RollbackAll();
         transaction_.reset();
+        transaction_lock_.Release();
       }
       transaction_failed_ = false;
       sink.Complete("ROLLBACK");

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "executor/cluster.h"
+#include "executor/cluster_lock.h"
 #include "executor/exec_context.h"
 #include "executor/result_sink.h"
 #include "executor/settings.h"
@@ -157,7 +158,14 @@ class Session {
   // The connections statements use: the open transaction's, or the pools'.
   ConnectionProvider& Connections();
 
+  // The shared lock a statement holds (exclusive for DDL), taken with the catalog brought up to
+  // date: other routers' DDL is seen before the statement plans, and never runs beside it.
+  ClusterLock::Hold LockForStatement(bool exclusive);
+
   Cluster& cluster_;
+  ClusterLock lock_;
+  // Held from BEGIN to COMMIT / ROLLBACK.
+  ClusterLock::Hold transaction_lock_;
   SessionSettings settings_;
   // CREATE TEMP VIEW: this session's views, gone when it ends.
   SessionViews temp_views_;

@@ -79,6 +79,11 @@ ClusterSpec ReadClusterConfig(const std::string& path) {
     spec.shards.push_back({name, *kind, *kind == BackendKind::kSqlite ? resolve(value) : value});
   }
   if (spec.shards.empty()) Fail(path, "no shards: add a [shard.NAME] section with sqlite = FILE");
+  // Without `catalog =` the catalog is a file beside the configuration, never kept in memory: a
+  // restart must find the tables its shards hold.
+  if (spec.catalog_path.empty()) {
+    spec.catalog_path = resolve(std::filesystem::path(path).stem().string() + ".catalog.db");
+  }
   return spec;
 }
 

@@ -10,7 +10,8 @@
 //   [shard.s1]
 //   sqlite = data/s1.db
 //
-// Shards are listed in the order they appear; their names are what the catalog records.
+// Shards are listed in the order they appear; their names are what the catalog records. Without
+// `catalog =`, the catalog is NAME.catalog.db beside the file NAME.ini.
 
 #include <string>
 

@@ -47,6 +47,7 @@ inline constexpr const char* kUndefinedParameter = "42P02";
 inline constexpr const char* kDuplicateTable = "42P07";
 inline constexpr const char* kInvalidColumnReference = "42P10";
 inline constexpr const char* kInvalidTableDefinition = "42P16";
+inline constexpr const char* kReservedName = "42939";
 inline constexpr const char* kProgramLimitExceeded = "54000";
 inline constexpr const char* kStatementTooComplex = "54001";
 inline constexpr const char* kObjectNotInPrerequisiteState = "55000";

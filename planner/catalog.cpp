@@ -52,7 +52,9 @@ std::vector<const IndexInfo*> CatalogSnapshot::IndexesOf(const std::string& tabl
 Catalog::Catalog() : Catalog(nullptr) {}
 
 Catalog::Catalog(std::unique_ptr<CatalogStore> store)
-    : store_(std::move(store)), current_(std::make_shared<CatalogSnapshot>()) {}
+    : store_(std::move(store)),
+      cluster_id_(store_ ? store_->cluster_id() : NewClusterId()),
+      current_(std::make_shared<CatalogSnapshot>()) {}
 
 Catalog::~Catalog() = default;
 
@@ -134,8 +136,15 @@ void Catalog::DropView(const std::string& name) {
   });
 }
 
+bool Catalog::Refresh(const Dialect& dialect) {
+  if (!store_ || store_->StoredVersion() == Snapshot()->version()) return false;
+  Load(dialect);
+  return true;
+}
+
 void Catalog::Load(const Dialect& dialect) {
   if (!store_) return;
+  uint64_t version = store_->StoredVersion();
   CatalogStore::Records records = store_->LoadAll();
   auto next = std::make_shared<CatalogSnapshot>();
   auto parse_one = [&](const std::string& sql, const std::string& name, ast::StatementKind kind) {
@@ -169,7 +178,9 @@ void Catalog::Load(const Dialect& dialect) {
     next->views_[r.name] = BuildViewInfo(stmt->As<ast::CreateViewStatement>(), r.definition_sql);
   }
   std::lock_guard lock(mutex_);
-  next->version_ = current_->version_ + 1;
+  // Versions come from the file, so every router names one catalog by one number; a file from
+  // before versions were kept starts above what this process had.
+  next->version_ = std::max(version, current_->version_ + (version == 0 ? 1 : 0));
   current_ = std::move(next);
 }
 

@@ -115,12 +115,20 @@ class Catalog {
 
   // Loads every object from the store (at startup); `dialect` knows the column types.
   void Load(const Dialect& dialect);
+  // Loads the store again when another router changed it since (its version differs); true when
+  // it did. Callers hold the cluster's lock (executor/cluster_lock.h).
+  bool Refresh(const Dialect& dialect);
+
+  // The cluster's identity (random; kept in the catalog file): every shard records it.
+  const std::string& cluster_id() const { return cluster_id_; }
+  bool persistent() const { return store_ != nullptr; }
 
  private:
   template <typename Mutation>
   void Change(Mutation&& mutate);
 
   std::unique_ptr<CatalogStore> store_;
+  std::string cluster_id_;
   mutable std::mutex mutex_;
   std::shared_ptr<const CatalogSnapshot> current_;
 };

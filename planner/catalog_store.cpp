@@ -1,6 +1,9 @@
 #include "planner/catalog_store.h"
 
+#include <fmt/format.h>
 #include <sqlite3.h>
+
+#include <random>
 
 #include "grammar/sql_error.h"
 #include "planner/catalog.h"
@@ -11,6 +14,7 @@ namespace {
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS shardql_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT OR IGNORE INTO shardql_info VALUES ('format_version', '1');
+INSERT OR IGNORE INTO shardql_info VALUES ('catalog_version', '0');
 CREATE TABLE IF NOT EXISTS shardql_tables (
   name TEXT PRIMARY KEY, definition TEXT NOT NULL, shards TEXT NOT NULL, vnodes INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS shardql_indexes (
@@ -75,6 +79,11 @@ class Statement {
 
 }  // namespace
 
+std::string NewClusterId() {
+  std::random_device random;
+  return fmt::format("{:08x}{:08x}-{:08x}{:08x}", random(), random(), random(), random());
+}
+
 std::unique_ptr<CatalogStore> CatalogStore::Open(const std::string& path) {
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
@@ -86,6 +95,14 @@ std::unique_ptr<CatalogStore> CatalogStore::Open(const std::string& path) {
   sqlite3_busy_timeout(db, 5000);
   std::unique_ptr<CatalogStore> store(new CatalogStore(db, path));
   store->Exec(kSchema);
+  {
+    // A new file gets the cluster's identity; an existing one keeps the one it has.
+    Statement add(db, "INSERT OR IGNORE INTO shardql_info VALUES ('cluster_id', ?)");
+    add.Bind(1, NewClusterId());
+    add.Step();
+    Statement read(db, "SELECT value FROM shardql_info WHERE key = 'cluster_id'");
+    if (read.Step()) store->cluster_id_ = read.Text(0);
+  }
   return store;
 }
 
@@ -103,6 +120,7 @@ void CatalogStore::Exec(const char* sql) {
 }
 
 CatalogStore::Records CatalogStore::LoadAll() {
+  std::lock_guard lock(mutex_);
   Records records;
   Statement tables(db_,
                    "SELECT name, definition, shards, vnodes FROM shardql_tables ORDER BY name");
@@ -120,9 +138,25 @@ CatalogStore::Records CatalogStore::LoadAll() {
   return records;
 }
 
+uint64_t CatalogStore::StoredVersion() {
+  std::lock_guard lock(mutex_);
+  Statement data_version(db_, "PRAGMA data_version");
+  int64_t now = data_version.Step() ? data_version.Int(0) : -1;
+  if (now != seen_data_version_ || now < 0) {
+    Statement read(db_, "SELECT value FROM shardql_info WHERE key = 'catalog_version'");
+    seen_version_ = read.Step() ? static_cast<uint64_t>(std::stoull(read.Text(0))) : 0;
+    seen_data_version_ = now;
+  }
+  return seen_version_;
+}
+
 void CatalogStore::Save(const CatalogSnapshot& snapshot) {
+  std::lock_guard lock(mutex_);
   Exec("BEGIN IMMEDIATE");
   try {
+    Statement version(db_, "UPDATE shardql_info SET value = ? WHERE key = 'catalog_version'");
+    version.Bind(1, std::to_string(snapshot.version()));
+    version.Step();
     Exec("DELETE FROM shardql_tables; DELETE FROM shardql_indexes; DELETE FROM shardql_views;");
     Statement table(db_, "INSERT INTO shardql_tables VALUES (?, ?, ?, ?)");
     for (const auto& [name, info] : snapshot.tables()) {
@@ -146,6 +180,8 @@ void CatalogStore::Save(const CatalogSnapshot& snapshot) {
       view.Step();
     }
     Exec("COMMIT");
+    // data_version does not move for this connection's own commits: remember what it wrote.
+    seen_version_ = snapshot.version();
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,9 @@ struct sqlite3;
 namespace shardql {
 
 class CatalogSnapshot;
+
+// A new random cluster identity.
+std::string NewClusterId();
 
 class CatalogStore {
  public:
@@ -43,8 +47,15 @@ class CatalogStore {
   ~CatalogStore();
 
   Records LoadAll();
-  // Writes the whole snapshot in one transaction: all or nothing.
+  // Writes the whole snapshot, with its version, in one transaction: all or nothing.
   void Save(const CatalogSnapshot& snapshot);
+  // The version of the catalog the file holds: every change bumps it, whichever router made it.
+  // Cheap when nothing changed: SQLite's data_version says whether anyone wrote the file since
+  // the last look. Thread-safe.
+  uint64_t StoredVersion();
+
+  // The cluster's identity, made when the file was created: every shard records it.
+  const std::string& cluster_id() const { return cluster_id_; }
 
   const std::string& path() const { return path_; }
 
@@ -54,6 +65,10 @@ class CatalogStore {
 
   sqlite3* db_;
   std::string path_;
+  std::string cluster_id_;
+  std::mutex mutex_;  // the connection serves every session
+  int64_t seen_data_version_ = -1;
+  uint64_t seen_version_ = 0;
 };
 
 }  // namespace shardql

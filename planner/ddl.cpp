@@ -30,6 +30,17 @@ std::string TypeText(const ast::TypeName& type) {
   return out;
 }
 
+// shardql keeps its own records on the shards in tables named shardql_*.
+void CheckNotReserved(const std::string& name, const char* what, ast::SourceSpan span) {
+  if (name.rfind("shardql_", 0) == 0) {
+    throw SqlError(sqlstate::kReservedName,
+                   fmt::format("{} name \"{}\" is reserved: names starting with \"shardql_\" are "
+                               "shardql's own",
+                               what, name),
+                   span.begin);
+  }
+}
+
 Collation CollationOrThrow(const Dialect& dialect, const std::string& name, ast::SourceSpan span) {
   std::optional<Collation> c = dialect.FindCollation(name);
   if (!c) {
@@ -101,6 +112,7 @@ std::shared_ptr<TableInfo> BuildTableInfo(const ast::CreateTableStatement& stmt,
                                           const Dialect& dialect) {
   auto table = std::make_shared<TableInfo>();
   table->name = JoinName(stmt.table);
+  CheckNotReserved(table->name, "table", stmt.span);
   if (stmt.table.size() > 1) {
     throw SqlError(sqlstate::kFeatureNotSupported, "schema-qualified table names are not supported",
                    stmt.span.begin);
@@ -215,6 +227,7 @@ IndexInfo BuildIndexInfo(const ast::CreateIndexStatement& stmt, std::string_view
   IndexInfo index;
   index.table = table.name;
   index.unique = stmt.unique;
+  CheckNotReserved(stmt.name, "index", stmt.span);
   std::vector<std::string> plain_columns;
   for (const ast::IndexColumn& col : stmt.columns) {
     index.columns.emplace_back(SpanText(text, col.span));
@@ -258,6 +271,7 @@ ViewInfo BuildViewInfo(const ast::CreateViewStatement& stmt, std::string_view te
   }
   ViewInfo view;
   view.name = JoinName(stmt.name);
+  CheckNotReserved(view.name, "view", stmt.span);
   view.column_names = stmt.column_names;
   view.query_sql = stmt.query_text;
   view.definition_sql = std::string(SpanText(text, stmt.span));

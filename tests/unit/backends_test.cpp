@@ -60,7 +60,7 @@ int64_t Count(BackendConnection& connection, const std::string& table) {
 TEST_CASE("SQLite's prepared transaction commits or rolls back when asked, on its connection") {
   TempFolder folder;
   SqliteBackend backend("s0", folder.path + "/s0.db");
-  REQUIRE(backend.Attach(false).ok);
+  REQUIRE(backend.Attach({"c1", "s0"}, false).ok);
   auto writer = Connect(backend);
   auto reader = Connect(backend);
   REQUIRE(writer->Execute("CREATE TABLE t (k INTEGER)", {}, nullptr).ok);
@@ -94,11 +94,11 @@ TEST_CASE("SQLite's prepared transaction commits or rolls back when asked, on it
 TEST_CASE("a shard file the catalog places tables on must exist; a new one gets its folder") {
   TempFolder folder;
   SqliteBackend missing("s0", folder.path + "/gone.db");
-  BackendStatus status = missing.Attach(true);
+  BackendStatus status = missing.Attach({"c1", "s0"}, true);
   CHECK(status.sqlstate == "08006");
   CHECK(status.message.find("does not exist") != std::string::npos);
   SqliteBackend fresh("s1", folder.path + "/new/folder/s1.db");
-  REQUIRE(fresh.Attach(false).ok);
+  REQUIRE(fresh.Attach({"c1", "s1"}, false).ok);
   CHECK(std::filesystem::is_directory(folder.path + "/new/folder"));
   Connect(fresh);
   CHECK(std::filesystem::exists(folder.path + "/new/folder/s1.db"));

@@ -84,7 +84,9 @@ class ThrowingBackend : public Backend {
       : real_(std::move(real)), after_(after) {}
   const std::string& shard_name() const override { return real_->shard_name(); }
   std::string location() const override { return real_->location(); }
-  BackendStatus Attach(bool holds_tables) override { return real_->Attach(holds_tables); }
+  BackendStatus Attach(const ShardIdentity& identity, bool holds_tables) override {
+    return real_->Attach(identity, holds_tables);
+  }
   std::unique_ptr<BackendConnection> Connect(BackendStatus& status) override;
 
   std::atomic<bool> armed{false};

@@ -56,6 +56,15 @@ TEST_CASE("a cluster configuration names shards in order, paths relative to the 
   std::filesystem::remove(path);
 }
 
+TEST_CASE("without catalog =, the catalog is a file beside the configuration") {
+  std::string path = WriteTemp("[shard.s0]\nsqlite = s0.db\n");
+  ClusterSpec spec = ReadClusterConfig(path);
+  std::filesystem::path file(path);
+  CHECK(spec.catalog_path ==
+        (file.parent_path() / (file.stem().string() + ".catalog.db")).string());
+  std::filesystem::remove(path);
+}
+
 TEST_CASE("a bad configuration is refused with the file and the problem") {
   CHECK(ConfigError("catalog = c.db\n").find("no shards") != std::string::npos);
   CHECK(ConfigError("[shard.a]\npostgres = x\n").find("unrecognized setting \"postgres\"") !=
