@@ -1,11 +1,14 @@
 #pragma once
 // Rowids for rows of hash-distributed tables, given out by the router in insertion order across
-// all shards. One SQLite database numbers its rows in the order they arrive and scans them in that
-// order; giving each row a cluster-wide rowid lets the merge engine scan a table's rows in the very
-// order one database would (what group_concat, or LIMIT without ORDER BY, shows).
+// all shards — and across routers: with a catalog file, the numbers come from a counter in it
+// (CatalogStore::TakeNumbers), taken per statement. One SQLite database numbers its rows in the
+// order they arrive and scans them in that order; giving each row a cluster-wide rowid lets the
+// merge engine scan a table's rows in the very order one database would (what group_concat, or
+// LIMIT without ORDER BY, shows).
 
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 
 namespace shardql {
@@ -23,8 +26,12 @@ class RowidAllocator {
   void ForgetAll();
 
  private:
+  // The numbers above the largest rowid the table's shards hold (throws SqlError).
+  static int64_t AboveShards(const TableInfo& table, Cluster& cluster);
+
   std::mutex mutex_;
-  std::map<std::string, int64_t> next_;
+  std::map<std::string, int64_t> next_;  // an in-memory catalog's counters
+  std::set<std::string> checked_;        // counters this process checked against the shards
 };
 
 }  // namespace shardql

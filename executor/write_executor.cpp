@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
+#include <optional>
+#include <set>
 
 #include "executor/merge_engine.h"
 #include "executor/row_stream.h"
@@ -128,6 +131,10 @@ void CompleteRows(const WritePlan& write, Rows& rows, Cluster& cluster,
     for (auto& row : rows)
       row.push_back(Value::Integer(next++));
   }
+  if (write.key_numbered) {
+    for (auto& row : rows)
+      row.push_back(Value::Null());  // numbered by NumberNullKeys
+  }
   if (write.key_from_default) {
     std::vector<Value> defaults =
         EvaluateDefaults(cluster, write.table->shard_key_column().default_sql, rows.size(),
@@ -184,6 +191,63 @@ std::vector<ShardWork> InsertWork(const TableInfo& table, const std::vector<int>
   return work;
 }
 
+// The position of the table's shard key among the inserted columns; npos when absent.
+size_t KeyPosition(const TableInfo& table, const std::vector<int>& columns) {
+  auto it = std::find(columns.begin(), columns.end(), table.shard_key);
+  return it == columns.end() ? std::string::npos : static_cast<size_t>(it - columns.begin());
+}
+
+// Whether some row's INTEGER PRIMARY KEY shard key is NULL: the router numbers it.
+bool HasNullKey(const TableInfo& table, const std::vector<int>& columns, const Rows& rows) {
+  if (table.distribution != DistributionKind::kHash || !table.shard_key_column().rowid_alias) {
+    return false;
+  }
+  size_t key = KeyPosition(table, columns);
+  return key != std::string::npos &&
+         std::any_of(rows.begin(), rows.end(), [&](const auto& row) { return row[key].is_null(); });
+}
+
+// Numbers NULL INTEGER PRIMARY KEYs as one SQLite database numbers rowids: the largest key + 1,
+// rows in order, counting the keys rows before them give. The largest key is read from every
+// shard of the table inside `transaction`, which holds each one's write lock until it commits, so
+// no other statement of any router can give the same number meanwhile.
+void NumberNullKeys(const TableInfo& table, const std::vector<int>& columns, Rows& rows,
+                    Cluster& cluster, ShardTransaction& transaction, CancelToken& cancel) {
+  struct MaxSink : RowSink {
+    std::optional<int64_t> max;
+    bool Consume(RowBatch& batch) override {
+      for (const Value& v : batch.values) {
+        if (v.kind() == Value::Kind::kInteger && (!max || v.integer() > *max)) max = v.integer();
+      }
+      return true;
+    }
+  } sink;
+  std::string sql = "SELECT max(rowid) FROM " + cluster.dialect().QuoteIdentifier(table.name);
+  for (const std::string& name : table.shards()) {
+    size_t shard = cluster.ShardIndex(name);
+    BackendStatus status;
+    ConnectionLease connection = transaction.Lease(shard, status, &cancel);
+    if (connection) status = connection->Execute(sql, {}, &sink);
+    if (!status.ok) throw ShardError(status, name);
+  }
+  size_t key = KeyPosition(table, columns);
+  int64_t largest = sink.max.value_or(0);
+  for (auto& row : rows) {
+    Value stored = cluster.dialect().StoredValue(row[key], table.shard_key_column().type);
+    if (!stored.is_null()) {
+      if (stored.kind() == Value::Kind::kInteger) largest = std::max(largest, stored.integer());
+      continue;
+    }
+    if (largest == std::numeric_limits<int64_t>::max()) {
+      // SQLite would look for an unused number at random; the router does not guess.
+      throw SqlError(sqlstate::kFeatureNotSupported,
+                     fmt::format("no \"{}\" value is left above the largest one, {}",
+                                 table.shard_key_column().name, largest));
+    }
+    row[key] = Value::Integer(++largest);
+  }
+}
+
 int64_t ExecuteInsert(const WritePlan& write, Cluster& cluster, ShardTransaction* user,
                       PooledConnections& pooled, const std::vector<Value>& params,
                       const ExecSettings& settings, CancelToken& cancel) {
@@ -191,6 +255,21 @@ int64_t ExecuteInsert(const WritePlan& write, Cluster& cluster, ShardTransaction
   Rows rows = SourceRows(write, cluster, reads, params, settings, cancel);
   CompleteRows(write, rows, cluster, settings);
   std::vector<int> columns = InsertedColumns(write);
+  if (HasNullKey(*write.table, columns, rows)) {
+    // Numbered inside one transaction over every shard of the table, which the rows then join.
+    std::unique_ptr<ShardTransaction> local;
+    ShardTransaction* transaction = user;
+    if (!transaction) {
+      local = std::make_unique<ShardTransaction>(cluster, true);
+      transaction = local.get();
+    }
+    NumberNullKeys(*write.table, columns, rows, cluster, *transaction, cancel);
+    auto by_shard = RouteRows(*write.table, columns, rows, cluster);
+    WriteTarget target(cluster, transaction, pooled, cancel);
+    target.Apply(InsertWork(*write.table, columns, rows, by_shard, cluster.dialect()));
+    if (local) local->CommitAll();
+    return static_cast<int64_t>(rows.size());
+  }
   auto by_shard = RouteRows(*write.table, columns, rows, cluster);
   WriteTarget target(cluster, user, pooled, cancel);
   target.Apply(InsertWork(*write.table, columns, rows, by_shard, cluster.dialect()));
@@ -204,6 +283,48 @@ std::vector<size_t> RouteShards(const Route& route, Cluster& cluster,
   for (uint32_t i : ResolveShards(route.choice, *route.ring, params, cluster.dialect()))
     out.push_back(cluster.ShardIndex(route.ring_shards[i]));
   return out;
+}
+
+// One database updates rows one at a time in rowid order and checks a unique key at each: a row
+// whose new key is a key another row still holds (one not yet moved, or one already moved there)
+// fails the statement. The moved rows (each with its old key last, which this removes) are
+// replayed that way; keys of rows not moved are checked by the shards as the rows are inserted.
+void ReplayKeyCheck(const TableInfo& table, const std::vector<int>& columns, Rows& moved,
+                    Cluster& cluster) {
+  size_t key = static_cast<size_t>(std::find(columns.begin(), columns.end(), table.shard_key) -
+                                   columns.begin());
+  auto rowid_it = std::find(columns.begin(), columns.end(), plan::kRowidColumn);
+  // The rowid: the router's column, or the key itself for an INTEGER PRIMARY KEY.
+  auto rowid_of = [&](const std::vector<Value>& row) -> const Value& {
+    return rowid_it == columns.end() ? row.back()
+                                     : row[static_cast<size_t>(rowid_it - columns.begin())];
+  };
+  std::sort(moved.begin(), moved.end(), [&](const auto& a, const auto& b) {
+    return cluster.dialect().Compare(rowid_of(a), rowid_of(b), Collation()) < 0;
+  });
+  const Dialect& dialect = cluster.dialect();
+  const ColumnInfo& column = table.shard_key_column();
+  auto group_key = [&](const Value& v) {
+    std::string out;
+    dialect.AppendGroupKey(dialect.StoredValue(v, column.type), column.collation, out);
+    return out;
+  };
+  std::multiset<std::string> held;
+  for (const auto& row : moved) {
+    if (!row.back().is_null()) held.insert(group_key(row.back()));
+  }
+  for (auto& row : moved) {
+    if (!row.back().is_null()) held.erase(held.find(group_key(row.back())));
+    if (!row[key].is_null()) {
+      std::string now = group_key(row[key]);
+      if (held.count(now)) {
+        throw SqlError(sqlstate::kUniqueViolation,
+                       fmt::format("UNIQUE constraint failed: {}.{}", table.name, column.name));
+      }
+      held.insert(now);
+    }
+    row.pop_back();
+  }
 }
 
 // UPDATE of the shard key: each row moves to the shard its new key belongs to.
@@ -235,6 +356,11 @@ int64_t MoveRows(const WritePlan& write, Cluster& cluster, ShardTransaction* use
     target.Check(status, shard);
   }
   std::vector<int> columns = InsertedColumns(write);
+  if (write.replays_key_check) ReplayKeyCheck(*write.table, columns, moved, cluster);
+  if (HasNullKey(*write.table, columns, moved)) {
+    // SQLite refuses NULL for an INTEGER PRIMARY KEY an UPDATE assigns.
+    throw SqlError(sqlstate::kDatatypeMismatch, "datatype mismatch");
+  }
   auto by_shard = RouteRows(*write.table, columns, moved, cluster);
   target.ApplyOn(*transaction,
                  InsertWork(*write.table, columns, moved, by_shard, cluster.dialect()));

@@ -136,6 +136,11 @@ void Catalog::DropView(const std::string& name) {
   });
 }
 
+int64_t Catalog::TakeNumbers(const std::string& name, int64_t count,
+                             const std::function<int64_t()>& floor) {
+  return store_->TakeNumbers(name, count, floor);
+}
+
 bool Catalog::Refresh(const Dialect& dialect) {
   if (!store_ || store_->StoredVersion() == Snapshot()->version()) return false;
   Load(dialect);

@@ -5,6 +5,7 @@
 // bound against alive through shared_ptr.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -122,6 +123,9 @@ class Catalog {
   // The cluster's identity (random; kept in the catalog file): every shard records it.
   const std::string& cluster_id() const { return cluster_id_; }
   bool persistent() const { return store_ != nullptr; }
+  // CatalogStore::TakeNumbers; a persistent catalog only.
+  int64_t TakeNumbers(const std::string& name, int64_t count,
+                      const std::function<int64_t()>& floor);
 
  private:
   template <typename Mutation>

@@ -20,6 +20,7 @@ CREATE TABLE IF NOT EXISTS shardql_tables (
 CREATE TABLE IF NOT EXISTS shardql_indexes (
   name TEXT PRIMARY KEY, table_name TEXT NOT NULL, definition TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS shardql_views (name TEXT PRIMARY KEY, definition TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS shardql_counters (name TEXT PRIMARY KEY, next INTEGER NOT NULL);
 )sql";
 
 [[noreturn]] void Fail(sqlite3* db, const std::string& what) {
@@ -92,8 +93,12 @@ std::unique_ptr<CatalogStore> CatalogStore::Open(const std::string& path) {
     sqlite3_close(db);
     throw SqlError(sqlstate::kIoError, "could not open catalog file \"" + path + "\": " + message);
   }
-  sqlite3_busy_timeout(db, 5000);
+  sqlite3_busy_timeout(db, 10000);
   std::unique_ptr<CatalogStore> store(new CatalogStore(db, path));
+  // WAL: routers read the catalog while one writes. NORMAL sync: a power loss may lose the last
+  // counter numbers taken, which is why a router checks a counter against the shards the first
+  // time it uses it.
+  store->Exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
   store->Exec(kSchema);
   {
     // A new file gets the cluster's identity; an existing one keeps the one it has.
@@ -136,6 +141,27 @@ CatalogStore::Records CatalogStore::LoadAll() {
   while (views.Step())
     records.views.push_back({views.Text(0), views.Text(1)});
   return records;
+}
+
+int64_t CatalogStore::TakeNumbers(const std::string& name, int64_t count,
+                                  const std::function<int64_t()>& floor) {
+  std::lock_guard lock(mutex_);
+  Exec("BEGIN IMMEDIATE");
+  try {
+    Statement read(db_, "SELECT next FROM shardql_counters WHERE name = ?");
+    read.Bind(1, name);
+    int64_t next = read.Step() ? read.Int(0) : 1;
+    if (floor) next = std::max(next, floor());
+    Statement write(db_, "INSERT OR REPLACE INTO shardql_counters VALUES (?, ?)");
+    write.Bind(1, name);
+    write.Bind(2, next + count);
+    write.Step();
+    Exec("COMMIT");
+    return next;
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
 }
 
 uint64_t CatalogStore::StoredVersion() {

@@ -5,6 +5,7 @@
 // catalog entry.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -53,6 +54,12 @@ class CatalogStore {
   // Cheap when nothing changed: SQLite's data_version says whether anyone wrote the file since
   // the last look. Thread-safe.
   uint64_t StoredVersion();
+
+  // The first of `count` numbers of the counter `name`, taken in one transaction of the file, so
+  // routers sharing it never take the same number. `floor` (called inside the transaction, when
+  // given) is a number the counter must not be below: what the shards already hold.
+  int64_t TakeNumbers(const std::string& name, int64_t count,
+                      const std::function<int64_t()>& floor);
 
   // The cluster's identity, made when the file was created: every shard records it.
   const std::string& cluster_id() const { return cluster_id_; }

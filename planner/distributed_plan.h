@@ -153,6 +153,10 @@ struct WritePlan {
   std::unique_ptr<DistributedPlan> source;
   // The shard key is left out: its DEFAULT is evaluated for each row, then routes it.
   bool key_from_default = false;
+  // The shard key is an INTEGER PRIMARY KEY left out; it is numbered like a NULL one: the router
+  // gives it the largest key on any of the table's shards + 1, with all of them locked for
+  // writing, as one SQLite database numbers rowids — never a shard on its own.
+  bool key_numbered = false;
   // The router numbers the rows (a hashed table whose key is not its INTEGER PRIMARY KEY), so they
   // keep one database's insertion order across shards.
   bool router_numbers_rows = false;
@@ -161,6 +165,9 @@ struct WritePlan {
   // SELECT of the rows as they will be), then, for kMoveRows, the DELETE.
   std::unique_ptr<Route> route;
   std::string delete_sql;
+  // kMoveRows of a key that is unique on its own: the SELECT's last column is each row's old key,
+  // and the executor checks the new keys as one database would, row by row in rowid order.
+  bool replays_key_check = false;
 };
 
 // The parameters whose shards a plan was specialised for: it was planned with their values known

@@ -574,6 +574,25 @@ bool LiteralCells(const std::vector<plan::ExprPtr>& row, const Bindings& binding
   return true;
 }
 
+// Whether the router numbers some row's INTEGER PRIMARY KEY: it is left out, a literal row gives
+// NULL, or the rows come from a query (which may give NULL).
+bool NumbersKeys(const WritePlan& write, const Bindings& bindings) {
+  const TableInfo& table = *write.table;
+  if (table.distribution != DistributionKind::kHash || !table.shard_key_column().rowid_alias) {
+    return false;
+  }
+  if (write.key_numbered || write.source) return true;
+  size_t key_pos = static_cast<size_t>(
+      std::find(write.insert_columns.begin(), write.insert_columns.end(), table.shard_key) -
+      write.insert_columns.begin());
+  std::vector<Value> cells;
+  for (const auto& row : write.literal_rows) {
+    if (!LiteralCells(row, bindings, cells)) return true;  // not known here: it may be NULL
+    if (key_pos < cells.size() && cells[key_pos].is_null()) return true;
+  }
+  return false;
+}
+
 // An INSERT: where its rows go and the statements each shard runs. Literal rows are routed here
 // as execution routes them; rows from a query or a key DEFAULT are routed when they exist.
 ExplainNode ExplainInsert(const WritePlan& write, const Bindings& bindings) {
@@ -586,6 +605,11 @@ ExplainNode ExplainInsert(const WritePlan& write, const Bindings& bindings) {
   } else if (write.key_from_default) {
     out.details.push_back(fmt::format("each row to the shard owning its {} value, from its DEFAULT",
                                       table.shard_key_column().name));
+  } else if (NumbersKeys(write, bindings)) {
+    out.details.push_back(fmt::format(
+        "each row to the shard owning its {} value; a NULL or missing {} is numbered by the "
+        "router: the largest on any shard + 1, every shard of the table locked for writing",
+        table.shard_key_column().name, table.shard_key_column().name));
   } else {
     out.details.push_back(
         fmt::format("each row to the shard owning its {} value", table.shard_key_column().name));
@@ -605,7 +629,7 @@ ExplainNode ExplainInsert(const WritePlan& write, const Bindings& bindings) {
   if (reference) {
     for (uint32_t s = 0; s < table.shards().size(); ++s)
       rows_by_shard[s] = row_count;
-  } else if (!write.key_from_default && bindings.known()) {
+  } else if (!write.key_from_default && !NumbersKeys(write, bindings) && bindings.known()) {
     size_t key_pos = static_cast<size_t>(
         std::find(write.insert_columns.begin(), write.insert_columns.end(), table.shard_key) -
         write.insert_columns.begin());

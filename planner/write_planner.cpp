@@ -138,6 +138,15 @@ void PlanMoves(const plan::LogicalPlan& plan, const Dialect& dialect, WritePlan&
     ids.push_back(columns.Add({"rowid", "", ExprType{}}));
     write.insert_columns.push_back(plan::kRowidColumn);
   }
+  // One database checks a unique key row by row as it updates, so an UPDATE that moves keys onto
+  // keys other rows still hold fails there: the executor replays that check with the old keys.
+  const ColumnInfo& key = table.shard_key_column();
+  if (key.rowid_alias || key.primary_key || key.unique) {
+    plan::ColumnId old_key = scan.outputs[static_cast<size_t>(table.shard_key)];
+    exprs.push_back(plan::MakeColumn(old_key, columns[old_key].type));
+    ids.push_back(columns.Add({"old key", "", ExprType{}}));
+    write.replays_key_check = true;
+  }
   auto select = plan::MakeProject(std::move(source), std::move(exprs), std::move(ids));
   plan::VerifyPlanInDebug(*select, columns);
   write.route->sql = dialect.RenderPlan(*select, columns);
@@ -180,16 +189,11 @@ std::unique_ptr<WritePlan> PlanInsert(const plan::LogicalPlan& plan, const Diale
       std::find(write->insert_columns.begin(), write->insert_columns.end(), table.shard_key) ==
           write->insert_columns.end()) {
     const ColumnInfo& key = table.shard_key_column();
-    if (key.rowid_alias) {
-      SqlError error(sqlstate::kFeatureNotSupported,
-                     fmt::format("INSERT into \"{}\" must give a value for its shard key \"{}\"",
-                                 table.name, key.name));
-      error.detail =
-          "The shard key is an INTEGER PRIMARY KEY: each shard would number rows on "
-          "its own, so the numbers would repeat across shards.";
-      throw error;
+    if (key.rowid_alias && key.default_sql.empty()) {
+      write->key_numbered = true;
+    } else {
+      write->key_from_default = true;
     }
-    write->key_from_default = true;
   }
   return write;
 }
@@ -250,7 +254,7 @@ std::vector<int> InsertedColumns(const WritePlan& write) {
   std::vector<int> columns = write.insert_columns;
   if (write.kind == WriteKind::kMoveRows) return columns;  // the rows come whole from the shards
   if (write.router_numbers_rows) columns.push_back(plan::kRowidColumn);
-  if (write.key_from_default) columns.push_back(write.table->shard_key);
+  if (write.key_from_default || write.key_numbered) columns.push_back(write.table->shard_key);
   return columns;
 }
 

@@ -26,7 +26,7 @@ DistributedPlan DistributeWrite(const plan::LogicalPlan& plan, const Dialect& di
                                 const std::vector<Value>* values = nullptr);
 
 // The columns an INSERT's statements fill, in order: the columns it names, the rowid when the
-// router numbers the rows, the shard key when it comes from its DEFAULT.
+// router numbers the rows, the shard key when it comes from its DEFAULT or is numbered.
 std::vector<int> InsertedColumns(const WritePlan& write);
 
 // "INSERT INTO t (a, b) VALUES (?1, ?2), (?3, ?4)" for `rows` rows of `columns` (table column
