@@ -8,7 +8,7 @@ JOBS       ?= $(shell nproc)
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SHARED     ?= ../shared
 
-.PHONY: demo test build release asan tsan tsan-test tidy conformance bench format clean deps bench-deps
+.PHONY: demo test build release asan tsan tsan-test tidy conformance torture bench format clean deps bench-deps
 
 demo: release
 	./build/release/shardql shell --demo
@@ -54,6 +54,12 @@ conformance: release
 	  $(SHARED)/extern/sqllogictest/select1.test $(SHARED)/extern/sqllogictest/select2.test \
 	  $(SHARED)/extern/sqllogictest/select3.test $(SHARED)/extern/sqllogictest/select4.test \
 	  $(SHARED)/extern/sqllogictest/select5.test $(SHARED)/extern/sqllogictest/evidence/*.test
+
+# Crash torture: a router killed KILLS times at random moments during multi-shard writes,
+# transactions and DDL; every restart must find every statement whole or absent.
+KILLS ?= 200
+torture: release
+	python3 tests/torture/torture.py --shardql build/release/shardql --kills $(KILLS)
 
 bench: bench-deps release
 	cmake -S . -B build/release -DSHARDQL_BENCH=ON

@@ -428,9 +428,12 @@ BackendStatus SqliteBackend::Attach(const ShardIdentity& identity, bool holds_ta
   BackendStatus status;
   std::unique_ptr<BackendConnection> connection = Connect(status);
   if (!connection) return status;
+  // The shard's own records: who it is, and the markers of transactions that committed their part
+  // here (executor/recovery.h).
   status = connection->Execute(
-      "CREATE TABLE IF NOT EXISTS shardql_shard (key TEXT PRIMARY KEY, value TEXT NOT NULL)", {},
-      nullptr);
+      "CREATE TABLE IF NOT EXISTS shardql_shard (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS shardql_applied (gid TEXT PRIMARY KEY)",
+      {}, nullptr);
   if (!status.ok) return status;
   TextSink recorded;
   status = connection->Execute(

@@ -460,6 +460,17 @@ std::string SqliteDialect::RenderCreateTable(const TableInfo& table) const {
   return out;
 }
 
+std::string SqliteDialect::ListTablesSql() const {
+  return "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'shardql!_%' "
+         "ESCAPE '!' AND name NOT LIKE 'sqlite!_%' ESCAPE '!'";
+}
+
+std::string SqliteDialect::ListIndexesSql() const {
+  // Indexes SQLite makes for PRIMARY KEY and UNIQUE constraints have no SQL of their own.
+  return "SELECT name, tbl_name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND "
+         "tbl_name NOT LIKE 'shardql!_%' ESCAPE '!'";
+}
+
 std::string SqliteDialect::RenderCreateIndex(const IndexInfo& index) const {
   return index.definition_sql;
 }

@@ -51,6 +51,8 @@ class SqliteDialect : public Dialect {
 
   std::string RenderPlan(const plan::PlanNode& root,
                          const plan::ColumnTable& columns) const override;
+  std::string ListTablesSql() const override;
+  std::string ListIndexesSql() const override;
   std::string RenderCreateTable(const TableInfo& table) const override;
   std::string RenderCreateIndex(const IndexInfo& index) const override;
   std::string RenderDropTable(const std::string& table) const override;

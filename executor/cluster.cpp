@@ -6,8 +6,10 @@
 #include <set>
 #include <thread>
 
+#include "executor/recovery.h"
 #include "grammar/sql_error.h"
 #include "planner/catalog_store.h"
+#include "planner/commit_record.h"
 
 namespace shardql {
 
@@ -87,8 +89,50 @@ std::unique_ptr<Cluster> Cluster::Open(const ClusterSpec& spec) {
   }
   auto cluster = std::make_unique<Cluster>(kind, std::move(dialect), std::move(shards),
                                            std::move(catalog), layout, spec.worker_threads);
-  if (!spec.catalog_path.empty()) cluster->lock_path_ = spec.catalog_path + ".lock";
+  if (!spec.catalog_path.empty()) {
+    cluster->lock_path_ = spec.catalog_path + ".lock";
+    cluster->liveness_ = std::make_unique<RouterLiveness>(spec.catalog_path + ".routers");
+    // What routers that died (this one's earlier run included) decided is finished first.
+    if (spec.recover_at_open) RecoverDeadRouters(*cluster);
+  }
   return cluster;
+}
+
+const std::string& Cluster::router_id() const {
+  static const std::string kNone;
+  return liveness_ ? liveness_->id() : kNone;
+}
+
+bool Cluster::IsRouterAlive(const std::string& id) const {
+  return liveness_ && !id.empty() && liveness_->IsAlive(id);
+}
+
+void Cluster::ForgetRouter(const std::string& id) const {
+  if (liveness_ && !id.empty()) liveness_->Forget(id);
+}
+
+void Cluster::ForgetDeadRouters() const {
+  if (liveness_) liveness_->ForgetDead();
+}
+
+std::string Cluster::NewTransactionId() {
+  return fmt::format("{}:{}", router_id(), next_transaction_.fetch_add(1));
+}
+
+bool Cluster::RecoveryNeeded(const std::string& shard) {
+  CatalogStore* store = catalog_->store();
+  if (!store) return false;
+  std::lock_guard lock(recovery_mutex_);
+  if (!store->ChangedSinceLastLook() && !dead_records_) return false;
+  dead_records_ = false;
+  bool on_shard = false;
+  for (const CommitRecord& record : store->Commits()) {
+    if (IsRouterAlive(record.owner)) continue;
+    dead_records_ = true;
+    for (const auto& part : record.shards)
+      on_shard = on_shard || part.first == shard;
+  }
+  return on_shard;
 }
 
 void Cluster::Refresh() {

@@ -2,6 +2,7 @@
 // The cluster a router serves: its shards (backends with connection pools), the backend dialect,
 // the catalog, and the worker threads that run shard work.
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -11,6 +12,7 @@
 
 #include "backends/backend.h"
 #include "backends/backend_factory.h"
+#include "executor/router_liveness.h"
 #include "executor/rowid_allocator.h"
 #include "executor/statement_timer.h"
 #include "executor/worker_pool.h"
@@ -54,6 +56,9 @@ struct ClusterSpec {
   std::string catalog_path;  // empty: an in-memory catalog
   uint32_t vnodes = 64;
   size_t worker_threads = 0;  // the shared worker pool's size; 0: one per core, at least two
+  // Whether opening finishes what routers that died decided (`shardql check` without --repair
+  // looks first).
+  bool recover_at_open = true;
   std::vector<ShardSpec> shards;
 };
 
@@ -83,6 +88,19 @@ class Cluster {
   // lock (shared for a statement, exclusive for DDL).
   void Refresh();
 
+  // ---- Crash safety (executor/recovery.h); with a catalog file only.
+  bool recovery_enabled() const { return liveness_ != nullptr; }
+  // This router's id in the catalog's folder of routers ("" without a catalog file).
+  const std::string& router_id() const;
+  bool IsRouterAlive(const std::string& id) const;
+  void ForgetRouter(const std::string& id) const;
+  void ForgetDeadRouters() const;
+  // A new transaction id, unique across routers: router id and a sequence.
+  std::string NewTransactionId();
+  // Whether a router that died left a decided transaction on `shard` to finish. Cheap when the
+  // catalog file did not change since the last look.
+  bool RecoveryNeeded(const std::string& shard);
+
   size_t shard_count() const { return shards_.size(); }
   Shard& shard(size_t index) { return shards_.at(index); }
   // The cluster index of a shard by name; throws SqlError when the catalog names a shard the
@@ -96,6 +114,10 @@ class Cluster {
   std::map<std::string, size_t> by_name_;
   std::unique_ptr<Catalog> catalog_;
   std::string lock_path_;
+  std::unique_ptr<RouterLiveness> liveness_;
+  std::atomic<uint64_t> next_transaction_{1};
+  std::mutex recovery_mutex_;
+  bool dead_records_ = false;  // the last look found records of dead routers
   ShardLayout layout_;
   RowidAllocator rowids_;
   PlanCache plan_cache_;

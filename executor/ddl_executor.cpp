@@ -4,8 +4,10 @@
 
 #include <algorithm>
 
+#include "executor/exec_context.h"
 #include "grammar/sql_error.h"
 #include "planner/binder.h"
+#include "planner/commit_record.h"
 #include "planner/ddl.h"
 
 namespace shardql {
@@ -21,29 +23,23 @@ std::string SingleName(const std::vector<std::string>& parts, ast::SourceSpan sp
   return name[0];
 }
 
-// Runs one DDL statement on each named shard; on a failure, runs `undo` on the shards done so far
-// and throws the failing shard's error.
+// Runs one DDL statement on each named shard inside one transaction over them all, then changes
+// the catalog (`change`, given the commit record to write with it) at the moment of decision:
+// shards and catalog change together or not at all, whenever this router dies (recovery.h).
 void RunOnShards(Cluster& cluster, const std::vector<std::string>& shards, const std::string& sql,
-                 const std::string& undo) {
-  std::vector<size_t> done;
+                 const ShardTransaction::Decision& change) {
+  ShardTransaction transaction(cluster, true);
   for (const std::string& name : shards) {
     size_t index = cluster.ShardIndex(name);
-    ConnectionPool& pool = *cluster.shard(index).pool;
     BackendStatus status;
-    std::unique_ptr<BackendConnection> connection = pool.Acquire(status);
-    if (connection) status = connection->Execute(sql, {}, nullptr);
-    pool.Release(std::move(connection));
-    if (!status.ok) {
-      for (size_t d : done) {
-        BackendStatus ignored;
-        auto c = cluster.shard(d).pool->Acquire(ignored);
-        if (c && !undo.empty()) c->Execute(undo, {}, nullptr);
-        cluster.shard(d).pool->Release(std::move(c));
-      }
-      throw ShardError(status, name);
-    }
-    done.push_back(index);
+    ConnectionLease connection = transaction.Lease(index, status);
+    if (!connection) throw ShardError(status, name);
+    transaction.BeforeWrite(index, *connection.get());
+    status = connection->Execute(sql, {}, nullptr);
+    if (!status.ok) throw ShardError(status, name);
+    transaction.Record(index, sql, {});
   }
+  transaction.CommitAll(change, /*always_record=*/true);
 }
 
 std::string CreateTable(const ast::CreateTableStatement& stmt, std::string_view text,
@@ -64,13 +60,7 @@ std::string CreateTable(const ast::CreateTableStatement& stmt, std::string_view 
   cluster.rowids().Forget(table->name);
   const Dialect& dialect = cluster.dialect();
   RunOnShards(cluster, table->shards(), dialect.RenderCreateTable(*table),
-              dialect.RenderDropTable(table->name));
-  try {
-    cluster.catalog().AddTable(table);
-  } catch (...) {
-    RunOnShards(cluster, table->shards(), dialect.RenderDropTable(table->name), "");
-    throw;
-  }
+              [&](CommitRecord* record) { cluster.catalog().AddTable(table, record); });
   return "CREATE TABLE";
 }
 
@@ -95,13 +85,7 @@ std::string CreateIndex(const ast::CreateIndexStatement& stmt, std::string_view 
   }
   const Dialect& dialect = cluster.dialect();
   RunOnShards(cluster, table->shards(), dialect.RenderCreateIndex(index),
-              dialect.RenderDropIndex(index.name));
-  try {
-    cluster.catalog().AddIndex(index);
-  } catch (...) {
-    RunOnShards(cluster, table->shards(), dialect.RenderDropIndex(index.name), "");
-    throw;
-  }
+              [&](CommitRecord* record) { cluster.catalog().AddIndex(index, record); });
   return "CREATE INDEX";
 }
 
@@ -161,8 +145,8 @@ std::string Drop(const ast::DropStatement& stmt, Cluster& cluster, SessionViews&
           throw SqlError(sqlstate::kUndefinedTable,
                          fmt::format("table \"{}\" does not exist", name), stmt.span.begin);
         }
-        RunOnShards(cluster, table->shards(), dialect.RenderDropTable(name), "");
-        cluster.catalog().DropTable(name);
+        RunOnShards(cluster, table->shards(), dialect.RenderDropTable(name),
+                    [&](CommitRecord* record) { cluster.catalog().DropTable(name, record); });
         cluster.rowids().Forget(name);
         break;
       }
@@ -177,8 +161,12 @@ std::string Drop(const ast::DropStatement& stmt, Cluster& cluster, SessionViews&
                          fmt::format("index \"{}\" does not exist", name), stmt.span.begin);
         }
         auto table = snapshot->FindTable(index->table);
-        if (table) RunOnShards(cluster, table->shards(), dialect.RenderDropIndex(name), "");
-        cluster.catalog().DropIndex(name);
+        auto drop = [&](CommitRecord* record) { cluster.catalog().DropIndex(name, record); };
+        if (table) {
+          RunOnShards(cluster, table->shards(), dialect.RenderDropIndex(name), drop);
+        } else {
+          drop(nullptr);
+        }
         break;
       }
       case ast::ObjectKind::kView: {

@@ -6,7 +6,9 @@
 #include <atomic>
 
 #include "executor/cluster.h"
+#include "executor/recovery.h"
 #include "grammar/sql_error.h"
+#include "planner/catalog_store.h"
 
 namespace shardql {
 
@@ -99,56 +101,111 @@ size_t ShardTransaction::shards_touched() const {
   return connections_.size();
 }
 
-namespace {
-
-// A global transaction id, unique across the router's statements and processes.
-std::string NewTransactionId(const std::string& shard) {
-  static std::atomic<uint64_t> next{1};
-  return fmt::format("shardql_{}_{}_{}", getpid(), next.fetch_add(1), shard);
-}
-
-}  // namespace
-
-void ShardTransaction::CommitAll() {
-  std::unique_lock lock(mutex_);
-  if (connections_.size() > 1) {
-    // Two phases: every shard prepares (does its last checks) before any commits, so a shard that
-    // cannot commit fails the statement while the others can still roll back.
-    std::map<size_t, std::string> prepared;
-    for (auto& [shard, connection] : connections_) {
-      std::string gid = NewTransactionId(cluster_.shard(shard).name);
-      BackendStatus status = connection->PrepareTransaction(gid);
-      if (!status.ok) {
-        SqlError error = ShardError(status, cluster_.shard(shard).name, "COMMIT failed: ");
-        for (const auto& [done, done_gid] : prepared)
-          connections_[done]->RollbackPrepared(done_gid);
-        lock.unlock();
-        RollbackAll();
-        throw error;
-      }
-      prepared[shard] = gid;
-    }
-    for (auto& [shard, connection] : connections_) {
-      BackendStatus status = connection->CommitPrepared(prepared[shard]);
-      if (!status.ok) {
-        // Shards before this one have committed: SQLite cannot take that back (backend.h).
-        SqlError error = ShardError(status, cluster_.shard(shard).name, "COMMIT failed: ");
-        lock.unlock();
-        RollbackAll();
-        throw error;
-      }
-    }
-  } else {
-    for (auto& [shard, connection] : connections_) {
-      BackendStatus status = connection->Commit();
-      if (!status.ok) {
-        SqlError error = ShardError(status, cluster_.shard(shard).name, "COMMIT failed: ");
-        lock.unlock();
-        RollbackAll();
-        throw error;
-      }
+void ShardTransaction::BeforeWrite(size_t shard, BackendConnection& connection) {
+  {
+    std::lock_guard lock(mutex_);
+    if (redo_.count(shard)) return;
+  }
+  if (cluster_.recovery_enabled()) {
+    // The shard's write lock first (a no-op write takes it), then the look: a router that died
+    // holding this lock with a decided transaction has left its record in the catalog by now.
+    BackendStatus status = connection.Execute(TakeWriteLockSql(), {}, nullptr);
+    if (!status.ok) throw ShardError(status, cluster_.shard(shard).name);
+    if (cluster_.RecoveryNeeded(cluster_.shard(shard).name)) {
+      RollbackAll();
+      RecoverDeadRouters(cluster_);
+      SqlError error(sqlstate::kSerializationFailure,
+                     "could not serialize access: a transaction of a router that stopped had to "
+                     "be finished first");
+      error.detail = "It is finished now.";
+      error.hint = "Run the statement again.";
+      throw error;
     }
   }
+  std::lock_guard lock(mutex_);
+  redo_[shard];
+}
+
+void ShardTransaction::Record(size_t shard, const std::string& sql,
+                              const std::vector<Value>& params) {
+  std::lock_guard lock(mutex_);
+  redo_[shard].push_back({sql, params});
+}
+
+void ShardTransaction::CommitAll(const Decision& decide, bool always_record) {
+  std::unique_lock lock(mutex_);
+  auto fail = [&](const BackendStatus& status, size_t shard) {
+    SqlError error = ShardError(status, cluster_.shard(shard).name, "COMMIT failed: ");
+    lock.unlock();
+    RollbackAll();
+    throw error;
+  };
+  // Shards only read from commit as they are; the written ones decide together.
+  std::vector<size_t> written;
+  for (const auto& [shard, statements] : redo_) {
+    if (connections_.count(shard)) written.push_back(shard);
+  }
+  bool two_phase = written.size() > 1 || always_record;
+  CatalogStore* store = cluster_.catalog().store();
+  bool recorded = two_phase && store != nullptr;
+  std::string gid = two_phase ? cluster_.NewTransactionId() : std::string();
+  CommitRecord record;
+  if (recorded) {
+    // Each written shard marks the transaction as its own, inside it: recovery tells a shard that
+    // committed its part from one that lost it by the marker.
+    std::string mark = MarkerInsertSql(cluster_.dialect());
+    for (size_t shard : written) {
+      BackendStatus status = connections_[shard]->Execute(mark, {Value::Text(gid)}, nullptr);
+      if (!status.ok) fail(status, shard);
+      redo_[shard].push_back({mark, {Value::Text(gid)}});
+    }
+    record.owner = cluster_.router_id();
+    record.gid = gid;
+    for (size_t shard : written)
+      record.shards.emplace_back(cluster_.shard(shard).name, redo_[shard]);
+  }
+  if (two_phase) {
+    for (size_t shard : written) {
+      BackendStatus status = connections_[shard]->PrepareTransaction(gid);
+      if (!status.ok) fail(status, shard);
+    }
+  }
+  // The decision: from here the transaction commits, whatever happens to this router.
+  try {
+    if (decide) {
+      decide(recorded ? &record : nullptr);
+    } else if (recorded) {
+      store->AppendCommit(record);
+    }
+  } catch (...) {
+    lock.unlock();
+    RollbackAll();
+    throw;
+  }
+  for (auto& [shard, connection] : connections_) {
+    bool prepared = two_phase && redo_.count(shard);
+    BackendStatus status = prepared ? connection->CommitPrepared(gid) : connection->Commit();
+    if (status.ok) continue;
+    if (!recorded) fail(status, shard);
+    // Decided: the shard's part is for recovery to redo, not to undo — by whichever router
+    // looks next, this one included.
+    store->DisownCommit(record.id);
+    SqlError error = ShardError(status, cluster_.shard(shard).name, "COMMIT failed: ");
+    error.detail =
+        "The transaction is decided: recovery finishes it on the shards that did not commit.";
+    lock.unlock();
+    RollbackAll();
+    throw error;
+  }
+  if (recorded) {
+    store->DeleteCommit(record.id);
+    // The markers served their purpose.
+    for (size_t shard : written) {
+      connections_[shard]->Execute(MarkerDeleteSql(cluster_.dialect()), {Value::Text(gid)},
+                                   nullptr);
+    }
+  }
+  redo_.clear();
   lock.unlock();
   ReturnAll();
 }
@@ -156,6 +213,7 @@ void ShardTransaction::CommitAll() {
 void ShardTransaction::RollbackAll() {
   {
     std::lock_guard lock(mutex_);
+    redo_.clear();
     for (auto& [shard, connection] : connections_) {
       connection->ClearInterrupt();  // a cancelled statement's interrupt must not stop the rollback
       connection->Rollback();

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -16,6 +17,7 @@
 #include "backends/backend.h"
 #include "executor/cancel_token.h"
 #include "executor/cluster.h"
+#include "planner/commit_record.h"
 
 namespace shardql {
 
@@ -85,11 +87,26 @@ class ShardTransaction : public ConnectionProvider {
   ShardTransaction(Cluster& cluster, bool for_write) : cluster_(cluster), for_write_(for_write) {}
   ~ShardTransaction() override;
 
-  // Commits every shard; throws SqlError naming the first shard that failed (the others are
-  // rolled back if they had not committed yet).
-  void CommitAll();
+  // What to do at the moment of decision, in the same durable write as the commit record (or
+  // with none, for an in-memory catalog): DDL changes the catalog here. Throwing rolls
+  // everything back.
+  using Decision = std::function<void(CommitRecord* record)>;
+
+  // Commits every shard, all or nothing. Shards that were written to prepare first; when more
+  // than one was (or `always_record`), a commit record with what redoes each one's part is kept
+  // in the catalog file from the decision until every shard has committed, so recovery finishes
+  // the transaction if this router dies half-way (executor/recovery.h). Throws SqlError naming
+  // the shard that failed; before the decision, everything is rolled back.
+  void CommitAll(const Decision& decide = nullptr, bool always_record = false);
   void RollbackAll();
   size_t shards_touched() const;
+
+  // Call before the first write on a shard (WriteTarget does): takes the shard's write lock and
+  // checks that no router died with a decided transaction on it still to finish — if one did,
+  // finishes it and fails this statement with 40001, to be retried. Then every write the shard
+  // runs is recorded (Record) for the commit record.
+  void BeforeWrite(size_t shard, BackendConnection& connection);
+  void Record(size_t shard, const std::string& sql, const std::vector<Value>& params);
 
  protected:
   BackendConnection* Acquire(size_t shard, BackendStatus& status,
@@ -105,6 +122,8 @@ class ShardTransaction : public ConnectionProvider {
   std::condition_variable released_;
   std::map<size_t, std::unique_ptr<BackendConnection>> connections_;
   std::set<size_t> leased_;
+  // Shards written to, with the statements that redo their part.
+  std::map<size_t, std::vector<RedoStatement>> redo_;
 };
 
 struct ExecSettings {

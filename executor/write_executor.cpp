@@ -37,7 +37,9 @@ class WriteTarget {
       statements += w.statements.size();
     if (statements == 0) return 0;
     if (user_) return ApplyOn(*user_, work);
-    if (work.size() == 1 && statements == 1) {
+    // One statement on one shard commits alone — unless a router that died may have left work on
+    // the shard, which only a transaction's check (BeforeWrite) sees.
+    if (work.size() == 1 && statements == 1 && !cluster_.recovery_enabled()) {
       const ShardWork& w = work[0];
       BackendStatus status;
       ConnectionLease connection = pooled_.Lease(w.shard, status, &cancel_);
@@ -57,9 +59,11 @@ class WriteTarget {
       BackendStatus status;
       ConnectionLease connection = transaction.Lease(w.shard, status, &cancel_);
       Check(status, w.shard);
+      transaction.BeforeWrite(w.shard, *connection.get());
       for (const auto& [sql, values] : w.statements) {
         status = Run(connection, sql, values);
         Check(status, w.shard);
+        transaction.Record(w.shard, sql, values);
         rows += status.rows_changed;
       }
     }
@@ -352,8 +356,10 @@ int64_t MoveRows(const WritePlan& write, Cluster& cluster, ShardTransaction* use
     collect.rows = &moved;
     status = target.Run(connection, write.route->sql, params, &collect);
     target.Check(status, shard);
+    transaction->BeforeWrite(shard, *connection.get());
     status = target.Run(connection, write.delete_sql, params);
     target.Check(status, shard);
+    transaction->Record(shard, write.delete_sql, params);
   }
   std::vector<int> columns = InsertedColumns(write);
   if (write.replays_key_check) ReplayKeyCheck(*write.table, columns, moved, cluster);

@@ -10,6 +10,8 @@
 #include <optional>
 
 #include "executor/cluster.h"
+#include "executor/cluster_check.h"
+#include "executor/cluster_lock.h"
 #include "executor/session.h"
 #include "frontends/cluster_config.h"
 #include "frontends/demo_cluster.h"
@@ -30,6 +32,7 @@ constexpr const char* kUsage =
     "Usage:\n"
     "  shardql shell [--config FILE | --demo] [-c SQL]... [-f FILE]...\n"
     "  shardql explain [--config FILE | --demo] SQL\n"
+    "  shardql check --config FILE [--repair]\n"
     "  shardql slt [--shards N] [--distribute hash|reference] [--oracle] FILE...\n"
     "  shardql --version\n"
     "\n"
@@ -120,6 +123,43 @@ int ExplainCommand(const std::vector<std::string>& args) {
   return shell.RunBuffer("EXPLAIN " + vm["sql"].as<std::string>(), true) ? 0 : 1;
 }
 
+int CheckCommand(const std::vector<std::string>& args) {
+  po::options_description options("shardql check options");
+  options.add_options()("help,h", "show this help")("config", po::value<std::string>(),
+                                                    "cluster configuration file (INI)")(
+      "repair", "finish or undo what recovery can decide, and say what was done");
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(options).run(), vm);
+  po::notify(vm);
+  if (vm.count("help") || !vm.count("config")) {
+    std::cout << "Usage: shardql check --config FILE [--repair]\n\n" << options;
+    return vm.count("help") ? 0 : 2;
+  }
+  ClusterSpec spec = ReadClusterConfig(vm["config"].as<std::string>());
+  spec.recover_at_open = false;  // look before anything is finished
+  std::unique_ptr<Cluster> cluster = Cluster::Open(spec);
+  // Alone in the cluster: no statement of any router runs while the shards are read.
+  ClusterLock lock(cluster->lock_path());
+  ClusterLock::Hold hold = lock.Exclusive();
+  cluster->Refresh();
+  bool repair = vm.count("repair") > 0;
+  CheckReport report = CheckCluster(*cluster, repair);
+  for (const std::string& line : report.repairs)
+    std::cout << "repaired: " << line << "\n";
+  for (const std::string& line : report.notes)
+    std::cout << "note: " << line << "\n";
+  for (const std::string& line : report.problems)
+    std::cout << "problem: " << line << "\n";
+  if (report.problems.empty()) {
+    std::cout << fmt::format("shardql check: consistent ({} shards, {} tables, {} indexes)\n",
+                             report.shards, report.tables, report.indexes);
+    return 0;
+  }
+  std::cout << fmt::format("shardql check: {} problem(s){}\n", report.problems.size(),
+                           repair ? " left that need a person" : "; --repair fixes what it can");
+  return 1;
+}
+
 int SltCommand(const std::vector<std::string>& args) {
   po::options_description options("shardql slt options");
   options.add_options()("help,h", "show this help")("shards", po::value<size_t>()->default_value(4),
@@ -181,6 +221,7 @@ int main(int argc, char** argv) {
     if (command == "shell") return ShellCommand(args);
     if (command == "slt") return SltCommand(args);
     if (command == "explain") return ExplainCommand(args);
+    if (command == "check") return CheckCommand(args);
     std::cerr << "shardql: unknown command \"" << command << "\"\n\n" << kUsage;
     return 2;
   } catch (const po::error& e) {

@@ -126,6 +126,10 @@ bool Shell::RunStatements(const std::vector<std::string>& statements, bool stop_
               .count();
       out_ << fmt::format("Time: {:.3f} ms", ms) << "\n";
     }
+    // Each statement's outcome is out before the next starts, as psql has it: a script's reader
+    // (or a pipe) sees what was done even if the shell dies later.
+    out_.flush();
+    err_.flush();
   }
   return ok;
 }

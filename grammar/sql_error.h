@@ -27,6 +27,7 @@ inline constexpr const char* kInvalidTransactionState = "25000";
 inline constexpr const char* kActiveSqlTransaction = "25001";
 inline constexpr const char* kNoActiveSqlTransaction = "25P01";
 inline constexpr const char* kInFailedSqlTransaction = "25P02";
+inline constexpr const char* kSerializationFailure = "40001";
 inline constexpr const char* kInvalidSqlStatementName = "26000";
 inline constexpr const char* kInvalidCursorName = "34000";
 inline constexpr const char* kSyntaxError = "42601";

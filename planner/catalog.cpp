@@ -64,12 +64,12 @@ std::shared_ptr<const CatalogSnapshot> Catalog::Snapshot() const {
 }
 
 template <typename Mutation>
-void Catalog::Change(Mutation&& mutate) {
+void Catalog::Change(Mutation&& mutate, CommitRecord* record) {
   std::lock_guard lock(mutex_);
   auto next = std::make_shared<CatalogSnapshot>(*current_);
   mutate(*next);
   ++next->version_;
-  if (store_) store_->Save(*next);
+  if (store_) store_->Save(*next, record);
   current_ = std::move(next);
 }
 
@@ -84,40 +84,50 @@ void CheckNameFree(const CatalogSnapshot& snapshot, const std::string& name) {
 
 }  // namespace
 
-void Catalog::AddTable(std::shared_ptr<const TableInfo> table) {
-  Change([&](CatalogSnapshot& s) {
-    CheckNameFree(s, table->name);
-    s.tables_[table->name] = table;
-  });
+void Catalog::AddTable(std::shared_ptr<const TableInfo> table, CommitRecord* record) {
+  Change(
+      [&](CatalogSnapshot& s) {
+        CheckNameFree(s, table->name);
+        s.tables_[table->name] = table;
+      },
+      record);
 }
 
-void Catalog::DropTable(const std::string& name) {
-  Change([&](CatalogSnapshot& s) {
-    if (!s.tables_.erase(name)) {
-      throw SqlError(sqlstate::kUndefinedTable, fmt::format("table \"{}\" does not exist", name));
-    }
-    std::erase_if(s.indexes_, [&](const auto& entry) { return entry.second.table == name; });
-  });
+void Catalog::DropTable(const std::string& name, CommitRecord* record) {
+  Change(
+      [&](CatalogSnapshot& s) {
+        if (!s.tables_.erase(name)) {
+          throw SqlError(sqlstate::kUndefinedTable,
+                         fmt::format("table \"{}\" does not exist", name));
+        }
+        std::erase_if(s.indexes_, [&](const auto& entry) { return entry.second.table == name; });
+      },
+      record);
 }
 
-void Catalog::AddIndex(IndexInfo index) {
-  Change([&](CatalogSnapshot& s) {
-    CheckNameFree(s, index.name);
-    if (!s.FindTable(index.table)) {
-      throw SqlError(sqlstate::kUndefinedTable,
-                     fmt::format("table \"{}\" does not exist", index.table));
-    }
-    std::string name = index.name;
-    s.indexes_.emplace(name, std::move(index));
-  });
+void Catalog::AddIndex(IndexInfo index, CommitRecord* record) {
+  Change(
+      [&](CatalogSnapshot& s) {
+        CheckNameFree(s, index.name);
+        if (!s.FindTable(index.table)) {
+          throw SqlError(sqlstate::kUndefinedTable,
+                         fmt::format("table \"{}\" does not exist", index.table));
+        }
+        std::string name = index.name;
+        s.indexes_.emplace(name, std::move(index));
+      },
+      record);
 }
 
-void Catalog::DropIndex(const std::string& name) {
-  Change([&](CatalogSnapshot& s) {
-    if (!s.indexes_.erase(name)) {
-      throw SqlError(sqlstate::kUndefinedObject, fmt::format("index \"{}\" does not exist", name));
-    }
-  });
+void Catalog::DropIndex(const std::string& name, CommitRecord* record) {
+  Change(
+      [&](CatalogSnapshot& s) {
+        if (!s.indexes_.erase(name)) {
+          throw SqlError(sqlstate::kUndefinedObject,
+                         fmt::format("index \"{}\" does not exist", name));
+        }
+      },
+      record);
 }
 
 void Catalog::AddView(ViewInfo view, bool replace) {

@@ -94,6 +94,7 @@ class CatalogSnapshot {
 
 class CatalogStore;
 class Dialect;
+struct CommitRecord;
 
 class Catalog {
  public:
@@ -106,13 +107,17 @@ class Catalog {
   std::shared_ptr<const CatalogSnapshot> Snapshot() const;
 
   // Each change takes effect atomically; it throws SqlError (and changes nothing) when the name is
-  // taken or absent.
-  void AddTable(std::shared_ptr<const TableInfo> table);
-  void DropTable(const std::string& name);  // also drops its indexes
-  void AddIndex(IndexInfo index);
-  void DropIndex(const std::string& name);
+  // taken or absent. With a commit record (DDL that ran on shards), the record is written in the
+  // same transaction of the catalog file as the change.
+  void AddTable(std::shared_ptr<const TableInfo> table, CommitRecord* record = nullptr);
+  void DropTable(const std::string& name, CommitRecord* record = nullptr);  // and its indexes
+  void AddIndex(IndexInfo index, CommitRecord* record = nullptr);
+  void DropIndex(const std::string& name, CommitRecord* record = nullptr);
   void AddView(ViewInfo view, bool replace);
   void DropView(const std::string& name);
+
+  // The file's commit log (nullptr for an in-memory catalog).
+  CatalogStore* store() { return store_.get(); }
 
   // Loads every object from the store (at startup); `dialect` knows the column types.
   void Load(const Dialect& dialect);
@@ -129,7 +134,7 @@ class Catalog {
 
  private:
   template <typename Mutation>
-  void Change(Mutation&& mutate);
+  void Change(Mutation&& mutate, CommitRecord* record = nullptr);
 
   std::unique_ptr<CatalogStore> store_;
   std::string cluster_id_;

@@ -7,6 +7,7 @@
 
 #include "grammar/sql_error.h"
 #include "planner/catalog.h"
+#include "planner/commit_record.h"
 
 namespace shardql {
 namespace {
@@ -21,6 +22,8 @@ CREATE TABLE IF NOT EXISTS shardql_indexes (
   name TEXT PRIMARY KEY, table_name TEXT NOT NULL, definition TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS shardql_views (name TEXT PRIMARY KEY, definition TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS shardql_counters (name TEXT PRIMARY KEY, next INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS shardql_commits (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, owner TEXT NOT NULL, gid TEXT NOT NULL, redo BLOB NOT NULL);
 )sql";
 
 [[noreturn]] void Fail(sqlite3* db, const std::string& what) {
@@ -60,6 +63,9 @@ class Statement {
     sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
   }
   void Bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+  void BindBlob(int i, const std::string& v) {
+    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
   bool Step() {
     int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
@@ -72,6 +78,10 @@ class Statement {
     return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, i)) : "";
   }
   int64_t Int(int i) { return sqlite3_column_int64(stmt_, i); }
+  std::string Blob(int i) {
+    const void* p = sqlite3_column_blob(stmt_, i);
+    return p ? std::string(static_cast<const char*>(p), sqlite3_column_bytes(stmt_, i)) : "";
+  }
 
  private:
   sqlite3* db_;
@@ -176,8 +186,78 @@ uint64_t CatalogStore::StoredVersion() {
   return seen_version_;
 }
 
-void CatalogStore::Save(const CatalogSnapshot& snapshot) {
+void CatalogStore::InsertCommit(CommitRecord& record) {
+  Statement insert(db_, "INSERT INTO shardql_commits (owner, gid, redo) VALUES (?, ?, ?)");
+  insert.Bind(1, record.owner);
+  insert.Bind(2, record.gid);
+  insert.BindBlob(3, EncodeRedo(record));
+  insert.Step();
+  record.id = sqlite3_last_insert_rowid(db_);
+}
+
+void CatalogStore::AppendCommit(CommitRecord& record) {
   std::lock_guard lock(mutex_);
+  // A decision must survive a power loss, not only a killed process.
+  Exec("PRAGMA synchronous = FULL");
+  try {
+    Exec("BEGIN IMMEDIATE");
+    InsertCommit(record);
+    Exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    Exec("PRAGMA synchronous = NORMAL");
+    throw;
+  }
+  Exec("PRAGMA synchronous = NORMAL");
+}
+
+void CatalogStore::DeleteCommit(int64_t id) {
+  std::lock_guard lock(mutex_);
+  Statement del(db_, "DELETE FROM shardql_commits WHERE id = ?");
+  del.Bind(1, id);
+  del.Step();
+}
+
+void CatalogStore::DisownCommit(int64_t id) {
+  std::lock_guard lock(mutex_);
+  Statement update(db_, "UPDATE shardql_commits SET owner = '' WHERE id = ?");
+  update.Bind(1, id);
+  update.Step();
+}
+
+std::vector<CommitRecord> CatalogStore::Commits() {
+  std::lock_guard lock(mutex_);
+  std::vector<CommitRecord> out;
+  Statement read(db_, "SELECT id, owner, gid, redo FROM shardql_commits ORDER BY id");
+  while (read.Step()) {
+    CommitRecord record;
+    record.id = read.Int(0);
+    record.owner = read.Text(1);
+    record.gid = read.Text(2);
+    DecodeRedo(read.Blob(3), record);
+    out.push_back(std::move(record));
+  }
+  return out;
+}
+
+bool CatalogStore::ChangedSinceLastLook() {
+  std::lock_guard lock(mutex_);
+  Statement data_version(db_, "PRAGMA data_version");
+  int64_t now = data_version.Step() ? data_version.Int(0) : -1;
+  bool changed = now != looked_data_version_ || now < 0;
+  looked_data_version_ = now;
+  return changed;
+}
+
+void CatalogStore::Save(const CatalogSnapshot& snapshot, CommitRecord* record) {
+  std::lock_guard lock(mutex_);
+  Exec("PRAGMA synchronous = FULL");
+  struct Normal {
+    CatalogStore* store;
+    ~Normal() {
+      sqlite3_exec(store->db_, "PRAGMA synchronous = NORMAL", nullptr, nullptr, nullptr);
+    }
+  } back_to_normal{this};
   Exec("BEGIN IMMEDIATE");
   try {
     Statement version(db_, "UPDATE shardql_info SET value = ? WHERE key = 'catalog_version'");
@@ -205,6 +285,7 @@ void CatalogStore::Save(const CatalogSnapshot& snapshot) {
       view.Bind(2, info.definition_sql);
       view.Step();
     }
+    if (record) InsertCommit(*record);
     Exec("COMMIT");
     // data_version does not move for this connection's own commits: remember what it wrote.
     seen_version_ = snapshot.version();

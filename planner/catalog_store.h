@@ -16,6 +16,7 @@ struct sqlite3;
 namespace shardql {
 
 class CatalogSnapshot;
+struct CommitRecord;
 
 // A new random cluster identity.
 std::string NewClusterId();
@@ -48,8 +49,20 @@ class CatalogStore {
   ~CatalogStore();
 
   Records LoadAll();
-  // Writes the whole snapshot, with its version, in one transaction: all or nothing.
-  void Save(const CatalogSnapshot& snapshot);
+  // Writes the whole snapshot, with its version, in one transaction: all or nothing. With a
+  // commit record (DDL), the record goes in the same transaction: the catalog changes exactly when
+  // the DDL is decided, and durably (synchronous FULL).
+  void Save(const CatalogSnapshot& snapshot, CommitRecord* record = nullptr);
+
+  // ---- The commit log (planner/commit_record.h)
+  // Appends a record durably (synchronous FULL) and gives it its id.
+  void AppendCommit(CommitRecord& record);
+  void DeleteCommit(int64_t id);
+  // Leaves a record to whichever router recovers next (its owner could not finish it).
+  void DisownCommit(int64_t id);
+  std::vector<CommitRecord> Commits();
+  // Whether any other connection wrote the file since the last call (SQLite's data_version).
+  bool ChangedSinceLastLook();
   // The version of the catalog the file holds: every change bumps it, whichever router made it.
   // Cheap when nothing changed: SQLite's data_version says whether anyone wrote the file since
   // the last look. Thread-safe.
@@ -69,12 +82,14 @@ class CatalogStore {
  private:
   CatalogStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   void Exec(const char* sql);
+  void InsertCommit(CommitRecord& record);
 
   sqlite3* db_;
   std::string path_;
   std::string cluster_id_;
   std::mutex mutex_;  // the connection serves every session
   int64_t seen_data_version_ = -1;
+  int64_t looked_data_version_ = -1;
   uint64_t seen_version_ = 0;
 };
 

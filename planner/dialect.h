@@ -87,6 +87,10 @@ class Dialect {
   // (SELECT), or for an INSERT / UPDATE / DELETE plan.
   virtual std::string RenderPlan(const plan::PlanNode& root,
                                  const plan::ColumnTable& columns) const = 0;
+  // What a shard holds, for `shardql check`: its tables (rows: name) and indexes (rows: name,
+  // table), shardql's own and the backend's internal ones left out.
+  virtual std::string ListTablesSql() const = 0;
+  virtual std::string ListIndexesSql() const = 0;
   // DDL for a shard.
   virtual std::string RenderCreateTable(const TableInfo& table) const = 0;
   virtual std::string RenderCreateIndex(const IndexInfo& index) const = 0;
