@@ -270,7 +270,8 @@ class SqliteConnection : public BackendConnection {
 
   BackendStatus Run(sqlite3_stmt* stmt, const std::vector<Value>& params, RowSink* sink,
                     size_t batch_rows) {
-    if (!sqlite3_stmt_readonly(stmt)) {
+    // Inside a transaction, COMMIT checks once for all its writes.
+    if (!sqlite3_stmt_readonly(stmt) && sqlite3_get_autocommit(db_)) {
       BackendStatus moved = CheckNotMoved();
       if (!moved.ok) return moved;
     }

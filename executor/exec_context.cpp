@@ -107,10 +107,13 @@ void ShardTransaction::BeforeWrite(size_t shard, BackendConnection& connection) 
     if (redo_.count(shard)) return;
   }
   if (cluster_.recovery_enabled()) {
-    // The shard's write lock first (a no-op write takes it), then the look: a router that died
-    // holding this lock with a decided transaction has left its record in the catalog by now.
-    BackendStatus status = connection.Execute(TakeWriteLockSql(), {}, nullptr);
-    if (!status.ok) throw ShardError(status, cluster_.shard(shard).name);
+    // The shard's write lock first (BEGIN IMMEDIATE took it, or a no-op write takes it), then
+    // the look: a router that died holding this lock with a decided transaction has left its
+    // record in the catalog by now.
+    if (!for_write_) {
+      BackendStatus status = connection.Execute(TakeWriteLockSql(), {}, nullptr);
+      if (!status.ok) throw ShardError(status, cluster_.shard(shard).name);
+    }
     if (cluster_.RecoveryNeeded(cluster_.shard(shard).name)) {
       RollbackAll();
       RecoverDeadRouters(cluster_);

@@ -122,7 +122,19 @@ std::unique_ptr<CatalogStore> CatalogStore::Open(const std::string& path) {
 }
 
 CatalogStore::~CatalogStore() {
+  sqlite3_finalize(data_version_);
   sqlite3_close(db_);
+}
+
+int64_t CatalogStore::DataVersion() {
+  if (!data_version_ &&
+      sqlite3_prepare_v2(db_, "PRAGMA data_version", -1, &data_version_, nullptr) != SQLITE_OK) {
+    return -1;
+  }
+  int64_t v =
+      sqlite3_step(data_version_) == SQLITE_ROW ? sqlite3_column_int64(data_version_, 0) : -1;
+  sqlite3_reset(data_version_);
+  return v;
 }
 
 void CatalogStore::Exec(const char* sql) {
@@ -176,8 +188,7 @@ int64_t CatalogStore::TakeNumbers(const std::string& name, int64_t count,
 
 uint64_t CatalogStore::StoredVersion() {
   std::lock_guard lock(mutex_);
-  Statement data_version(db_, "PRAGMA data_version");
-  int64_t now = data_version.Step() ? data_version.Int(0) : -1;
+  int64_t now = DataVersion();
   if (now != seen_data_version_ || now < 0) {
     Statement read(db_, "SELECT value FROM shardql_info WHERE key = 'catalog_version'");
     seen_version_ = read.Step() ? static_cast<uint64_t>(std::stoull(read.Text(0))) : 0;
@@ -242,8 +253,7 @@ std::vector<CommitRecord> CatalogStore::Commits() {
 
 bool CatalogStore::ChangedSinceLastLook() {
   std::lock_guard lock(mutex_);
-  Statement data_version(db_, "PRAGMA data_version");
-  int64_t now = data_version.Step() ? data_version.Int(0) : -1;
+  int64_t now = DataVersion();
   bool changed = now != looked_data_version_ || now < 0;
   looked_data_version_ = now;
   return changed;

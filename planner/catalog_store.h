@@ -12,6 +12,7 @@
 #include <vector>
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace shardql {
 
@@ -84,7 +85,11 @@ class CatalogStore {
   void Exec(const char* sql);
   void InsertCommit(CommitRecord& record);
 
+  // SQLite's data_version: it moves when another connection commits to the file.
+  int64_t DataVersion();
+
   sqlite3* db_;
+  sqlite3_stmt* data_version_ = nullptr;  // prepared once: it is read for every statement
   std::string path_;
   std::string cluster_id_;
   std::mutex mutex_;  // the connection serves every session
