@@ -704,6 +704,7 @@ std::string SqlRenderer::Expr(const plan::Expr& e) {
       return Function(e.name, args);
     }
     case ExprKind::kAggregate: {
+      if (e.name == plan::kBareColumn) return child(0);  // the backend picks the row
       size_t argc = e.children.size() - (e.has_filter ? 1 : 0);
       std::vector<std::string> args;
       for (size_t i = 0; i < argc; ++i)

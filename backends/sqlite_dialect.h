@@ -23,6 +23,7 @@ class SqliteDialect : public Dialect {
 
   const char* name() const override { return "sqlite"; }
   const FunctionCatalog& Functions() const override { return SqliteFunctions(); }
+  bool AllowsBareColumns() const override { return true; }
 
   SqlType ResolveType(std::string_view declared) const override { return SqliteTypeOf(declared); }
   std::string RenderType(const SqlType& type) const override;

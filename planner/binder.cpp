@@ -554,10 +554,42 @@ Binder::BoundQuery Binder::BindSelectBlock(const ast::SelectCore& core, const Sc
     }
   }
 
-  // Grouping: every post-aggregation expression reads group keys and aggregates only.
+  // Grouping: every post-aggregation expression reads group keys and aggregates only — or, where
+  // the dialect has them (SQLite), bare columns: a column outside any aggregate reads the value of
+  // one row of its group, as that backend picks it. Each becomes a pseudo-aggregate (kBareColumn)
+  // that the shard or merge engine writes back as the bare column.
+  std::map<ColumnId, ColumnId> bare_ids;
+  std::function<void(ExprPtr&)> bare = [&](ExprPtr& e) {
+    CheckStackDepth();
+    if (e->kind == ExprKind::kColumn && local_ids.count(e->column)) {
+      auto it = bare_ids.find(e->column);
+      if (it == bare_ids.end()) {
+        auto aggregate = std::make_unique<Expr>(ExprKind::kAggregate);
+        aggregate->name = plan::kBareColumn;
+        aggregate->type = e->type;
+        aggregate->children.push_back(e->Clone());
+        ColumnId id = NewColumn(columns_[e->column].name, e->type);
+        collector.aggregates.push_back(std::move(aggregate));
+        collector.aggregate_ids.push_back(id);
+        it = bare_ids.emplace(e->column, id).first;
+      }
+      e = plan::MakeColumn(it->second, e->type);
+      return;
+    }
+    for (ExprPtr& child : e->children) {
+      if (child) bare(child);
+    }
+    if (e->window) {
+      for (ExprPtr& p : e->window->partition_by)
+        bare(p);
+      for (plan::SortKey& k : e->window->order_by)
+        bare(k.expr);
+    }
+  };
   if (collector.aggregating) {
     auto check = [&](ExprPtr& e, ast::SourceSpan span) {
       substitution.Apply(e);
+      if (dialect_.AllowsBareColumns()) bare(e);
       VisitExpr(
           *e,
           [&](const Expr& sub) {

@@ -27,6 +27,9 @@ class Dialect {
 
   // The backend's functions: aggregates, volatility, two-phase splits.
   virtual const FunctionCatalog& Functions() const = 0;
+  // Whether a column outside any aggregate of a grouped query is allowed, reading one row of its
+  // group (SQLite's bare columns); else it is 42803, as in PostgreSQL.
+  virtual bool AllowsBareColumns() const = 0;
 
   // ---- Types
 

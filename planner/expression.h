@@ -73,6 +73,10 @@ enum class SubqueryKind : uint8_t {
 struct Expr;
 using ExprPtr = std::unique_ptr<Expr>;
 
+// The name of a kAggregate that is a bare column of a grouped query (Dialect::AllowsBareColumns):
+// its one argument is the column, and it is written back as just that column.
+inline constexpr const char* kBareColumn = "(bare column)";
+
 // A set of expression kinds as bits, for the accessors' kind checks.
 constexpr uint32_t KindBit(ExprKind kind) {
   return 1u << static_cast<uint32_t>(kind);

@@ -159,6 +159,7 @@ class ExprFormatter {
       case ExprKind::kFunction:
         return e.name + "(" + Args(e, 0, e.children.size()) + ")";
       case ExprKind::kAggregate: {
+        if (e.name == plan::kBareColumn) return "bare " + Format(*e.children[0]);
         size_t argc = e.children.size() - (e.has_filter ? 1 : 0);
         std::string out = e.name + "(" + (e.distinct ? "DISTINCT " : "") +
                           (e.star ? "*" : Args(e, 0, argc)) + ")";
