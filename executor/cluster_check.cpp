@@ -133,6 +133,7 @@ class Checker {
     for (const auto& [name, table] : snapshot_->tables()) {
       bool placed = std::count(table->shards().begin(), table->shards().end(), shard) > 0;
       if (placed && !tables.count(name)) {
+        missing_.insert({name, shard});
         Fix(fmt::format("{}: table {} is missing", shard, name),
             fmt::format("{}: made table {}", shard, name), s, dialect_.RenderCreateTable(*table));
       }
@@ -182,6 +183,7 @@ class Checker {
                                   dialect_.QuoteIdentifier(table.name));
     std::map<std::string, int> seen;
     for (uint32_t ring_index = 0; ring_index < table.shards().size(); ++ring_index) {
+      if (missing_.count({table.name, table.shards()[ring_index]})) continue;
       size_t s = cluster_.ShardIndex(table.shards()[ring_index]);
       size_t misplaced = 0;
       for (const auto& row : Query(cluster_, s, sql)) {
@@ -209,6 +211,7 @@ class Checker {
     std::string sql = fmt::format("SELECT * FROM {}", dialect_.QuoteIdentifier(table.name));
     std::map<std::string, std::vector<std::string>> by_contents;
     for (const std::string& shard : table.shards()) {
+      if (missing_.count({table.name, shard})) continue;
       size_t s = cluster_.ShardIndex(shard);
       std::multiset<std::string> rows;
       for (const auto& row : Query(cluster_, s, sql)) {
@@ -240,6 +243,7 @@ class Checker {
       }
       int64_t above = 0;
       for (const std::string& shard : table->shards()) {
+        if (missing_.count({name, shard})) continue;
         auto rows = Query(cluster_, cluster_.ShardIndex(shard),
                           "SELECT max(rowid) FROM " + dialect_.QuoteIdentifier(name));
         if (!rows.empty() && !rows[0][0].is_null())
@@ -276,6 +280,7 @@ class Checker {
   CheckReport& report_;
   const Dialect& dialect_;
   std::shared_ptr<const CatalogSnapshot> snapshot_;
+  std::set<std::pair<std::string, std::string>> missing_;  // (table, shard) reported missing
 };
 
 }  // namespace

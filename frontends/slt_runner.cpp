@@ -15,6 +15,7 @@
 
 #include "backends/sqlite_values.h"
 #include "executor/cluster.h"
+#include "executor/cluster_check.h"
 #include "executor/session.h"
 #include "frontends/md5.h"
 #include "grammar/parser.h"
@@ -379,6 +380,18 @@ class FileRun {
         }
       }
       counts_.skipped = skipped;
+      // Whatever the file wrote, the shards must agree with the catalog and with each other.
+      std::vector<std::string> problems;
+      try {
+        problems = CheckCluster(*cluster, false).problems;
+      } catch (const SqlError& e) {
+        problems.push_back(e.what());
+      }
+      for (const std::string& problem : problems) {
+        ++counts_.failed;
+        ++counts_.unexpected;
+        err_ << fmt::format("{}: shardql check at the end: {}\n", path_, problem);
+      }
     }
     std::filesystem::remove_all(dir);
     return counts_;

@@ -1,9 +1,13 @@
 #include "tests/test_cluster.h"
 
+#include <doctest/doctest.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <stdexcept>
+
+#include "executor/cluster_check.h"
+#include "grammar/sql_error.h"
 
 namespace shardql::testing {
 
@@ -23,6 +27,18 @@ TestCluster::TestCluster(size_t shards, bool persistent_catalog) {
 
 TestCluster::~TestCluster() {
   session_.reset();
+  // Every test that writes leaves shards that agree with the catalog and each other.
+  if (cluster_ && check_at_end_ && std::uncaught_exceptions() == 0) {
+    try {
+      CheckReport report = CheckCluster(*cluster_, false);
+      std::string problems;
+      for (const std::string& p : report.problems)
+        problems += "\n  " + p;
+      CHECK_MESSAGE(report.problems.empty(), "shardql check at the end of the test:" << problems);
+    } catch (const SqlError& e) {
+      FAIL_CHECK("shardql check at the end of the test failed: " << e.what());
+    }
+  }
   cluster_.reset();
   std::error_code ignored;
   std::filesystem::remove_all(folder_, ignored);

@@ -24,12 +24,16 @@ class TestCluster {
 
   // Closes and reopens the cluster from its files (a router restart).
   void Restart();
+  // The cluster is left as `shardql check` finds it consistent when the test ends — unless the
+  // test makes it otherwise on purpose.
+  void SkipCheckAtEnd() { check_at_end_ = false; }
 
  private:
   std::string folder_;
   ClusterSpec spec_;
   std::unique_ptr<Cluster> cluster_;
   std::unique_ptr<Session> session_;
+  bool check_at_end_ = true;
 };
 
 // Rows as text, for assertions.

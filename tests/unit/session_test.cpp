@@ -172,6 +172,7 @@ TEST_CASE("a statement that writes several shards applies on all or none") {
 
 TEST_CASE("a failing shard fails the statement with its name, and the router keeps serving") {
   TestCluster c(3);
+  c.SkipCheckAtEnd();  // a shard's table is dropped behind the router's back
   Run(c.session(),
       "CREATE TABLE t (k INTEGER, v INTEGER) DISTRIBUTE BY HASH (k);"
       "CREATE TABLE u (k INTEGER) DISTRIBUTE BY HASH (k);"
