@@ -16,6 +16,7 @@
 #include "frontends/cluster_config.h"
 #include "frontends/demo_cluster.h"
 #include "frontends/shell.h"
+#include "frontends/shell_signals.h"
 #include "frontends/slt_runner.h"
 #include "grammar/sql_error.h"
 
@@ -30,7 +31,7 @@ constexpr const char* kUsage =
     "shardql — a SQL query router over sharded databases\n"
     "\n"
     "Usage:\n"
-    "  shardql shell [--config FILE | --demo] [-c SQL]... [-f FILE]...\n"
+    "  shardql shell [--config FILE | --demo] [-c SQL]... [-f FILE]... [-A] [-t] [-F SEP] [--csv]\n"
     "  shardql explain [--config FILE | --demo] SQL\n"
     "  shardql check --config FILE [--repair]\n"
     "  shardql slt [--shards N] [--distribute hash|reference] [--oracle] FILE...\n"
@@ -49,6 +50,12 @@ OpenedCluster OpenCluster(const po::variables_map& vm, bool load_demo_data) {
   OpenedCluster out;
   if (vm.count("demo")) {
     out.demo = std::make_unique<DemoFolder>(4);
+    // Ctrl-C cancels a statement or clears the prompt's line; SIGTERM, SIGHUP (and Ctrl-C when
+    // nothing runs) end the shell — the demo's folder removed first, as a normal exit does.
+    shell_signals::Install([path = out.demo->path()] {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    });
     out.cluster = Cluster::Open(out.demo->spec());
     out.name = "demo";
     if (load_demo_data) {
@@ -61,6 +68,7 @@ OpenedCluster OpenCluster(const po::variables_map& vm, bool load_demo_data) {
     throw po::error("give --config FILE (a cluster configuration) or --demo");
   }
   std::string path = vm["config"].as<std::string>();
+  shell_signals::Install(nullptr);
   out.cluster = Cluster::Open(ReadClusterConfig(path));
   out.name = std::filesystem::path(path).stem().string();
   return out;
@@ -72,12 +80,17 @@ int ShellCommand(const std::vector<std::string>& args) {
                                                     "cluster configuration file (INI)")(
       "demo", "a demo cluster of 4 SQLite shards with example data, in a temporary folder")(
       "command,c", po::value<std::vector<std::string>>(), "run SQL (and \\ commands), then exit")(
-      "file,f", po::value<std::vector<std::string>>(), "run statements from FILE ('-': stdin)");
+      "file,f", po::value<std::vector<std::string>>(), "run statements from FILE ('-': stdin)")(
+      "no-align,A", "unaligned output: fields joined by the field separator")(
+      "tuples-only,t", "rows only: no column names, no row-count footer")(
+      "field-separator,F", po::value<std::string>(), "field separator for unaligned output (|)")(
+      "csv", "CSV output");
   po::variables_map vm;
   po::store(po::command_line_parser(args).options(options).run(), vm);
   po::notify(vm);
   if (vm.count("help")) {
-    std::cout << "Usage: shardql shell [--config FILE | --demo] [-c SQL]... [-f FILE]...\n\n"
+    std::cout << "Usage: shardql shell [--config FILE | --demo] [-c SQL]... [-f FILE]... "
+                 "[-A] [-t] [-F SEP] [--csv]\n\n"
               << options;
     return 0;
   }
@@ -85,6 +98,12 @@ int ShellCommand(const std::vector<std::string>& args) {
   Session session(*opened.cluster);
   ShellOptions shell_options;
   shell_options.name = opened.name;
+  if (vm.count("no-align")) shell_options.format.kind = OutputFormat::Kind::kUnaligned;
+  if (vm.count("csv")) shell_options.format.kind = OutputFormat::Kind::kCsv;
+  if (vm.count("tuples-only")) shell_options.format.tuples_only = true;
+  if (vm.count("field-separator")) {
+    shell_options.format.field_separator = vm["field-separator"].as<std::string>();
+  }
   if (vm.count("command")) shell_options.commands = vm["command"].as<std::vector<std::string>>();
   if (vm.count("file")) shell_options.files = vm["file"].as<std::vector<std::string>>();
   if (opened.demo) {

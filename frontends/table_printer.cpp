@@ -36,7 +36,7 @@ std::string Footer(size_t rows) {
 
 }  // namespace
 
-std::string FormatAligned(const PrintedTable& table) {
+std::string FormatAligned(const PrintedTable& table, bool tuples_only) {
   size_t n = table.headers.size();
   std::vector<size_t> widths(n, 0);
   for (size_t c = 0; c < n; ++c)
@@ -46,15 +46,17 @@ std::string FormatAligned(const PrintedTable& table) {
       widths[c] = std::max(widths[c], DisplayWidth(row[c]));
   }
   std::string out;
-  for (size_t c = 0; c < n; ++c) {
-    out += (c ? "|" : "") + std::string(" ") + Centre(table.headers[c], widths[c]) + " ";
+  if (!tuples_only) {
+    for (size_t c = 0; c < n; ++c) {
+      out += (c ? "|" : "") + std::string(" ") + Centre(table.headers[c], widths[c]) + " ";
+    }
+    while (!out.empty() && out.back() == ' ')
+      out.pop_back();
+    out += "\n";
+    for (size_t c = 0; c < n; ++c)
+      out += (c ? "+" : "") + std::string(widths[c] + 2, '-');
+    out += "\n";
   }
-  while (!out.empty() && out.back() == ' ')
-    out.pop_back();
-  out += "\n";
-  for (size_t c = 0; c < n; ++c)
-    out += (c ? "+" : "") + std::string(widths[c] + 2, '-');
-  out += "\n";
   for (const auto& row : table.rows) {
     std::string line;
     for (size_t c = 0; c < n; ++c) {
@@ -67,8 +69,66 @@ std::string FormatAligned(const PrintedTable& table) {
       line.pop_back();
     out += line + "\n";
   }
-  out += Footer(table.rows.size()) + "\n";
+  if (!tuples_only) out += Footer(table.rows.size()) + "\n";
   return out;
+}
+
+namespace {
+
+bool IsNull(const PrintedTable& table, size_t r, size_t c) {
+  return r < table.nulls.size() && c < table.nulls[r].size() && table.nulls[r][c];
+}
+
+// RFC 4180 as psql writes it: a field is quoted when it holds the separator, a quote, a line
+// break or a space at either end, or is an empty string (an unquoted empty field is NULL).
+std::string CsvField(const std::string& text, bool null) {
+  if (null) return "";
+  bool quote = text.empty() || text.find_first_of(",\"\r\n") != std::string::npos ||
+               text.front() == ' ' || text.back() == ' ';
+  if (!quote) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string FormatTable(const PrintedTable& table, const OutputFormat& format) {
+  switch (format.kind) {
+    case OutputFormat::Kind::kAligned:
+      return format.expanded ? FormatExpanded(table) : FormatAligned(table, format.tuples_only);
+    case OutputFormat::Kind::kUnaligned: {
+      std::string out;
+      auto line = [&](const std::vector<std::string>& cells) {
+        for (size_t c = 0; c < cells.size(); ++c)
+          out += (c ? format.field_separator : "") + cells[c];
+        out += "\n";
+      };
+      if (!format.tuples_only) line(table.headers);
+      for (const auto& row : table.rows)
+        line(row);
+      if (!format.tuples_only) out += Footer(table.rows.size()) + "\n";
+      return out;
+    }
+    case OutputFormat::Kind::kCsv: {
+      std::string out;
+      if (!format.tuples_only) {
+        for (size_t c = 0; c < table.headers.size(); ++c)
+          out += (c ? "," : "") + CsvField(table.headers[c], false);
+        out += "\n";
+      }
+      for (size_t r = 0; r < table.rows.size(); ++r) {
+        for (size_t c = 0; c < table.rows[r].size(); ++c)
+          out += (c ? "," : "") + CsvField(table.rows[r][c], IsNull(table, r, c));
+        out += "\n";
+      }
+      return out;
+    }
+  }
+  return "";
 }
 
 std::string FormatExpanded(const PrintedTable& table) {

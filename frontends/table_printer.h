@@ -16,9 +16,22 @@ struct PrintedTable {
   std::vector<std::string> headers;
   std::vector<bool> right_aligned;  // per column
   std::vector<std::vector<std::string>> rows;
+  // Which cells are NULL (shown empty): CSV tells NULL from an empty string. Empty: none.
+  std::vector<std::vector<bool>> nulls;
 };
 
-std::string FormatAligned(const PrintedTable& table);
+// psql's \pset: how result tables are written.
+struct OutputFormat {
+  enum class Kind { kAligned, kUnaligned, kCsv };
+  Kind kind = Kind::kAligned;
+  bool tuples_only = false;           // -t: no header, no row-count footer
+  bool expanded = false;              // \x (aligned only)
+  std::string field_separator = "|";  // -F, for unaligned output
+};
+
+std::string FormatTable(const PrintedTable& table, const OutputFormat& format);
+
+std::string FormatAligned(const PrintedTable& table, bool tuples_only = false);
 // psql's expanded form (\x): one "-[ RECORD n ]" block per row.
 std::string FormatExpanded(const PrintedTable& table);
 

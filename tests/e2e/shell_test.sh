@@ -10,8 +10,9 @@ failures=0
 
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 # expect_contains NAME TEXT NEEDLE
-expect_contains() { grep -qF -- "$3" <<<"$2" || fail "$1: expected to find [$3] in:"$'\n'"$2"; }
-expect_not_contains() { ! grep -qF -- "$3" <<<"$2" || fail "$1: did not expect [$3] in:"$'\n'"$2"; }
+# (A substring test, not grep: grep would take each line of a multi-line needle on its own.)
+expect_contains() { [[ "$2" == *"$3"* ]] || fail "$1: expected to find [$3] in:"$'\n'"$2"; }
+expect_not_contains() { [[ "$2" != *"$3"* ]] || fail "$1: did not expect [$3] in:"$'\n'"$2"; }
 expect_status() { [ "$2" -eq "$3" ] || fail "$1: exit status $2, expected $3"; }
 
 # -c runs SQL and \ commands against the demo cluster and prints psql-style tables.
@@ -71,6 +72,59 @@ expect_contains "-f script" "$out" "ERROR:  0A000: CREATE TRIGGER is not support
 expect_not_contains "-f script" "$out" "syntax error"
 expect_contains "-f script" "$out" "                   3"
 
+
+# -f errors name the file and the line the statement ended on, as psql does.
+expect_contains "-f file:line" "$out" "shardql:$WORK/script.sql:8: ERROR:  42703"
+printf 'SELECT 1;\n\\bogus\n' >"$WORK/meta.sql"
+out=$("$SHARDQL" shell --demo -f "$WORK/meta.sql" 2>&1)
+expect_contains "-f bad meta-command" "$out" "shardql:$WORK/meta.sql:2: invalid command \\bogus"
+
+# Output for scripts: -A (unaligned), -t (tuples only), -F (separator), --csv, \pset, \o FILE.
+q="SELECT order_num, NULL AS none FROM orders WHERE order_num IN (1001, 1002) ORDER BY 1"
+out=$("$SHARDQL" shell --demo -A -c "$q" 2>&1)
+expect_status "-A" $? 0
+expect_contains "-A" "$out" $'order_num|none\n1001|\n1002|\n(2 rows)'
+out=$("$SHARDQL" shell --demo -A -t -F ';' -c "$q" 2>&1)
+[ "$out" = $'1001;\n1002;' ] || fail "-A -t -F: got [$out]"
+out=$("$SHARDQL" shell --demo --csv -c "SELECT 'a,b' AS x, NULL AS y, 'say \"hi\"' AS z" 2>&1)
+[ "$out" = $'x,y,z\n"a,b",,"say ""hi"""' ] || fail "--csv: got [$out]"
+out=$(printf '\\pset format csv\nSELECT 1 AS one;\n\\o %s\nSELECT 2 AS two;\n\\o\nSELECT 3 AS three;\n' \
+  "$WORK/o.txt" | "$SHARDQL" shell --demo 2>&1)
+expect_contains "\\pset format csv" "$out" $'one\n1'
+expect_contains "\\o back to stdout" "$out" $'three\n3'
+expect_not_contains "\\o FILE" "$out" "two"
+[ "$(cat "$WORK/o.txt")" = $'two\n2' ] || fail "\\o FILE: got [$(cat "$WORK/o.txt")]"
+
+# \copy: CSV with a header, quoted separators, quotes and newlines, and empty fields as NULL; out
+# again in CSV and in COPY's text format; a bad row refuses the whole load, naming its line.
+printf 'id,name,note\n1,alice,"two\nlines"\n2,bob,\n3,"c,d","q""uote"\n' >"$WORK/in.csv"
+cat >"$WORK/copy.sql" <<SQL
+CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT, note TEXT) DISTRIBUTE BY HASH (id);
+\\copy people FROM '$WORK/in.csv' WITH (FORMAT csv, HEADER)
+SELECT id, name, note IS NULL AS no_note, length(note) AS len FROM people ORDER BY id;
+\\copy people TO '$WORK/out.csv' WITH (FORMAT csv, HEADER)
+\\copy people (id, name) TO '$WORK/out.txt'
+SQL
+out=$("$SHARDQL" shell --demo -A -f "$WORK/copy.sql" 2>&1)
+expect_status "\\copy" $? 0
+expect_contains "\\copy from" "$out" "COPY 3"
+expect_contains "\\copy from" "$out" $'1|alice|0|9\n2|bob|1|\n3|c,d|0|6'
+expect_contains "\\copy to csv" "$(cat "$WORK/out.csv")" $'1,alice,"two\nlines"'
+expect_contains "\\copy to csv" "$(cat "$WORK/out.csv")" '3,"c,d","q""uote"'
+expect_contains "\\copy to csv" "$(cat "$WORK/out.csv")" $'\n2,bob,\n'
+[ "$(head -1 "$WORK/out.csv")" = "id,name,note" ] || fail "\\copy to csv header: $(head -1 "$WORK/out.csv")"
+[ "$(sort "$WORK/out.txt")" = $'1\talice\n2\tbob\n3\tc,d' ] || fail "\\copy to text: got [$(cat "$WORK/out.txt")]"
+printf '10,ten,\n11,eleven,x,extra\n' >"$WORK/bad.csv"
+cat >"$WORK/badcopy.sql" <<SQL
+CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT, note TEXT) DISTRIBUTE BY HASH (id);
+\\copy people FROM '$WORK/bad.csv' (FORMAT csv)
+SELECT count(*) AS loaded FROM people;
+SQL
+out=$("$SHARDQL" shell --demo -A -f "$WORK/badcopy.sql" 2>&1)
+expect_status "\\copy bad row" $? 1
+expect_contains "\\copy bad row" "$out" "22P04"
+expect_contains "\\copy bad row" "$out" "line 2"
+expect_contains "\\copy bad row loads nothing" "$out" $'loaded\n0'
 
 # A script on a pipe (stdin not a terminal): no prompt, same output.
 out=$(printf 'SELECT 40 + 2 AS answer;\n' | "$SHARDQL" shell --demo 2>&1)
