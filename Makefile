@@ -3,12 +3,15 @@
 
 BUILD_DEPS := cmake g++ make pkg-config default-jre-headless antlr4 libantlr4-runtime-dev \
               libsqlite3-dev libfmt-dev libboost-program-options-dev doctest-dev libedit-dev
+# What the tests run: a PostgreSQL 15 server and psql (the oracle for PostgreSQL's meaning), and
+# sqlite3 for looking into shard files.
+TEST_DEPS  := postgresql postgresql-client python3-psycopg2 sqlite3
 BENCH_DEPS := libbenchmark-dev
 JOBS       ?= $(shell nproc)
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SHARED     ?= ../shared
 
-.PHONY: demo test build release asan tsan tsan-test tidy conformance torture bench format clean deps bench-deps
+.PHONY: demo test build release asan tsan tsan-test tidy conformance torture tpch-sqlite bench format clean deps bench-deps
 
 demo: release
 	./build/release/shardql shell --demo
@@ -55,6 +58,14 @@ conformance: release
 	  $(SHARED)/extern/sqllogictest/select3.test $(SHARED)/extern/sqllogictest/select4.test \
 	  $(SHARED)/extern/sqllogictest/select5.test $(SHARED)/extern/sqllogictest/evidence/*.test
 
+# TPC-H's 22 queries (PostgreSQL's text) on 4 SQLite shards, each compared with PostgreSQL 15 on
+# the same data and timed against one SQLite file: `make tpch-sqlite SF=0.1` for the larger set.
+SF ?= 0.01
+TPCH := ../shared/extern/tpch
+tpch-sqlite: release
+	python3 tests/tpch/tpch.py --shardql build/release/shardql --data $(TPCH)/data/sf$(SF) \
+	  --queries $(TPCH)/queries
+
 # Crash torture: a router killed KILLS times at random moments during multi-shard writes,
 # transactions and DDL; every restart must find every statement whole or absent.
 KILLS ?= 200
@@ -73,7 +84,7 @@ clean:
 	rm -rf build
 
 deps:
-	@$(MAKE) --no-print-directory install-packages PACKAGES="$(BUILD_DEPS)"
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(BUILD_DEPS) $(TEST_DEPS)"
 
 bench-deps:
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(BUILD_DEPS) $(BENCH_DEPS)"

@@ -8,6 +8,7 @@
 #include "grammar/sql_error.h"
 #include "grammar/stack_guard.h"
 #include "planner/ddl.h"
+#include "planner/temporal.h"
 #include "planner/value_text.h"
 
 namespace shardql {
@@ -651,6 +652,11 @@ std::string SqlRenderer::Expr(const plan::Expr& e) {
       return op + (operand.empty() || operand[0] == op[0] ? " " : "") + operand;
     }
     case ExprKind::kBinary: {
+      // Rendered once only where a dialect may spell it otherwise: both children are rendered
+      // here, and doing so at every level would cost 2^depth.
+      if (temporal::IsTemporal(e.children[0]->type.type.id)) {
+        if (auto typed = TypedBinary(e, child(0), child(1))) return *typed;
+      }
       const plan::Expr& left = *e.children[0];
       bool same_chain = left.kind == ExprKind::kBinary && BindingOf(left) == BindingOf(e) &&
                         BindingOf(e) != kBindPredicate &&

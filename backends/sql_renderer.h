@@ -9,6 +9,7 @@
 // differs (parameters, literals, functions, quantified subqueries, OFFSET without LIMIT).
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,12 @@ class SqlRenderer {
   virtual std::string Param(uint32_t index) const;
   virtual std::string Literal(const Value& value, const std::string& text) const;
   virtual std::string Function(const std::string& name, const std::vector<std::string>& args) const;
+  // `left op right` when the dialect spells it otherwise (SQLite: date ± integer); nullopt for
+  // the plain operator.
+  virtual std::optional<std::string> TypedBinary(const plan::Expr&, const std::string&,
+                                                 const std::string&) const {
+    return std::nullopt;
+  }
   // x op ANY|ALL (subquery). The default writes it as is (PostgreSQL).
   // `column_alias` names the subquery's one result column.
   virtual std::string Quantified(const std::string& left, ast::BinaryOp op,

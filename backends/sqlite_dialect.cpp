@@ -48,18 +48,53 @@ class SqliteRenderer : public SqlRenderer {
     if (name == "position" && args.size() == 2) {
       return SqlRenderer::Function("instr", {args[1], args[0]});
     }
-    if (name == "extract" && args.size() == 2) {
-      static const std::pair<const char*, const char*> kFields[] = {
-          {"'year'", "%Y"}, {"'month'", "%m"},  {"'day'", "%d"},
-          {"'hour'", "%H"}, {"'minute'", "%M"}, {"'second'", "%S"},
-          {"'dow'", "%w"},  {"'doy'", "%j"},    {"'epoch'", "%s"}};
-      for (const auto& [field, format] : kFields) {
-        if (args[0] == field) {
-          return fmt::format("CAST(strftime('{}', {}) AS INTEGER)", format, args[1]);
-        }
-      }
+    if ((name == "extract" || name == "date_part") && args.size() == 2) {
+      std::string value = Extract(args[0], args[1]);
+      return name == "date_part" ? "CAST(" + value + " AS REAL)" : value;
     }
     return SqlRenderer::Function(name, args);
+  }
+
+  // The binder lets through only the fields this computes (bind_temporal.cpp), of values stored
+  // as ISO-8601 text. ISO weeks count from the Thursday of the value's week: x - 3 days, then
+  // forward to a Thursday.
+  static std::string Extract(const std::string& field, const std::string& x) {
+    auto part = [&](const char* format, const std::string& of) {
+      return fmt::format("CAST(strftime('{}', {}) AS INTEGER)", format, of);
+    };
+    std::string thursday = fmt::format("date({}, '-3 days', 'weekday 4')", x);
+    if (field == "'year'") return part("%Y", x);
+    if (field == "'month'") return part("%m", x);
+    if (field == "'day'") return part("%d", x);
+    if (field == "'hour'") return part("%H", x);
+    if (field == "'minute'") return part("%M", x);
+    if (field == "'dow'") return part("%w", x);
+    if (field == "'doy'") return part("%j", x);
+    if (field == "'epoch'") return part("%s", x);
+    if (field == "'quarter'") return "((" + part("%m", x) + " + 2) / 3)";
+    if (field == "'isodow'") return "((" + part("%w", x) + " + 6) % 7 + 1)";
+    if (field == "'week'") return "((" + part("%j", thursday) + " - 1) / 7 + 1)";
+    if (field == "'isoyear'") return part("%Y", thursday);
+    if (field == "'decade'") return "(" + part("%Y", x) + " / 10)";
+    if (field == "'century'") return "((" + part("%Y", x) + " + 99) / 100)";
+    if (field == "'millennium'") return "((" + part("%Y", x) + " + 999) / 1000)";
+    throw SqlError(sqlstate::kInternalError, "extract(" + field + ") has no SQLite rendering");
+  }
+
+  // date ± integer is a date, date - date the days between: SQLite's date functions on the
+  // ISO-8601 text, the only non-constant date arithmetic the binder lets through.
+  std::optional<std::string> TypedBinary(const plan::Expr& e, const std::string& left,
+                                         const std::string& right) const override {
+    if (e.children[0]->type.type.id != TypeId::kDate) return std::nullopt;
+    bool minus = e.binary_op == ast::BinaryOp::kSub;
+    if (e.type.type.id == TypeId::kDate) {
+      return fmt::format("date({}, printf('%+d days', {}{}))", left, minus ? "-" : "",
+                         minus ? "(" + right + ")" : right);
+    }
+    if (e.type.type.id == TypeId::kInt4 && minus) {
+      return fmt::format("CAST(julianday({}) - julianday({}) AS INTEGER)", left, right);
+    }
+    return std::nullopt;
   }
 
   // x op ANY (S) and x op ALL (S) with three-valued logic, from EXISTS:

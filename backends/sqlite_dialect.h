@@ -24,6 +24,9 @@ class SqliteDialect : public Dialect {
   const char* name() const override { return "sqlite"; }
   const FunctionCatalog& Functions() const override { return SqliteFunctions(); }
   bool AllowsBareColumns() const override { return true; }
+  bool NativeTemporalTypes() const override { return false; }
+  // A sample of each index (analysis_limit) is enough for join order, and cheap on large loads.
+  std::string AnalyzeSql() const override { return "PRAGMA analysis_limit = 1000; ANALYZE"; }
 
   SqlType ResolveType(std::string_view declared) const override { return SqliteTypeOf(declared); }
   std::string RenderType(const SqlType& type) const override;

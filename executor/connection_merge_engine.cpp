@@ -64,6 +64,15 @@ class ConnectionMergeEngine : public MergeEngine {
     }
   }
 
+  void CreateIndex(const std::string& quoted_table,
+                   const std::vector<std::string>& quoted_columns) override {
+    std::string name = dialect_.QuoteIdentifier(fmt::format("index_{}", ++indexes_));
+    Run(fmt::format("CREATE INDEX {} ON {} ({})", name, quoted_table,
+                    fmt::join(quoted_columns, ", ")));
+  }
+
+  void Analyze() override { Run(dialect_.AnalyzeSql()); }
+
   std::unique_ptr<RowStream> Query(const std::string& sql, const std::vector<Value>& params,
                                    size_t width, size_t batch_rows) override {
     BackendStatus status;
@@ -82,6 +91,7 @@ class ConnectionMergeEngine : public MergeEngine {
 
   std::unique_ptr<BackendConnection> connection_;
   const Dialect& dialect_;
+  int indexes_ = 0;
 };
 
 }  // namespace

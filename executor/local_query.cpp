@@ -43,6 +43,8 @@ class LocalQueryStream : public RowStream {
       engine_->CreateTable(name, load.column_definitions);
       RouteStream rows(*load.source, ctx, false);
       engine_->Load(name, rows, load.insert_columns);
+      for (const std::string& column : load.index_columns)
+        engine_->CreateIndex(name, {column});
     }
     if (!node.children.empty()) {
       std::string name = ctx.cluster.dialect().QuoteIdentifier(node.child_table);
@@ -50,6 +52,10 @@ class LocalQueryStream : public RowStream {
       std::unique_ptr<RowStream> rows = OpenMergeTree(*node.children[0], ctx);
       engine_->Load(name, *rows);
     }
+    bool indexed = false;
+    for (const TempTableLoad& load : node.loads)
+      indexed = indexed || !load.index_columns.empty();
+    if (indexed) engine_->Analyze();
     query_ = engine_->Query(node.sql, ctx.params, width_, ctx.settings.batch_rows);
   }
 

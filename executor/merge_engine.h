@@ -28,6 +28,13 @@ class MergeEngine {
   // the rows fill (all of them, in order, when empty).
   virtual void Load(const std::string& quoted_name, RowStream& rows,
                     const std::vector<std::string>& columns = {}) = 0;
+  // An index on `quoted_columns` of a loaded table, so joins and correlated subqueries on them
+  // seek instead of scanning (as they would in one database with its keys indexed).
+  virtual void CreateIndex(const std::string& quoted_table,
+                           const std::vector<std::string>& quoted_columns) = 0;
+  // Gathers the statistics the engine's planner uses (SQLite: ANALYZE on a sample), after the
+  // loads and indexes, so it picks join orders and indexes as one database with statistics would.
+  virtual void Analyze() = 0;
   // Runs a query whose rows are `width` wide; the stream steps it batch by batch. The engine must
   // outlive the stream.
   virtual std::unique_ptr<RowStream> Query(const std::string& sql, const std::vector<Value>& params,

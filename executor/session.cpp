@@ -12,6 +12,7 @@
 #include "grammar/parser.h"
 #include "grammar/sql_error.h"
 #include "planner/ddl.h"
+#include "planner/temporal.h"
 
 namespace shardql {
 namespace {
@@ -246,9 +247,11 @@ void Session::ExecuteStatement(const ast::Statement& statement, std::string_view
   }
 }
 
-void Session::RunPlan(const PlanLookup& lookup, ResultSink& sink) {
+void Session::RunPlan(const PlanLookup& given, ResultSink& sink) {
   if (transaction_failed_) ThrowTransactionAborted();
+  PlanLookup lookup = given;
   const PlannedStatement& plan = *lookup.plan;
+  temporal::CoerceParameters(plan.param_types, lookup.params);
   if (lookup.params.size() < plan.param_count) {
     throw SqlError(sqlstate::kUndefinedParameter,
                    fmt::format("the statement uses ${} but {} parameters were given",

@@ -27,7 +27,8 @@ std::string Trim(const std::string& s) {
 }
 
 bool IsNumeric(const Value& v) {
-  return v.kind() == Value::Kind::kInteger || v.kind() == Value::Kind::kReal;
+  return v.kind() == Value::Kind::kInteger || v.kind() == Value::Kind::kReal ||
+         v.kind() == Value::Kind::kNumeric;
 }
 
 // Collects one statement's rows and prints them as psql would when it completes.

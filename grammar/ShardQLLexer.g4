@@ -90,6 +90,14 @@ INITIALLY: I N I T I A L L Y;
 INNER: I N N E R;
 INSERT: I N S E R T;
 INTERSECT: I N T E R S E C T;
+INTERVAL: I N T E R V A L;
+// interval units: keywords only so that `interval '1' day` reads; non-reserved.
+YEAR: Y E A R;
+MONTH: M O N T H;
+DAY: D A Y;
+HOUR: H O U R;
+MINUTE: M I N U T E;
+SECOND: S E C O N D;
 INTO: I N T O;
 IS: I S;
 ISNULL: I S N U L L;

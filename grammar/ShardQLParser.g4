@@ -227,9 +227,11 @@ primary
   | CAST LEFT_PAREN operand=expr AS type=typeName RIGHT_PAREN                        # castPrimary
   | EXTRACT LEFT_PAREN field=extractField FROM source=expr RIGHT_PAREN               # extractPrimary
   | SUBSTRING LEFT_PAREN source=expr FROM start_=expr (FOR length=expr)? RIGHT_PAREN # substringPrimary
+  | SUBSTRING LEFT_PAREN source=expr FOR length=expr (FROM start_=expr)? RIGHT_PAREN # substringPrimary
   | POSITION LEFT_PAREN needle=bitExpr IN haystack=bitExpr RIGHT_PAREN               # positionPrimary
   | keyword=(CURRENT_DATE | CURRENT_TIME | CURRENT_TIMESTAMP)                        # currentDateTimePrimary
   | typeKeyword=(DATE | TIME | TIMESTAMP) value=stringLiteral                        # typedLiteralPrimary
+  | INTERVAL value=stringLiteral unit=(YEAR | MONTH | DAY | HOUR | MINUTE | SECOND)?   # intervalLiteralPrimary
   | call=functionCall                                                                # functionPrimary
   | column=qualifiedName                                                             # columnPrimary
   ;
@@ -563,6 +565,7 @@ bareLabelKeyword
   | COMMIT
   | CURRENT
   | DATE
+  | DAY
   | DEALLOCATE
   | DEFERRABLE
   | DEFERRED
@@ -630,6 +633,12 @@ bareLabelKeyword
   | VIEW
   | WORK
   | ZONE
+  | HOUR
+  | INTERVAL
+  | MINUTE
+  | MONTH
+  | SECOND
+  | YEAR
   ;
 
 reservedKeyword

@@ -1303,7 +1303,15 @@ class AstBuilder : public shardql_gen::ShardQLParserBaseVisitor {
     Nest nest(*this, ctx);
     auto function = FunctionNode("substring");
     function->args.push_back(BuildExpr(ctx->source));
-    function->args.push_back(BuildExpr(ctx->start_));
+    // substring(x FOR n) starts at 1.
+    if (ctx->start_) {
+      function->args.push_back(BuildExpr(ctx->start_));
+    } else {
+      auto one = Node<ast::Literal>(source_.Span(ctx->length));
+      one->literal_kind = ast::LiteralKind::kInteger;
+      one->text = "1";
+      function->args.push_back(std::move(one));
+    }
     if (ctx->length) function->args.push_back(BuildExpr(ctx->length));
     return Result(std::move(function), ctx);
   }
@@ -1327,6 +1335,20 @@ class AstBuilder : public shardql_gen::ShardQLParserBaseVisitor {
     cast->operand = BuildStringLiteral(ctx->value);
     cast->type.name = FoldCase(source_.TokenText(ctx->typeKeyword));
     cast->type.span = source_.TokenSpan(ctx->typeKeyword);
+    return Result(std::move(cast), ctx);
+  }
+
+  // INTERVAL '90' DAY is CAST('90 day' AS interval); INTERVAL '3 months' is the cast alone.
+  antlrcpp::Any visitIntervalLiteralPrimary(P::IntervalLiteralPrimaryContext* ctx) override {
+    auto cast = std::make_unique<ast::Cast>();
+    auto literal = BuildStringLiteral(ctx->value);
+    if (ctx->unit) {
+      auto& text = static_cast<ast::Literal&>(*literal).text;
+      text += " " + FoldCase(source_.TokenText(ctx->unit));
+    }
+    cast->operand = std::move(literal);
+    cast->type.name = "interval";
+    cast->type.span = source_.Span(ctx);
     return Result(std::move(cast), ctx);
   }
 

@@ -12,6 +12,7 @@
 #include "grammar/stack_guard.h"
 #include "planner/binder_internal.h"
 #include "planner/plan_printer.h"
+#include "planner/temporal.h"
 
 namespace shardql::bind {
 
@@ -19,6 +20,12 @@ using plan::Expr;
 using plan::ExprKind;
 
 namespace {
+
+// A date/time value by its type, or a date/time constant.
+bool IsTemporalOperand(const Expr& e) {
+  if (e.kind == ExprKind::kConstant) return temporal::IsTemporal(e.value.kind());
+  return temporal::IsTemporal(e.type.type.id);
+}
 
 const char* ContextName(ExprContext context) {
   switch (context) {
@@ -357,6 +364,7 @@ ExprPtr ExpressionBinder::BindWindow(const ast::Function& fn) {
 
 ExprPtr ExpressionBinder::BindFunction(const ast::Function& fn) {
   if (fn.over) return BindWindow(fn);
+  if (fn.name == "extract" || fn.name == "date_part") return BindExtract(fn);
   size_t arg_count = fn.star ? 1 : fn.args.size();
   if (binder_.dialect().Functions().IsAggregate(fn.name, arg_count)) return BindAggregate(fn);
   if (fn.distinct || fn.star || fn.filter) {
@@ -434,6 +442,13 @@ ExprPtr ExpressionBinder::Bind(const ast::Expr& expr) {
       } else if (right->kind == ExprKind::kParam && left->kind == ExprKind::kColumn) {
         binder_.NoteParamType(right->param_index, left->type);
       }
+      if (plan::IsComparison(b.op)) {
+        CoerceToTemporal(right, left->type, expr.span.begin);
+        CoerceToTemporal(left, right->type, expr.span.begin);
+      } else if ((b.op == ast::BinaryOp::kAdd || b.op == ast::BinaryOp::kSub) &&
+                 (IsTemporalOperand(*left) || IsTemporalOperand(*right))) {
+        return BindTemporalArithmetic(b.op, std::move(left), std::move(right), expr.span.begin);
+      }
       return plan::MakeBinary(b.op, std::move(left), std::move(right));
     }
     case ast::ExprKind::kIsNull: {
@@ -468,6 +483,8 @@ ExprPtr ExpressionBinder::Bind(const ast::Expr& expr) {
       e->children.push_back(Bind(*b.operand));
       e->children.push_back(Bind(*b.low));
       e->children.push_back(Bind(*b.high));
+      for (size_t i : {1, 2})
+        CoerceToTemporal(e->children[i], e->children[0]->type, expr.span.begin);
       PropagateExplicitCollation(*e);
       return e;
     }
@@ -476,8 +493,10 @@ ExprPtr ExpressionBinder::Bind(const ast::Expr& expr) {
       auto e = NewExpr(ExprKind::kInList);
       e->negated = in.negated;
       e->children.push_back(Bind(*in.operand));
-      for (const auto& item : in.list)
+      for (const auto& item : in.list) {
         e->children.push_back(Bind(*item));
+        CoerceToTemporal(e->children.back(), e->children[0]->type, expr.span.begin);
+      }
       PropagateExplicitCollation(*e);
       return e;
     }
@@ -543,6 +562,10 @@ ExprPtr ExpressionBinder::Bind(const ast::Expr& expr) {
         e->name += ")";
       }
       // CAST declares its type and keeps the operand's collation.
+      if (std::optional<SqlType> temporal_type = temporal::TypeOfCastName(e->name)) {
+        return BindTemporalCast(std::move(e->children[0]), *temporal_type, e->name,
+                                expr.span.begin);
+      }
       e->type.type = binder_.dialect().ResolveType(e->name);
       e->type.declared = true;
       e->type.collation = e->children[0]->type.collation;

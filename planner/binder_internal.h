@@ -87,6 +87,14 @@ class ExpressionBinder {
   ExprPtr BindSubquery(const ast::Query& query, plan::SubqueryKind kind, size_t position,
                        ExprPtr left);
   ExprPtr BindLiteral(const ast::Literal& literal);
+  // PostgreSQL's date and time types (bind_temporal.cpp): casts and literals, comparisons with
+  // text, + and -, extract/date_part. Constants fold in the router; a backend without these types
+  // gets only what it computes with PostgreSQL's meaning, the rest is refused.
+  ExprPtr BindTemporalCast(ExprPtr operand, const SqlType& target, const std::string& name,
+                           size_t position);
+  void CoerceToTemporal(ExprPtr& side, const ExprType& other, size_t position);
+  ExprPtr BindTemporalArithmetic(ast::BinaryOp op, ExprPtr left, ExprPtr right, size_t position);
+  ExprPtr BindExtract(const ast::Function& fn);
   ExprPtr BindChild(const ast::Expr& expr) { return Bind(expr); }
   std::vector<plan::SortKey> BindOrderItems(const std::vector<ast::OrderItem>& items);
 

@@ -30,6 +30,10 @@ class Dialect {
   // Whether a column outside any aggregate of a grouped query is allowed, reading one row of its
   // group (SQLite's bare columns); else it is 42803, as in PostgreSQL.
   virtual bool AllowsBareColumns() const = 0;
+  // Whether the backend has PostgreSQL's date, time, timestamp and interval types itself. When it
+  // does not (SQLite keeps them as ISO-8601 text), the router folds constant date/time
+  // expressions and lets through only what the dialect renders with PostgreSQL's meaning.
+  virtual bool NativeTemporalTypes() const = 0;
 
   // ---- Types
 
@@ -102,6 +106,8 @@ class Dialect {
   virtual std::string QuoteIdentifier(const std::string& name) const = 0;
   // A query giving `count` rows of one column, each a separate evaluation of the DEFAULT
   // expression `default_sql` (a volatile default differs per row, as in one database).
+  // What gathers the merge engine's planner statistics over its loaded tables and indexes.
+  virtual std::string AnalyzeSql() const = 0;
   virtual std::string RenderDefaultRows(const std::string& default_sql, size_t count) const = 0;
   // The placeholder for the index-th (1-based) bound value: ?1 in SQLite, $1 in PostgreSQL.
   virtual std::string Placeholder(uint32_t index) const = 0;

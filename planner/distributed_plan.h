@@ -81,6 +81,9 @@ struct TempTableLoad {
   // The columns the fetched rows fill, in order: "rowid" first, so the merge engine scans rows in
   // the order one database would (its rowid order), then the columns defined above.
   std::vector<std::string> insert_columns;
+  // Columns the query equates with another column (joins, correlated subqueries): each gets an
+  // index once the rows are in, so the merge engine seeks where one database would.
+  std::vector<std::string> index_columns;
   std::unique_ptr<Route> source;
 };
 

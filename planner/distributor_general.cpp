@@ -60,6 +60,24 @@ SubPlan GeneralPath(Context& ctx, const PlanNode& root) {
       },
       true);
 
+  // Columns equated with another column anywhere (joins, correlations, inside OR too): the
+  // merge engine indexes them.
+  std::set<ColumnId> equated;
+  VisitPlan(
+      root,
+      [&](const PlanNode& node) {
+        for (const Expr* e : NodeExpressions(node)) {
+          VisitExpr(*e, [&](const Expr& sub) {
+            if (sub.kind == ExprKind::kBinary && sub.binary_op == ast::BinaryOp::kEq &&
+                sub.left().kind == ExprKind::kColumn && sub.right().kind == ExprKind::kColumn) {
+              equated.insert(sub.left().column);
+              equated.insert(sub.right().column);
+            }
+          });
+        }
+      },
+      true);
+
   std::map<std::string, std::vector<const plan::ScanNode*>> by_table;
   VisitPlan(
       root,
@@ -86,7 +104,7 @@ SubPlan GeneralPath(Context& ctx, const PlanNode& root) {
       fetch_ids.push_back(ctx.columns.Add({col.name, table.name, type}));
     }
 
-    std::set<int> needed;
+    std::set<int> needed, indexed;
     bool filter_everything_in = false;
     std::vector<plan::ExprPtr> disjuncts;
     ShardChoice choice;
@@ -99,6 +117,7 @@ SubPlan GeneralPath(Context& ctx, const PlanNode& root) {
         if (scan->column_indexes[i] == plan::kRowidColumn) continue;
         ids[scan->outputs[i]] = fetch_ids[scan->column_indexes[i]];
         if (referenced.count(scan->outputs[i])) needed.insert(scan->column_indexes[i]);
+        if (equated.count(scan->outputs[i])) indexed.insert(scan->column_indexes[i]);
       }
       std::vector<plan::ExprPtr> kept;
       for (const Expr* predicate : analysis.ScanPredicates(*scan)) {
@@ -168,6 +187,7 @@ SubPlan GeneralPath(Context& ctx, const PlanNode& root) {
       load.column_definitions.push_back(
           ctx.dialect.RenderColumnDefinition(column.name, column.type, column.collation));
       load.insert_columns.push_back(ctx.dialect.QuoteIdentifier(table.columns[j].name));
+      if (indexed.count(j)) load.index_columns.push_back(load.insert_columns.back());
     }
     plan::PlanPtr project = plan::MakePickColumns(std::move(fragment), fetched, ctx.columns);
 

@@ -540,6 +540,9 @@ ExplainNode ExplainMergeOnly(const MergeNode& node, const Bindings& bindings) {
       for (const TempTableLoad& load : node.loads) {
         ExplainNode l;
         l.title = "Load " + load.table;
+        if (!load.index_columns.empty()) {
+          l.details.push_back(fmt::format("indexed on {}", fmt::join(load.index_columns, ", ")));
+        }
         l.children.push_back(ExplainRoute(*load.source, bindings));
         out.children.push_back(std::move(l));
       }
