@@ -1,6 +1,7 @@
 #include "frontends/shell_signals.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -16,13 +17,20 @@ std::atomic<Session*> running{nullptr};
 volatile sig_atomic_t at_prompt = 0;
 sigjmp_buf prompt_jump;
 std::function<void()> exit_work;
+pthread_t main_thread;
 
 void Send(char byte) {
   // A full pipe means the same request is already on its way.
   [[maybe_unused]] ssize_t ignored = write(pipe_fds[1], &byte, 1);
 }
 
-void OnInterrupt(int) {
+void OnInterrupt(int signal) {
+  // The kernel may hand a process's signal to any thread (a worker, the watcher); the jump back
+  // to the prompt must happen on the thread that is reading it.
+  if (!pthread_equal(pthread_self(), main_thread)) {
+    pthread_kill(main_thread, signal);
+    return;
+  }
   if (at_prompt) {
     at_prompt = 0;
     siglongjmp(prompt_jump, 1);
@@ -53,6 +61,7 @@ void Install(std::function<void()> at_exit) {
   static std::once_flag once;
   std::call_once(once, [&] {
     exit_work = std::move(at_exit);
+    main_thread = pthread_self();
     if (pipe(pipe_fds) != 0) return;
     fcntl(pipe_fds[1], F_SETFL, O_NONBLOCK);
     std::thread(Watch).detach();

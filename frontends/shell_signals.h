@@ -14,7 +14,8 @@
 
 namespace shardql::shell_signals {
 
-// Installs the handlers, once; `at_exit` runs before a signal ends the process.
+// Installs the handlers, once, from the main thread (the one that reads the prompt: a signal
+// another thread receives is passed to it); `at_exit` runs before a signal ends the process.
 void Install(std::function<void()> at_exit);
 
 // From construction to destruction a statement of `session` runs: Ctrl-C cancels it.
