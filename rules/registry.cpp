@@ -2,10 +2,14 @@
 
 namespace shardql::rules {
 
+std::unique_ptr<Rule> MakePushPredicatesIntoJoins();
+
 const std::vector<RuleEntry>& RuleRegistry() {
   // In the order they are tried. The product's rules (DESIGN.md: index, OR -> UNION, LIKE ->
   // range, temp tables) join here, one line each, as they land.
-  static const std::vector<RuleEntry> registry = {};
+  static const std::vector<RuleEntry> registry = {
+      {"PushPredicatesIntoJoins", MakePushPredicatesIntoJoins},
+  };
   return registry;
 }
 
