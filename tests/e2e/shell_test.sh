@@ -111,7 +111,8 @@ expect_contains "\\copy from" "$out" "COPY 3"
 expect_contains "\\copy from" "$out" $'1|alice|0|9\n2|bob|1|\n3|c,d|0|6'
 expect_contains "\\copy to csv" "$(cat "$WORK/out.csv")" $'1,alice,"two\nlines"'
 expect_contains "\\copy to csv" "$(cat "$WORK/out.csv")" '3,"c,d","q""uote"'
-expect_contains "\\copy to csv" "$(cat "$WORK/out.csv")" $'\n2,bob,\n'
+# (Rows come back in the order the shards answer: look for whole lines.)
+grep -qx '2,bob,' "$WORK/out.csv" || fail "\\copy to csv: no line 2,bob, in $(cat "$WORK/out.csv")"
 [ "$(head -1 "$WORK/out.csv")" = "id,name,note" ] || fail "\\copy to csv header: $(head -1 "$WORK/out.csv")"
 [ "$(sort "$WORK/out.txt")" = $'1\talice\n2\tbob\n3\tc,d' ] || fail "\\copy to text: got [$(cat "$WORK/out.txt")]"
 printf '10,ten,\n11,eleven,x,extra\n' >"$WORK/bad.csv"
