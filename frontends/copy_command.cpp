@@ -10,6 +10,7 @@
 #include <sstream>
 #include <vector>
 
+#include "frontends/table_printer.h"
 #include "grammar/sql_error.h"
 #include "planner/ddl.h"
 
@@ -280,13 +281,7 @@ std::string TextField(const Value& v, const CopyCommand& copy, const Dialect& di
   if (copy.csv) {
     bool quote = text.empty() || text == copy.null_text ||
                  text.find_first_of(std::string(1, copy.delimiter) + "\"\r\n") != std::string::npos;
-    if (!quote) return text;
-    std::string out = "\"";
-    for (char c : text) {
-      if (c == '"') out += '"';
-      out += c;
-    }
-    return out + "\"";
+    return quote ? CsvQuoted(text) : text;
   }
   std::string out;
   for (char c : text) {

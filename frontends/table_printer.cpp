@@ -85,7 +85,12 @@ std::string CsvField(const std::string& text, bool null) {
   if (null) return "";
   bool quote = text.empty() || text.find_first_of(",\"\r\n") != std::string::npos ||
                text.front() == ' ' || text.back() == ' ';
-  if (!quote) return text;
+  return quote ? CsvQuoted(text) : text;
+}
+
+}  // namespace
+
+std::string CsvQuoted(const std::string& text) {
   std::string out = "\"";
   for (char c : text) {
     if (c == '"') out += '"';
@@ -93,8 +98,6 @@ std::string CsvField(const std::string& text, bool null) {
   }
   return out + "\"";
 }
-
-}  // namespace
 
 std::string FormatTable(const PrintedTable& table, const OutputFormat& format) {
   switch (format.kind) {

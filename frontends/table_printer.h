@@ -31,6 +31,10 @@ struct OutputFormat {
 
 std::string FormatTable(const PrintedTable& table, const OutputFormat& format);
 
+// `text` as a CSV field in double quotes, a quote inside written twice (RFC 4180); the caller
+// decides when a field needs them (psql's output and COPY's differ).
+std::string CsvQuoted(const std::string& text);
+
 std::string FormatAligned(const PrintedTable& table, bool tuples_only = false);
 // psql's expanded form (\x): one "-[ RECORD n ]" block per row.
 std::string FormatExpanded(const PrintedTable& table);

@@ -14,10 +14,6 @@ namespace {
 
 using plan::ExprKind;
 
-bool IsIntegerType(TypeId id) {
-  return id == TypeId::kInt2 || id == TypeId::kInt4 || id == TypeId::kInt8;
-}
-
 // The type an operand counts as: a column's or cast's, or a constant's from its value.
 TypeId OperandType(const plan::Expr& e) {
   if (e.kind == ExprKind::kConstant) {
@@ -156,7 +152,8 @@ ExprPtr ExpressionBinder::BindTemporalArithmetic(ast::BinaryOp op, ExprPtr left,
                                    ast::ToString(op), TypeName(SqlType(r))),
                        position);
     }
-    if (date_plus_days && IsIntegerType(l)) std::swap(left, right);  // n + date: date first
+    if (date_plus_days && temporal::IsIntegerType(l))
+      std::swap(left, right);  // n + date: date first
   }
   ExprPtr e = plan::MakeBinary(op, std::move(left), std::move(right));
   e->type.type = SqlType(*result);

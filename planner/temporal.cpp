@@ -15,10 +15,6 @@ namespace {
 
 using namespace calendar;  // NOLINT(google-build-using-namespace): the calendar's vocabulary
 
-bool IsInteger(TypeId id) {
-  return id == TypeId::kInt2 || id == TypeId::kInt4 || id == TypeId::kInt8;
-}
-
 bool IsTimestamp(TypeId id) {
   return id == TypeId::kTimestamp || id == TypeId::kTimestampTz;
 }
@@ -78,14 +74,6 @@ int64_t IsoThursday(int64_t days) {
   return days - weekday + 3;
 }
 
-std::string_view TrimSpaces(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n'))
-    s.remove_suffix(1);
-  return s;
-}
-
 std::string Numeric(int64_t v) {
   return std::to_string(v);
 }
@@ -101,6 +89,10 @@ std::string MicrosAsDecimal(__int128 micros, int64_t scale_down) {
 }
 
 }  // namespace
+
+bool IsIntegerType(TypeId id) {
+  return id == TypeId::kInt2 || id == TypeId::kInt4 || id == TypeId::kInt8;
+}
 
 bool IsTemporal(TypeId id) {
   return id == TypeId::kDate || id == TypeId::kTime || id == TypeId::kTimestamp ||
@@ -136,8 +128,8 @@ std::optional<SqlType> TypeOfCastName(std::string_view name) {
 std::optional<TypeId> ArithmeticType(ast::BinaryOp op, TypeId l, TypeId r) {
   bool plus = op == ast::BinaryOp::kAdd, minus = op == ast::BinaryOp::kSub;
   if (!plus && !minus) return std::nullopt;
-  if (l == TypeId::kDate && IsInteger(r)) return TypeId::kDate;
-  if (plus && IsInteger(l) && r == TypeId::kDate) return TypeId::kDate;
+  if (l == TypeId::kDate && IsIntegerType(r)) return TypeId::kDate;
+  if (plus && IsIntegerType(l) && r == TypeId::kDate) return TypeId::kDate;
   if (minus && l == TypeId::kDate && r == TypeId::kDate) return TypeId::kInt4;
   if (l == TypeId::kDate && r == TypeId::kInterval) return TypeId::kTimestamp;
   if (plus && l == TypeId::kInterval && r == TypeId::kDate) return TypeId::kTimestamp;
@@ -211,11 +203,11 @@ std::optional<Value> Arithmetic(ast::BinaryOp op, const Value& a, const Value& b
 std::optional<Value> Cast(const Value& v, TypeId to) {
   Value::Kind from = v.kind();
   if (from == Value::Kind::kText) {
-    std::optional<Value> parsed = ParseValueText(TrimSpaces(v.text()), SqlType(to));
+    std::optional<Value> parsed = ParseValueText(v.text(), SqlType(to));
     if (!parsed) {
       // Digits in a date's shape that name no day (1995-02-30) are out of range; anything else
       // is not a date/time at all.
-      std::string_view t = TrimSpaces(v.text());
+      std::string_view t = TrimBlanks(v.text());
       size_t digits = 0, dashes = 0;
       for (char c : t.substr(0, std::min<size_t>(t.size(), 10))) {
         digits += c >= '0' && c <= '9';

@@ -13,6 +13,8 @@
 
 namespace shardql::temporal {
 
+// int2, int4, int8: what date ± n takes.
+bool IsIntegerType(TypeId id);
 // date, time, timestamp, timestamptz, interval.
 bool IsTemporal(TypeId id);
 bool IsTemporal(Value::Kind kind);

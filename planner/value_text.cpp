@@ -14,14 +14,6 @@ namespace {
 
 using namespace calendar;  // NOLINT(google-build-using-namespace): the calendar's vocabulary
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n'))
-    s.remove_suffix(1);
-  return s;
-}
-
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
@@ -263,7 +255,7 @@ std::optional<Value> ParseInterval(std::string_view s) {
   while (!s.empty()) {
     size_t end = s.find(' ');
     std::string_view token = s.substr(0, end);
-    s = end == std::string_view::npos ? std::string_view() : Trim(s.substr(end + 1));
+    s = end == std::string_view::npos ? std::string_view() : TrimBlanks(s.substr(end + 1));
     if (token.find(':') != std::string_view::npos) {
       bool negative = token.front() == '-';
       if (token.front() == '-' || token.front() == '+') token.remove_prefix(1);
@@ -293,7 +285,7 @@ std::optional<Value> ParseInterval(std::string_view s) {
     }
     end = s.find(' ');
     std::string_view unit = s.substr(0, end);
-    s = end == std::string_view::npos ? std::string_view() : Trim(s.substr(end + 1));
+    s = end == std::string_view::npos ? std::string_view() : TrimBlanks(s.substr(end + 1));
     auto is = [&](const char* singular, const char* plural) {
       return EqualsIgnoreCase(unit, singular) || EqualsIgnoreCase(unit, plural);
     };
@@ -470,6 +462,14 @@ std::string FormatFloat(Float f, int precision) {
 
 }  // namespace
 
+std::string_view TrimBlanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n'))
+    s.remove_suffix(1);
+  return s;
+}
+
 std::string FormatFloat8(double d) {
   return FormatFloat(d, 15);
 }
@@ -478,7 +478,7 @@ std::string FormatFloat4(float f) {
 }
 
 std::optional<std::string> CanonicalNumeric(std::string_view text) {
-  std::string_view s = Trim(text);
+  std::string_view s = TrimBlanks(text);
   if (EqualsIgnoreCase(s, "NaN")) return "NaN";
   bool negative = !s.empty() && s.front() == '-';
   if (!s.empty() && (s.front() == '-' || s.front() == '+')) s.remove_prefix(1);
@@ -576,7 +576,7 @@ std::string FormatValueText(const Value& value, const SqlType& type) {
 }
 
 std::optional<Value> ParseValueText(std::string_view text, const SqlType& type) {
-  std::string_view s = Trim(text);
+  std::string_view s = TrimBlanks(text);
   switch (type.id) {
     case TypeId::kUnknown:
     case TypeId::kText:

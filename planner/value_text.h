@@ -28,5 +28,6 @@ std::optional<Value> ParseValueText(std::string_view text, const SqlType& type);
 std::optional<std::string> CanonicalNumeric(std::string_view text);  // "+01.50e1" -> "15.0"
 std::string FormatFloat8(double d);  // shortest text that reads back as d, PostgreSQL's layout
 std::string FormatFloat4(float f);
+std::string_view TrimBlanks(std::string_view s);  // spaces, tabs, newlines at both ends
 
 }  // namespace shardql

@@ -11,6 +11,18 @@
 
 namespace shardql::testing {
 
+TempFolder::TempFolder() {
+  char name[] = "/tmp/shardql-test-XXXXXX";
+  const char* dir = mkdtemp(name);
+  if (!dir) throw std::runtime_error("cannot create a temporary folder");
+  path = dir;
+}
+
+TempFolder::~TempFolder() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path, ignored);
+}
+
 TestCluster::TestCluster(size_t shards, bool persistent_catalog) {
   char dir_template[] = "/tmp/shardql-test-XXXXXX";
   const char* dir = mkdtemp(dir_template);

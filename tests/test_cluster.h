@@ -12,6 +12,15 @@
 
 namespace shardql::testing {
 
+// A fresh folder under /tmp, removed with everything in it when the test ends.
+struct TempFolder {
+  TempFolder();
+  ~TempFolder();
+  TempFolder(const TempFolder&) = delete;
+  TempFolder& operator=(const TempFolder&) = delete;
+  std::string path;
+};
+
 class TestCluster {
  public:
   explicit TestCluster(size_t shards = 4, bool persistent_catalog = false);

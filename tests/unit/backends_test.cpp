@@ -23,18 +23,6 @@ using namespace shardql::testing;
 
 namespace {
 
-struct TempFolder {
-  TempFolder() {
-    char name[] = "/tmp/shardql-backends-XXXXXX";
-    path = mkdtemp(name);
-  }
-  ~TempFolder() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  std::string path;
-};
-
 std::unique_ptr<BackendConnection> Connect(Backend& backend) {
   BackendStatus status;
   auto connection = backend.Connect(status);

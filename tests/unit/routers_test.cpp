@@ -21,15 +21,7 @@ using namespace shardql::testing;
 
 namespace {
 
-struct Folder {
-  Folder() {
-    char name[] = "/tmp/shardql-routers-XXXXXX";
-    path = mkdtemp(name);
-  }
-  ~Folder() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
+struct Folder : TempFolder {
   ClusterSpec Spec(size_t shards, const std::string& catalog = "catalog.db") const {
     ClusterSpec spec;
     spec.catalog_path = path + "/" + catalog;
@@ -39,7 +31,6 @@ struct Folder {
     }
     return spec;
   }
-  std::string path;
 };
 
 // The error Cluster::Open refuses `spec` with.
