@@ -9,15 +9,22 @@ unchanged (PostgreSQL's text) through shardql and PostgreSQL, whose answer is th
 one-file time is the same query in SQLite's spelling. Prints a line per query and
 `N passed, N failed`; exit status 1 when any failed.
 
-Usage: tpch.py --shardql BIN --data DIR --queries DIR [--timeout S] [--only q01,q06]
+Usage: tpch.py --shardql BIN --data DIR --queries DIR [--timeout S] [--only q01,q06] [--runs N]
+               [--keep DIR]
+
+--runs N times each query N times on both sides, alternating, and prints the medians. --keep DIR
+loads the cluster and the one file into DIR once and reuses them on the next run with the same DIR
+(for trying a change to the planner; the PostgreSQL side is loaded every time).
 """
 import argparse
 import csv
 import gzip
+import math
 import os
 import re
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -120,13 +127,18 @@ def main():
     ap.add_argument("--queries", required=True)
     ap.add_argument("--timeout", type=float, default=300)
     ap.add_argument("--only", default="")
+    ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--keep", default="")
     args = ap.parse_args()
     shardql = os.path.abspath(args.shardql)
     queries = sorted(f[:-4] for f in os.listdir(args.queries) if re.match(r"q\d\d\.sql$", f))
     if args.only:
         queries = [q for q in queries if q in args.only.split(",")]
 
-    work = tempfile.mkdtemp(prefix="shardql-tpch-")
+    work = os.path.abspath(args.keep) if args.keep else tempfile.mkdtemp(prefix="shardql-tpch-")
+    os.makedirs(work, exist_ok=True)
+    loaded_marker = os.path.join(work, "loaded")
+    reuse = bool(args.keep) and os.path.exists(loaded_marker)
     try:
         config = os.path.join(work, "cluster.ini")
         with open(config, "w") as f:
@@ -145,8 +157,13 @@ def main():
                     open(files[name], "wb") as dst:
                 shutil.copyfileobj(src, dst)
 
+        if not reuse:
+            for f in os.listdir(work):
+                if f.endswith((".db", ".db-wal", ".db-shm")) or ".db." in f:
+                    path = os.path.join(work, f)
+                    shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
         started = time.perf_counter()
-        for name in TABLES:
+        for name in TABLES if not reuse else []:
             p = run_shardql("-c", create_sql(name, True), "-c",
                             f"\\copy {name} FROM '{files[name]}' (FORMAT csv, DELIMITER '|')")
             if p.returncode != 0:
@@ -156,7 +173,7 @@ def main():
         one = sqlite3.connect(os.path.join(work, "one.db"))
         one.execute("PRAGMA journal_mode = WAL")
         started = time.perf_counter()
-        for name in TABLES:
+        for name in TABLES if not reuse else []:
             one.execute(create_sql(name, False))
             with open(files[name], newline="") as f:
                 rows = list(csv.reader(f, delimiter="|"))
@@ -164,9 +181,15 @@ def main():
             one.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
             one.commit()
         sqlite_load = time.perf_counter() - started
-        print(f"loaded: shardql \\copy {shardql_load:.1f} s, one SQLite file {sqlite_load:.1f} s")
+        if reuse:
+            print(f"reusing the cluster and the one file loaded in {work}")
+        else:
+            print(f"loaded: shardql \\copy {shardql_load:.1f} s, "
+                  f"one SQLite file {sqlite_load:.1f} s")
+            open(loaded_marker, "w").close()
 
         passed = failed = 0
+        ratios = []
         with PostgresServer() as pg:
             for name in TABLES:
                 code, _, err = pg.psql(create_sql(name, False))
@@ -185,21 +208,28 @@ def main():
                 timed = os.path.join(work, f"{q}.sql")
                 with open(timed, "w") as f:
                     f.write("\\timing on\n" + sql)
-                try:
-                    p = run_shardql("-At", "-f", timed, timeout=args.timeout)
-                    out = [line for line in p.stdout.splitlines() if line != "Timing is on."]
-                    ms = [float(m) for m in re.findall(r"^Time: ([0-9.]+) ms", "\n".join(out),
-                                                       re.M)]
-                    rows = [line for line in out if not line.startswith("Time: ")]
-                    body = "".join(line + "\n" for line in rows)
-                    problem = (p.stderr.strip().splitlines() or ["failed"])[0] \
-                        if p.returncode else same_rows(rows_of(pg_out), rows_of(body))
-                    shardql_ms = ms[0] if ms else float("nan")
-                except subprocess.TimeoutExpired:
-                    problem, shardql_ms = f"timed out after {args.timeout:.0f} s", float("nan")
-                started = time.perf_counter()
-                one.execute(sqlite_spelling(q, sql)).fetchall()
-                one_ms = (time.perf_counter() - started) * 1000
+                shardql_times, one_times, problem = [], [], None
+                for _ in range(args.runs):
+                    try:
+                        p = run_shardql("-At", "-f", timed, timeout=args.timeout)
+                        out = [line for line in p.stdout.splitlines() if line != "Timing is on."]
+                        ms = [float(m) for m in re.findall(r"^Time: ([0-9.]+) ms",
+                                                           "\n".join(out), re.M)]
+                        rows = [line for line in out if not line.startswith("Time: ")]
+                        body = "".join(line + "\n" for line in rows)
+                        problem = (p.stderr.strip().splitlines() or ["failed"])[0] \
+                            if p.returncode else same_rows(rows_of(pg_out), rows_of(body))
+                        shardql_times.append(ms[0] if ms else float("nan"))
+                    except subprocess.TimeoutExpired:
+                        problem = f"timed out after {args.timeout:.0f} s"
+                        shardql_times.append(float("nan"))
+                    started = time.perf_counter()
+                    one.execute(sqlite_spelling(q, sql)).fetchall()
+                    one_times.append((time.perf_counter() - started) * 1000)
+                    if problem:
+                        break
+                shardql_ms = statistics.median(shardql_times)
+                one_ms = statistics.median(one_times)
                 moved = "-"
                 if not problem:
                     e = run_shardql("-At", "-c", "EXPLAIN ANALYZE " + sql.rstrip().rstrip(";"),
@@ -213,10 +243,17 @@ def main():
                     failed += 1
                 else:
                     passed += 1
+                    if one_ms > 0 and shardql_ms == shardql_ms:
+                        ratios.append(shardql_ms / one_ms)
+        if ratios:
+            geomean = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+            print(f"ratio shardql / one file: geometric mean {geomean:.2f}, "
+                  f"{sum(r <= 1.5 for r in ratios)} of {len(ratios)} within 1.5x")
         print(f"{passed} passed, {failed} failed")
         return 1 if failed else 0
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
