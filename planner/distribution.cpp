@@ -124,6 +124,7 @@ RouteVariant VariantOf(const ShardChoice& choice, const TableInfo& table) {
 }
 
 bool Distribution::pinned() const {
+  if (sharded() && pinned_by_outer) return true;
   if (!sharded() || choice.all) return false;
   if (choice.key_params.empty()) return choice.fixed.size() <= 1;
   return choice.fixed.empty() && SortedParams(choice.key_params).size() == 1;
@@ -143,6 +144,12 @@ std::string Distribution::Describe(const plan::ColumnTable& columns) const {
     names.push_back(id < columns.size() ? columns[id].name : fmt::format("#{}", id));
   std::string by = names.empty() ? "" : fmt::format(" by {}", fmt::join(names, ", "));
   if (ReadsNothing(*this)) return "sharded, no shard holds rows";
+  if (pinned_by_outer) {
+    ColumnId outer = *pinned_by_outer;
+    return fmt::format("pinned to the shard of outer {}{}",
+                       outer < columns.size() ? columns[outer].name : fmt::format("#{}", outer),
+                       by);
+  }
   if (pinned()) {
     return choice.key_params.empty()
                ? fmt::format("pinned to {}{}", ring_table->shards()[choice.fixed[0]], by)
@@ -176,7 +183,58 @@ std::optional<uint32_t> DistributionAnalysis::ShardOf(const Distribution& d) {
   return shards[0];
 }
 
+bool DistributionAnalysis::CorrelatedOnKey(const Distribution& outer,
+                                           const Distribution& inner) const {
+  return inner.pinned_by_outer && outer.sharded() && outer.keys.count(*inner.pinned_by_outer) &&
+         SameRing(*outer.ring_table, *inner.ring_table) &&
+         dialect_.EqualityHashesAlike(DeclaredColumnType(outer.key_type, outer.key_collation),
+                                      DeclaredColumnType(inner.key_type, inner.key_collation));
+}
+
+std::optional<ColumnId> DistributionAnalysis::OuterKeyEquality(const plan::ScanNode& scan,
+                                                               ColumnId key) {
+  // The subquery the scan is in: up its links to the first one from an expression.
+  const PlanNode* node = &scan;
+  for (;;) {
+    auto it = parents_.find(node);
+    if (it == parents_.end()) return std::nullopt;  // the statement's own block
+    if (it->second.via_subquery) break;
+    node = it->second.parent;
+  }
+  auto [defined, fresh] = defined_.try_emplace(node);
+  if (fresh) {
+    VisitPlan(
+        *node,
+        [&](const PlanNode& n) { defined->second.insert(n.outputs.begin(), n.outputs.end()); },
+        true);
+  }
+  std::optional<ColumnId> found;
+  for (const Expr* p : ScanPredicates(scan)) {
+    plan::ForEachConjunct(*p, [&](const Expr& e) {
+      if (found || e.kind != ExprKind::kBinary || e.binary_op != ast::BinaryOp::kEq ||
+          e.left().kind != ExprKind::kColumn || e.right().kind != ExprKind::kColumn) {
+        return;
+      }
+      ColumnId a = e.left().column, b = e.right().column;
+      if (b == key) std::swap(a, b);
+      if (a != key || defined->second.count(b)) return;
+      // Equal under the key's own collation, so equal values are on one shard.
+      if (dialect_.ComparisonCollation(e.left().type, e.right().type) ==
+          scan.table->shard_key_column().collation) {
+        found = b;
+      }
+    });
+  }
+  return found;
+}
+
 bool DistributionAnalysis::SameShard(const Distribution& a, const Distribution& b) {
+  if (a.pinned_by_outer || b.pinned_by_outer) {
+    // Both on the shard of one enclosing row.
+    return a.pinned_by_outer == b.pinned_by_outer && SameRing(*a.ring_table, *b.ring_table) &&
+           dialect_.EqualityHashesAlike(DeclaredColumnType(a.key_type, a.key_collation),
+                                        DeclaredColumnType(b.key_type, b.key_collation));
+  }
   if (!SameRing(*a.ring_table, *b.ring_table)) return false;
   // The same fixed shard, or the same parameters read through the same key type: alike for any
   // values.
@@ -313,11 +371,29 @@ bool DistributionAnalysis::Evaluable(const Expr& expr, const Distribution& at) {
       ok = Covers(inner, at);
     } else if (ReadsNothing(inner)) {
       ok = true;
+    } else if (inner.pinned_by_outer) {
+      ok = CorrelatedOnKey(at, inner);
     } else {
       ok = inner.pinned() && Meet(at, inner).has_value() && (at.pinned() || at.replicated());
     }
   });
   return ok;
+}
+
+bool DistributionAnalysis::InSubqueryOnKey(const Expr& in, const Distribution& at) {
+  if (in.kind != ExprKind::kSubquery || in.subquery_kind != plan::SubqueryKind::kIn || in.negated ||
+      in.children.empty() || !at.sharded()) {
+    return false;
+  }
+  const Expr& left = *in.children[0];
+  if (left.kind != ExprKind::kColumn || !at.keys.count(left.column)) return false;
+  const Distribution& inner = Of(*in.plan);
+  if (!inner.sharded() || inner.pinned_by_outer || in.plan->outputs.size() != 1) return false;
+  ColumnId out = in.plan->outputs[0];
+  return inner.keys.count(out) && SameRing(*at.ring_table, *inner.ring_table) &&
+         dialect_.EqualityHashesAlike(DeclaredColumnType(at.key_type, at.key_collation),
+                                      DeclaredColumnType(inner.key_type, inner.key_collation)) &&
+         dialect_.ComparisonCollation(left.type, columns_[out].type) == at.key_collation;
 }
 
 Distribution DistributionAnalysis::WithExpressions(const PlanNode& node, Distribution d) {
@@ -332,6 +408,13 @@ Distribution DistributionAnalysis::WithExpressions(const PlanNode& node, Distrib
         return;
       }
       if (ReadsNothing(inner)) return;
+      // Correlated on the key: each row's subquery reads only rows on that row's shard. A
+      // projection's or aggregate's expressions see its input's rows, keyed as the input is.
+      if (inner.pinned_by_outer) {
+        ok = CorrelatedOnKey(d, inner) ||
+             (node.children.size() == 1 && CorrelatedOnKey(Of(*node.children[0]), inner));
+        return;
+      }
       // A subquery over sharded rows runs with its node only where both are on one shard.
       if (inner.pinned()) {
         std::optional<Distribution> met = Meet(d, inner);
@@ -365,6 +448,14 @@ Distribution DistributionAnalysis::Compute(const PlanNode& node) {
       d.key_collation = scan.table->shard_key_column().collation;
       std::string reason;
       d.choice = Choice(scan, &reason);
+      for (ColumnId key : d.keys) {
+        if (!d.pinned_by_outer) d.pinned_by_outer = OuterKeyEquality(scan, key);
+      }
+      if (d.pinned_by_outer) {
+        reason += fmt::format("; correlated on {} = outer {}",
+                              scan.alias + "." + scan.table->shard_key_column().name,
+                              columns_[*d.pinned_by_outer].name);
+      }
       d.reasons.push_back(reason);
       return d;
     }
@@ -472,19 +563,23 @@ Distribution DistributionAnalysis::ComputeJoin(const plan::JoinNode& join) {
   Distribution out = l;
   out.keys.insert(r.keys.begin(), r.keys.end());
   out.reasons.insert(out.reasons.end(), r.reasons.begin(), r.reasons.end());
+  // Pinned by an enclosing row when the rows kept are all from a side that is.
   switch (kind) {
     case plan::JoinKind::kInner:
     case plan::JoinKind::kCross:
       out.choice = IntersectChoices(l.choice, r.choice);
+      if (!out.pinned_by_outer) out.pinned_by_outer = r.pinned_by_outer;
       break;
     case plan::JoinKind::kLeft:
       out.choice = l.choice;
       break;
     case plan::JoinKind::kRight:
       out.choice = r.choice;
+      out.pinned_by_outer = r.pinned_by_outer;
       break;
     case plan::JoinKind::kFull:
       out.choice = UnionChoices(l.choice, r.choice);
+      if (l.pinned_by_outer != r.pinned_by_outer) out.pinned_by_outer.reset();
       break;
   }
   return out;

@@ -46,6 +46,11 @@ struct Distribution {
   SqlType key_type;  // the key column's type and collation: how its values are stored and hashed
   Collation key_collation;
   ShardChoice choice;  // kSharded: which shards can hold rows
+  // kSharded, inside a correlated subquery: every row it reads has its shard key equal to this
+  // column of an enclosing block (`WHERE l_orderkey = o_orderkey`), so for each enclosing row it
+  // is on that row's shard. The enclosing block can evaluate it where it runs when that column is
+  // one of its own keys.
+  std::optional<plan::ColumnId> pinned_by_outer;
   std::vector<std::string> reasons;
 
   bool router() const { return kind == Kind::kRouter; }
@@ -82,6 +87,12 @@ class DistributionAnalysis {
   // Whether shards can evaluate `expr` where a node of distribution `at` runs: its subqueries
   // read only reference data, or data pinned with `at` to the same shard.
   bool Evaluable(const plan::Expr& expr, const Distribution& at);
+  // Whether `in`, an `x IN (subquery)` that must be true for a row to count (a WHERE or ON
+  // conjunct, or under AND / OR there), finds every row matching `x` on the shard where a row of
+  // `at` is: `x` is one of `at`'s keys, and the subquery's rows are spread by its one column as
+  // their key, on one ring, hashed alike. Where nothing matches, the shard says FALSE and one
+  // database says FALSE or NULL: both reject the row.
+  bool InSubqueryOnKey(const plan::Expr& in, const Distribution& at);
 
  private:
   struct Link {
@@ -99,6 +110,11 @@ class DistributionAnalysis {
   std::optional<Distribution> Meet(const Distribution& a, const Distribution& b);
   // Two pinned distributions on the same one shard.
   bool SameShard(const Distribution& a, const Distribution& b);
+  // Whether `inner`, pinned by an enclosing column, has all the rows it reads on the shard where
+  // each row of `outer` is: that column is one of `outer`'s keys, on one ring, hashed alike.
+  bool CorrelatedOnKey(const Distribution& outer, const Distribution& inner) const;
+  // The enclosing block's column a scan in a correlated subquery equates its shard key with.
+  std::optional<plan::ColumnId> OuterKeyEquality(const plan::ScanNode& scan, plan::ColumnId key);
   // The ring index a pinned distribution's shard has for the known values, recorded in the guard.
   std::optional<uint32_t> ShardOf(const Distribution& d);
 
@@ -109,6 +125,7 @@ class DistributionAnalysis {
   std::vector<const plan::ScanNode*> scans_;
   std::map<const plan::PlanNode*, Link> parents_;
   std::map<const plan::PlanNode*, Distribution> memo_;
+  std::map<const plan::PlanNode*, std::set<plan::ColumnId>> defined_;  // per subquery root
 };
 
 // Whether two tables are placed by the same ring (same shards, same virtual nodes).
