@@ -15,6 +15,7 @@
 #include "planner/plan_printer.h"
 #include "planner/plan_verifier.h"
 #include "planner/plan_visitor.h"
+#include "planner/value_text.h"
 
 namespace shardql {
 
@@ -923,7 +924,19 @@ std::unique_ptr<plan::ScanNode> Binder::ScanTable(std::shared_ptr<const TableInf
     ids.push_back(id);
     scope_table.columns.push_back({i < renames.size() ? renames[i] : col.name, id, type});
   }
-  return plan::MakeScan(std::move(table), alias, std::move(indexes), std::move(ids));
+  bool key_indexed = false;
+  if (table->shard_key >= 0) {
+    const std::vector<int>& leading = table->constraint_leading_columns;
+    key_indexed = std::find(leading.begin(), leading.end(), table->shard_key) != leading.end();
+    for (const IndexInfo* index : catalog_->IndexesOf(table->name)) {
+      key_indexed =
+          key_indexed || (!index->columns.empty() &&
+                          EqualsIgnoreCase(index->columns.front(), table->shard_key_column().name));
+    }
+  }
+  auto scan = plan::MakeScan(std::move(table), alias, std::move(indexes), std::move(ids));
+  scan->shard_key_indexed = key_indexed;
+  return scan;
 }
 
 std::unique_ptr<plan::ScanNode> Binder::TargetScan(std::shared_ptr<const TableInfo> table,

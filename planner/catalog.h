@@ -44,6 +44,8 @@ struct TableInfo {
   std::vector<ColumnInfo> columns;
   DistributionKind distribution = DistributionKind::kHash;
   int shard_key = -1;  // index into columns for kHash
+  // The first column of each PRIMARY KEY and UNIQUE constraint: backends index them.
+  std::vector<int> constraint_leading_columns;
   // The shards holding the table: the ring's shards for kHash, every shard for kReference.
   std::shared_ptr<const HashRing> ring;
   // The CREATE TABLE statement, normalised, with its DISTRIBUTE BY clause: the catalog re-parses it

@@ -6,16 +6,10 @@
 #include <set>
 
 #include "grammar/sql_error.h"
+#include "planner/value_text.h"
 
 namespace shardql {
 namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 std::string TypeText(const ast::TypeName& type) {
   std::string out = type.name;
@@ -146,6 +140,9 @@ std::shared_ptr<TableInfo> BuildTableInfo(const ast::CreateTableStatement& stmt,
         def.primary_key && !def.primary_key_desc && EqualsIgnoreCase(col.declared_type, "integer");
     if (def.default_value) col.default_sql = std::string(SpanText(text, def.default_value->span));
     if (def.primary_key) ++primary_keys;
+    if (def.primary_key || def.unique) {
+      table->constraint_leading_columns.push_back(static_cast<int>(table->columns.size()));
+    }
     table->columns.push_back(std::move(col));
   }
   std::vector<const ast::TableConstraint*> uniques;
@@ -173,7 +170,12 @@ std::shared_ptr<TableInfo> BuildTableInfo(const ast::CreateTableStatement& stmt,
         }
       }
     }
-    if (c.kind != ast::TableConstraintKind::kForeignKey) uniques.push_back(&c);
+    if (c.kind != ast::TableConstraintKind::kForeignKey) {
+      uniques.push_back(&c);
+      if (!c.columns.empty()) {
+        table->constraint_leading_columns.push_back(table->FindColumn(c.columns.front()));
+      }
+    }
   }
   if (primary_keys > 1) {
     throw SqlError(

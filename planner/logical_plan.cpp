@@ -76,6 +76,7 @@ PlanPtr ScanNode::Clone() const {
   copy->table = table;
   copy->alias = alias;
   copy->column_indexes = column_indexes;
+  copy->shard_key_indexed = shard_key_indexed;
   return copy;
 }
 

@@ -84,6 +84,9 @@ struct ScanNode : PlanNode {
   std::shared_ptr<const TableInfo> table;
   std::string alias;  // as written, or the table's name
   std::vector<int> column_indexes;
+  // The shards have an index led by the table's shard key (its primary key, a UNIQUE constraint
+  // or CREATE INDEX), so a semi-join on the key seeks instead of scanning.
+  bool shard_key_indexed = false;
   PlanPtr Clone() const override;
 };
 

@@ -10,9 +10,6 @@
 #include "planner/calendar.h"
 
 namespace shardql {
-namespace {
-
-using namespace calendar;  // NOLINT(google-build-using-namespace): the calendar's vocabulary
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -24,6 +21,10 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   }
   return true;
 }
+
+namespace {
+
+using namespace calendar;  // NOLINT(google-build-using-namespace): the calendar's vocabulary
 
 bool IsDigit(char c) {
   return c >= '0' && c <= '9';

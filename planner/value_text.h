@@ -29,5 +29,6 @@ std::optional<std::string> CanonicalNumeric(std::string_view text);  // "+01.50e
 std::string FormatFloat8(double d);  // shortest text that reads back as d, PostgreSQL's layout
 std::string FormatFloat4(float f);
 std::string_view TrimBlanks(std::string_view s);  // spaces, tabs, newlines at both ends
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);  // ASCII letters only
 
 }  // namespace shardql
