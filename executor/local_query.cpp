@@ -41,8 +41,13 @@ class LocalQueryStream : public RowStream {
     for (const TempTableLoad& load : node.loads) {
       std::string name = ctx.cluster.dialect().QuoteIdentifier(load.table);
       engine_->CreateTable(name, load.column_definitions);
-      RouteStream rows(*load.source, ctx, false);
-      engine_->Load(name, rows, load.insert_columns);
+      if (load.source) {
+        RouteStream rows(*load.source, ctx, false);
+        engine_->Load(name, rows, load.insert_columns);
+      } else {
+        std::unique_ptr<RowStream> rows = OpenMergeTree(*load.computed, ctx);
+        engine_->Load(name, *rows, load.insert_columns);
+      }
       for (const std::string& column : load.index_columns)
         engine_->CreateIndex(name, {column});
     }

@@ -74,6 +74,8 @@ struct FinalAggregate {
 };
 
 // A table the general path loads into the merge engine before it runs the query there.
+struct MergeNode;
+
 struct TempTableLoad {
   std::string table;  // created under the same name in the merge engine
   // Column definitions in the merge engine: name, type and collation in the dialect's DDL.
@@ -85,6 +87,9 @@ struct TempTableLoad {
   // index once the rows are in, so the merge engine seeks where one database would.
   std::vector<std::string> index_columns;
   std::unique_ptr<Route> source;
+  // Instead of `source`: the rows a merge of routes computes (an uncorrelated subquery the shards
+  // answer on their own), loaded into a table without a rowid.
+  std::unique_ptr<MergeNode> computed;
 };
 
 enum class MergeKind : uint8_t {

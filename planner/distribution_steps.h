@@ -43,6 +43,18 @@ inline constexpr DistributionStep kSplitAvgIntoTotalAndCount{
 inline constexpr DistributionStep kGatherSetOperation{
     "GatherSetOperation", "each branch of a UNION runs on its own shards, the router gathers"};
 
+// The general path's fetch of a table joined on the shard key with others (or read by a subquery
+// correlated on it) keeps only the rows with a partner on their own shard: a semi-join each shard
+// runs, where the partner's key is indexed.
+inline constexpr DistributionStep kSemiJoinCoLocatedFetches{
+    "SemiJoinCoLocatedFetches", "a fetch keeps only rows with a co-located join partner"};
+// An uncorrelated subquery of a general-path statement that the shards answer on their own (one
+// route, a scatter, a two-phase aggregate) runs there; only its result is loaded into the merge
+// engine, instead of the tables it reads.
+inline constexpr DistributionStep kAnswerSubqueriesOnShards{
+    "AnswerSubqueriesOnShards",
+    "the shards compute an uncorrelated subquery, the router loads its rows"};
+
 // Every step, in the order the distributor may take them.
 const std::vector<DistributionStep>& DistributionSteps();
 

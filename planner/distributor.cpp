@@ -17,8 +17,9 @@ namespace shardql {
 
 const std::vector<DistributionStep>& DistributionSteps() {
   static const std::vector<DistributionStep> steps = {
-      kSplitInListPerShard,  kPushLimitToShards,         kMergeSortedShards,  kPushDistinctToShards,
-      kAggregateInTwoPhases, kSplitAvgIntoTotalAndCount, kGatherSetOperation,
+      kSplitInListPerShard,  kPushLimitToShards,        kMergeSortedShards,
+      kPushDistinctToShards, kAggregateInTwoPhases,     kSplitAvgIntoTotalAndCount,
+      kGatherSetOperation,   kSemiJoinCoLocatedFetches, kAnswerSubqueriesOnShards,
   };
   return steps;
 }
@@ -76,7 +77,6 @@ const char* ToString(MergeKind kind) {
 }
 
 namespace distribute {
-namespace {
 
 bool ReadsTables(const plan::PlanNode& root) {
   bool reads = false;
@@ -85,6 +85,8 @@ bool ReadsTables(const plan::PlanNode& root) {
       true);
   return reads;
 }
+
+namespace {
 
 // The subtree on one shard, when its distribution allows: every row it reads is on one shard, or
 // it reads only reference tables.
@@ -113,8 +115,6 @@ std::optional<SubPlan> TrySingleRoute(Context& ctx, const plan::PlanNode& root) 
   route->variant = variant;
   return SubPlan{RouteNode(std::move(route)), "single route"};
 }
-
-std::optional<SubPlan> TryDistribute(Context& ctx, const plan::PlanNode& root);
 
 // The branches of nested UNION ALLs, left to right.
 void CollectUnionAll(const plan::PlanNode& node, std::vector<const plan::PlanNode*>& out) {
@@ -171,8 +171,8 @@ std::optional<SubPlan> TryGatherSetOp(Context& ctx, const BlockParts& parts) {
   return SubPlan{std::move(node), setop.all ? "gather" : "gather, distinct"};
 }
 
-// The subtree without the general path: one route, scatter + merge, or a gather of set-operation
-// branches; nullopt when only the merge engine can answer it.
+}  // namespace
+
 std::optional<SubPlan> TryDistribute(Context& ctx, const plan::PlanNode& root) {
   CheckStackDepth();
   if (std::optional<SubPlan> single = TrySingleRoute(ctx, root)) return single;
@@ -183,7 +183,6 @@ std::optional<SubPlan> TryDistribute(Context& ctx, const plan::PlanNode& root) {
   return TryScatter(ctx, root);
 }
 
-}  // namespace
 }  // namespace distribute
 
 DistributedPlan DistributeQuery(const plan::LogicalPlan& plan, const Dialect& dialect,

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "planner/distributor_internal.h"
+#include "planner/plan_visitor.h"
 
 namespace shardql::distribute {
 
@@ -21,37 +22,16 @@ using plan::ExprKind;
 using plan::NodeKind;
 using plan::PlanNode;
 
-namespace {
-
-// A predicate without volatile calls gives the same answer on a shard as in the merge engine.
-bool Deterministic(const Expr& e, const FunctionCatalog& functions) {
-  bool ok = true;
-  VisitExpr(e, [&](const Expr& sub) {
-    if (sub.kind == ExprKind::kFunction &&
-        functions.VolatilityOf(sub.name) == Volatility::kVolatile) {
-      ok = false;
-    }
-  });
-  return ok;
-}
-
-void Remap(Expr& e, const std::map<ColumnId, ColumnId>& ids) {
-  if (e.kind == ExprKind::kColumn) {
-    auto it = ids.find(e.column);
-    if (it != ids.end()) e.column = it->second;
-  }
-  for (auto& child : e.children) {
-    if (child) Remap(*child, ids);
-  }
-}
-
-}  // namespace
-
 SubPlan GeneralPath(Context& ctx, const PlanNode& root) {
   DistributionAnalysis& analysis = ctx.analysis;
+  SubqueryResults answered = AnswerSubqueriesOnShards(ctx, root);
+  // What the merge engine runs; its scans are the statement's, so the analysis of `root` holds.
+  plan::PlanPtr query = root.Clone();
+  ReadSubqueryResults(*query, answered);
+  SimplifyExists(*query);
   std::set<ColumnId> referenced;
   VisitPlan(
-      root,
+      *query,
       [&](const PlanNode& node) {
         for (const Expr* e : NodeExpressions(node)) {
           for (ColumnId id : ReferencedColumns(*e, false))
@@ -64,7 +44,7 @@ SubPlan GeneralPath(Context& ctx, const PlanNode& root) {
   // merge engine indexes them.
   std::set<ColumnId> equated;
   VisitPlan(
-      root,
+      *query,
       [&](const PlanNode& node) {
         for (const Expr* e : NodeExpressions(node)) {
           VisitExpr(*e, [&](const Expr& sub) {
@@ -82,7 +62,7 @@ SubPlan GeneralPath(Context& ctx, const PlanNode& root) {
   VisitPlan(
       root,
       [&](const PlanNode& node) {
-        if (node.kind == NodeKind::kScan) {
+        if (node.kind == NodeKind::kScan && !answered.answered_scans.count(&node)) {
           const auto& scan = node.Cast<plan::ScanNode>();
           by_table[scan.table->name].push_back(&scan);
         }
@@ -91,6 +71,8 @@ SubPlan GeneralPath(Context& ctx, const PlanNode& root) {
 
   auto local = std::make_unique<MergeNode>();
   local->kind = MergeKind::kLocalQuery;
+  local->loads = std::move(answered.loads);
+  int aliases = 0;
   for (const auto& [name, scans] : by_table) {
     const TableInfo& table = *scans.front()->table;
     // The fetch reads the table through fresh column ids; every scan's predicates are remapped
@@ -112,31 +94,16 @@ SubPlan GeneralPath(Context& ctx, const PlanNode& root) {
     std::vector<std::string> reasons;
     for (const plan::ScanNode* scan : scans) {
       std::map<ColumnId, ColumnId> ids;
-      std::set<ColumnId> own(scan->outputs.begin(), scan->outputs.end());
       for (size_t i = 0; i < scan->outputs.size(); ++i) {
         if (scan->column_indexes[i] == plan::kRowidColumn) continue;
         ids[scan->outputs[i]] = fetch_ids[scan->column_indexes[i]];
         if (referenced.count(scan->outputs[i])) needed.insert(scan->column_indexes[i]);
         if (equated.count(scan->outputs[i])) indexed.insert(scan->column_indexes[i]);
       }
-      std::vector<plan::ExprPtr> kept;
-      for (const Expr* predicate : analysis.ScanPredicates(*scan)) {
-        for (plan::ExprPtr& conjunct : plan::SplitConjuncts(predicate->Clone())) {
-          std::vector<ColumnId> used = ReferencedColumns(*conjunct, true);
-          bool own_only = !used.empty() && std::all_of(used.begin(), used.end(),
-                                                       [&](ColumnId id) { return own.count(id); });
-          if (!own_only || plan::ContainsKind(*conjunct, ExprKind::kSubquery) ||
-              !Deterministic(*conjunct, ctx.dialect.Functions())) {
-            continue;
-          }
-          Remap(*conjunct, ids);
-          kept.push_back(std::move(conjunct));
-        }
-      }
-      if (kept.empty()) {
-        filter_everything_in = true;
+      if (plan::ExprPtr filter = FetchFilter(ctx, *scan, ids, aliases)) {
+        disjuncts.push_back(std::move(filter));
       } else {
-        disjuncts.push_back(plan::JoinConjuncts(std::move(kept)));
+        filter_everything_in = true;
       }
       if (table.distribution == DistributionKind::kHash) {
         std::string reason;
@@ -205,7 +172,7 @@ SubPlan GeneralPath(Context& ctx, const PlanNode& root) {
     }
     local->loads.push_back(std::move(load));
   }
-  local->sql = ctx.dialect.RenderPlan(root, ctx.columns);
+  local->sql = ctx.dialect.RenderPlan(*query, ctx.columns);
   local->width = root.outputs.size();
   return SubPlan{std::move(local), "general path"};
 }

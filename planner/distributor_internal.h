@@ -3,8 +3,10 @@
 // finish of a block (DISTINCT, ORDER BY, LIMIT), and route construction. Not included outside
 // planner/.
 
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -92,15 +94,44 @@ std::unique_ptr<MergeNode> RouteNode(std::unique_ptr<Route> route);
 
 // ---- Strategies
 
+// Whether the subtree scans a table anywhere, subqueries included (distributor.cpp).
+bool ReadsTables(const plan::PlanNode& root);
+
 // A distributed plan for the subtree `root` (the statement, or one branch of a set operation).
 struct SubPlan {
   std::unique_ptr<MergeNode> root;
   std::string strategy;  // "single route", "scatter", ... for EXPLAIN
 };
 
+// The subtree without the general path: one route, scatter + merge, or a gather of set-operation
+// branches (distributor.cpp); nullopt when only the merge engine can answer it.
+std::optional<SubPlan> TryDistribute(Context& ctx, const plan::PlanNode& root);
 // Scatter + merge over a co-located block (distributor_scatter.cpp); nullopt when the block's
 // shape or placement does not allow it.
 std::optional<SubPlan> TryScatter(Context& ctx, const plan::PlanNode& root);
+// EXISTS (SELECT a, b, ...) becomes EXISTS (SELECT 1), everywhere in the plan or expression:
+// whether a row exists does not depend on what it would show, so no column need move for it
+// (TPC-H Q4 and Q21 write EXISTS (SELECT *)). distributor_fetch_filter.cpp.
+void SimplifyExists(plan::PlanNode& root);
+void SimplifyExists(plan::Expr& e);
+// ---- Subqueries the shards answer (distributor_subquery_results.cpp)
+
+struct SubqueryResults {
+  std::vector<TempTableLoad> loads;
+  // The table each answered subquery's rows go into, by the subquery's first output column.
+  std::map<plan::ColumnId, std::shared_ptr<const TableInfo>> tables;
+  std::set<const plan::PlanNode*> answered_scans;  // the merge engine no longer reads them
+};
+// The uncorrelated subqueries of `root` the shards can answer without the merge engine.
+SubqueryResults AnswerSubqueriesOnShards(Context& ctx, const plan::PlanNode& root);
+// In `query`, a clone of that root, each answered subquery reads its result table instead.
+void ReadSubqueryResults(plan::PlanNode& query, const SubqueryResults& results);
+
+// What a shard checks before the general path's fetch of `scan`'s table moves its rows
+// (distributor_fetch_filter.cpp), over the fetch's columns `ids`; null when every row is needed.
+// `aliases` numbers the semi-joins' table aliases within the statement.
+plan::ExprPtr FetchFilter(Context& ctx, const plan::ScanNode& scan,
+                          const std::map<plan::ColumnId, plan::ColumnId>& ids, int& aliases);
 // The general path (distributor_general.cpp): the tables `root` reads, fetched into the merge
 // engine, which runs `root` there.
 SubPlan GeneralPath(Context& ctx, const plan::PlanNode& root);

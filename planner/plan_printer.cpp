@@ -543,7 +543,8 @@ ExplainNode ExplainMergeOnly(const MergeNode& node, const Bindings& bindings) {
         if (!load.index_columns.empty()) {
           l.details.push_back(fmt::format("indexed on {}", fmt::join(load.index_columns, ", ")));
         }
-        l.children.push_back(ExplainRoute(*load.source, bindings));
+        l.children.push_back(load.source ? ExplainRoute(*load.source, bindings)
+                                         : ExplainMerge(*load.computed, bindings));
         out.children.push_back(std::move(l));
       }
       if (!node.children.empty()) {

@@ -24,7 +24,10 @@ std::string Literal(Random& rng, char kind) {
 const char* kGeneratedSchema =
     "CREATE TABLE t1 (k INTEGER, a INTEGER, b TEXT, c REAL) DISTRIBUTE BY HASH (k);"
     "CREATE TABLE t2 (k INTEGER, a INTEGER, d TEXT) DISTRIBUTE BY HASH (k);"
-    "CREATE TABLE r (a INTEGER, e TEXT) DISTRIBUTE BY REFERENCE;";
+    "CREATE TABLE r (a INTEGER, e TEXT) DISTRIBUTE BY REFERENCE;"
+    // Indexed shard keys: the general path's fetches semi-join on them.
+    "CREATE INDEX t1_k ON t1 (k);"
+    "CREATE INDEX t2_k ON t2 (k);";
 
 std::string GeneratedDataSql(Random& rng) {
   std::string sql;
@@ -88,6 +91,10 @@ std::string QueryGenerator::From(std::vector<Column>& cols) {
   }
   if (pick == 4) {
     cols = {{"t1.k", 'i'}, {"t1.b", 't'}, {"t2.k", 'i'}, {"t2.d", 't'}};
+    if (rng_.Chance(30)) {
+      // Co-located twice over, one side filtered in the ON: semi-joins through two tables.
+      return " FROM t1 JOIN t2 ON t1.k = t2.k JOIN t1 z ON z.k = t2.k AND z.a > 1";
+    }
     return std::string(" FROM t1 ") + (rng_.Chance(30) ? "LEFT " : "") + "JOIN t2 ON t1.a = t2.a";
   }
   cols = {{"t2.k", 'i'}, {"t2.a", 'i'}, {"r.e", 't'}, {"t2.d", 't'}};
@@ -117,7 +124,7 @@ std::string QueryGenerator::Predicate(const std::vector<Column>& cols, int depth
   }
   const Column& c = rng_.Pick(cols);
   char kind = c.kind == 'r' ? 'r' : c.kind;
-  switch (rng_.Int(0, 7)) {
+  switch (rng_.Int(0, 11)) {
     case 0:
       return c.name + " IS " + (rng_.Chance(50) ? "NOT " : "") + "NULL";
     case 1: {
@@ -140,6 +147,17 @@ std::string QueryGenerator::Predicate(const std::vector<Column>& cols, int depth
       return c.name + " IN (SELECT d FROM t2 WHERE t2.a > " + Literal(rng_, 'i') + ")";
     case 5:
       return "EXISTS (SELECT 1 FROM t2 x WHERE x.k = " + cols[0].name + " AND x.a > 2)";
+    // Correlated on the key with more than the key; grouped on the key; NOT IN with NULL keys.
+    case 6:
+      return "NOT EXISTS (SELECT * FROM t2 x WHERE x.k = " + cols[0].name + " AND x.a <> " +
+             cols[1].name + ")";
+    case 7:
+      return cols[0].name + " IN (SELECT k FROM t2 GROUP BY k HAVING count(*) > 1)";
+    case 8:
+      return "(SELECT count(*) FROM t1 y WHERE y.k = " + cols[0].name + " AND y.a > 0) > 1";
+    case 9:
+      return cols[0].name + (rng_.Chance(50) ? " NOT IN" : " IN") +
+             " (SELECT k FROM t2 WHERE a > " + Literal(rng_, 'i') + ")";
     default: {
       static const std::vector<std::string> ops = {"=", "<", "<=", ">", ">=", "<>"};
       return c.name + " " + rng_.Pick(ops) + " " + Literal(rng_, kind);

@@ -53,8 +53,12 @@ void Shape(const MergeNode& node, const std::vector<Value>& params, const Dialec
   }
   for (const TempTableLoad& load : node.loads) {
     out += " load " + load.table + "[";
-    for (uint32_t s : ResolveShards(load.source->choice, *load.source->ring, params, dialect))
-      out += load.source->ring_shards[s] + " ";
+    if (load.source) {
+      for (uint32_t s : ResolveShards(load.source->choice, *load.source->ring, params, dialect))
+        out += load.source->ring_shards[s] + " ";
+    } else {
+      Shape(*load.computed, params, dialect, out);
+    }
     out += "]";
   }
   out += "(";
