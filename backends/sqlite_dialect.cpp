@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
+#include <string_view>
 
 #include "backends/sql_renderer.h"
 #include "backends/sqlite_values.h"
@@ -222,6 +224,8 @@ SqliteDialect::SqliteDialect() {
     sqlite3_prepare_v2(scratch_, store.c_str(), -1, &store_[i], nullptr);
     sqlite3_prepare_v2(scratch_, load.c_str(), -1, &load_[i], nullptr);
   }
+  // CAST of text to REAL reads it with the function SQLite's parser reads a numeral with.
+  sqlite3_prepare_v2(scratch_, "SELECT CAST(?1 AS REAL)", -1, &real_, nullptr);
 }
 
 SqliteDialect::~SqliteDialect() {
@@ -229,6 +233,7 @@ SqliteDialect::~SqliteDialect() {
     sqlite3_finalize(store_[i]);
     sqlite3_finalize(load_[i]);
   }
+  sqlite3_finalize(real_);
   sqlite3_close(scratch_);
 }
 
@@ -256,6 +261,26 @@ int SqliteDialect::Compare(const Value& a, const Value& b, Collation collation) 
   }
 }
 
+namespace {
+
+// Text that is an integer in its one canonical spelling ("0", "-42", at most 18 digits): what
+// SQLite's numeric affinities make of it is plain, without asking SQLite (a \copy of a million
+// keys would otherwise ask a million times). Anything else — spaces, "+", leading zeros, more
+// digits — is SQLite's to decide.
+std::optional<int64_t> CanonicalInteger(std::string_view s) {
+  size_t i = !s.empty() && s[0] == '-' ? 1 : 0;
+  size_t digits = s.size() - i;
+  if (digits == 0 || digits > 18 || (s[i] == '0' && (digits > 1 || i == 1))) return std::nullopt;
+  int64_t n = 0;
+  for (size_t j = i; j < s.size(); ++j) {
+    if (s[j] < '0' || s[j] > '9') return std::nullopt;
+    n = n * 10 + (s[j] - '0');
+  }
+  return i ? -n : n;
+}
+
+}  // namespace
+
 Value SqliteDialect::ApplyAffinity(const Value& in, Affinity affinity) const {
   if (!IsSqliteStorageClass(in)) return ApplyAffinity(SqliteStorageValue(in), affinity);
   const Value& v = in;
@@ -268,6 +293,9 @@ Value SqliteDialect::ApplyAffinity(const Value& in, Affinity affinity) const {
     case Affinity::kInteger:
     case Affinity::kNumeric:
       if (v.kind() == Value::Kind::kInteger) return v;
+      if (v.kind() == Value::Kind::kText) {
+        if (std::optional<int64_t> n = CanonicalInteger(v.text())) return Value::Integer(*n);
+      }
       if (v.kind() == Value::Kind::kReal) {
         double d = v.real();
         // A REAL with no fractional part that fits is stored as an INTEGER.
@@ -283,6 +311,18 @@ Value SqliteDialect::ApplyAffinity(const Value& in, Affinity affinity) const {
       return v;
   }
   return ApplyAffinityWithSqlite(v, affinity);
+}
+
+std::optional<Value> SqliteDialect::DecimalLiteralValue(std::string_view numeral) const {
+  std::lock_guard lock(mutex_);
+  sqlite3_bind_text(real_, 1, numeral.data(), static_cast<int>(numeral.size()), SQLITE_STATIC);
+  std::optional<Value> out;
+  if (sqlite3_step(real_) == SQLITE_ROW && sqlite3_column_type(real_, 0) == SQLITE_FLOAT) {
+    out = Value::Real(sqlite3_column_double(real_, 0));
+  }
+  sqlite3_reset(real_);
+  sqlite3_clear_bindings(real_);
+  return out;
 }
 
 Value SqliteDialect::ApplyAffinityWithSqlite(const Value& v, Affinity affinity) const {

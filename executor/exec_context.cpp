@@ -129,10 +129,46 @@ void ShardTransaction::BeforeWrite(size_t shard, BackendConnection& connection) 
   redo_[shard];
 }
 
+namespace {
+
+// Past this much redo held in memory, a transaction writes it to the catalog file as parts of its
+// commit record, so memory stays flat however many rows it writes.
+constexpr size_t kRedoSpillBytes = size_t{8} << 20;
+
+}  // namespace
+
 void ShardTransaction::Record(size_t shard, const std::string& sql,
                               const std::vector<Value>& params) {
   std::lock_guard lock(mutex_);
-  redo_[shard].push_back({sql, params});
+  EncodedRedo& redo = redo_[shard];
+  if (!cluster_.catalog().store()) return;  // nothing to record it in
+  size_t before = redo.bytes.size();
+  redo.Append(sql, params);
+  redo_bytes_ += redo.bytes.size() - before;
+  if (redo_bytes_ > kRedoSpillBytes) SpillRedo();
+}
+
+void ShardTransaction::SpillRedo() {
+  CatalogStore& store = *cluster_.catalog().store();
+  if (spilled_gid_.empty()) spilled_gid_ = cluster_.NewTransactionId();
+  for (auto& [shard, statements] : redo_) {
+    if (statements.statements == 0) continue;
+    store.AppendCommitPart(cluster_.router_id(), spilled_gid_, cluster_.shard(shard).name,
+                           statements);
+    statements.Clear();  // keeps its buffer for the next part
+  }
+  redo_bytes_ = 0;
+}
+
+void ShardTransaction::DropSpilledRedo() {
+  if (spilled_gid_.empty()) return;
+  try {
+    cluster_.catalog().store()->DeleteCommitParts(spilled_gid_);
+  } catch (const SqlError&) {
+    // Left behind, they are an undecided transaction's: recovery deletes them once this router
+    // is gone.
+  }
+  spilled_gid_.clear();
 }
 
 void ShardTransaction::CommitAll(const Decision& decide, bool always_record) {
@@ -151,7 +187,9 @@ void ShardTransaction::CommitAll(const Decision& decide, bool always_record) {
   bool two_phase = written.size() > 1 || always_record;
   CatalogStore* store = cluster_.catalog().store();
   bool recorded = two_phase && store != nullptr;
-  std::string gid = two_phase ? cluster_.NewTransactionId() : std::string();
+  std::string gid = !two_phase              ? std::string()
+                    : !spilled_gid_.empty() ? spilled_gid_
+                                            : cluster_.NewTransactionId();
   CommitRecord record;
   if (recorded) {
     // Each written shard marks the transaction as its own, inside it: recovery tells a shard that
@@ -160,12 +198,14 @@ void ShardTransaction::CommitAll(const Decision& decide, bool always_record) {
     for (size_t shard : written) {
       BackendStatus status = connections_[shard]->Execute(mark, {Value::Text(gid)}, nullptr);
       if (!status.ok) fail(status, shard);
-      redo_[shard].push_back({mark, {Value::Text(gid)}});
+      redo_[shard].Append(mark, {Value::Text(gid)});
     }
     record.owner = cluster_.router_id();
     record.gid = gid;
+    std::vector<std::pair<std::string, const EncodedRedo*>> parts;
     for (size_t shard : written)
-      record.shards.emplace_back(cluster_.shard(shard).name, redo_[shard]);
+      parts.emplace_back(cluster_.shard(shard).name, &redo_[shard]);
+    record.encoded = EncodeRedo(parts);
   }
   if (two_phase) {
     for (size_t shard : written) {
@@ -200,6 +240,7 @@ void ShardTransaction::CommitAll(const Decision& decide, bool always_record) {
     RollbackAll();
     throw error;
   }
+  if (!recorded) DropSpilledRedo();
   if (recorded) {
     store->DeleteCommit(record.id);
     // The markers served their purpose.
@@ -209,6 +250,8 @@ void ShardTransaction::CommitAll(const Decision& decide, bool always_record) {
     }
   }
   redo_.clear();
+  redo_bytes_ = 0;
+  spilled_gid_.clear();
   lock.unlock();
   ReturnAll();
 }
@@ -217,6 +260,8 @@ void ShardTransaction::RollbackAll() {
   {
     std::lock_guard lock(mutex_);
     redo_.clear();
+    redo_bytes_ = 0;
+    DropSpilledRedo();
     for (auto& [shard, connection] : connections_) {
       connection->ClearInterrupt();  // a cancelled statement's interrupt must not stop the rollback
       connection->Rollback();

@@ -122,8 +122,17 @@ class ShardTransaction : public ConnectionProvider {
   std::condition_variable released_;
   std::map<size_t, std::unique_ptr<BackendConnection>> connections_;
   std::set<size_t> leased_;
-  // Shards written to, with the statements that redo their part.
-  std::map<size_t, std::vector<RedoStatement>> redo_;
+  // Moves the redo statements held so far into parts in the catalog file.
+  void SpillRedo();
+  // Forgets the parts spilled (the transaction rolled back, or needed no record).
+  void DropSpilledRedo();
+
+  // Shards written to, with the statements that redo their part (those not spilled yet), kept
+  // only when there is a catalog file to record them in.
+  std::map<size_t, EncodedRedo> redo_;
+  size_t redo_bytes_ = 0;  // about what redo_ holds
+  // The transaction's id once part of its redo went to the catalog file (commit-record parts).
+  std::string spilled_gid_;
 };
 
 struct ExecSettings {

@@ -59,8 +59,13 @@ bool FinishOnShard(Cluster& cluster, const CommitRecord& record, const std::stri
   check(connection->Execute(MarkerCountSql(cluster.dialect()), {Value::Text(record.gid)}, &marker));
   bool redo = marker.count == 0;
   if (redo) {
-    for (const RedoStatement& s : statements)
-      check(connection->Execute(s.sql, s.params, nullptr));
+    // The parts written before the decision first, in order, then the record's own statements.
+    auto run = [&](const std::vector<RedoStatement>& part) {
+      for (const RedoStatement& s : part)
+        check(connection->Execute(s.sql, s.params, nullptr));
+    };
+    cluster.catalog().store()->ForEachCommitPart(record.gid, shard_name, run);
+    run(statements);
   }
   check(connection->Commit());
   // The marker is needed no longer once the record goes; a leftover one is harmless.
@@ -88,6 +93,11 @@ std::vector<std::string> RecoverDeadRouters(Cluster& cluster) {
                                    ? std::string("every shard had committed its part")
                                    : fmt::format("redone on {}", fmt::join(redone, ", "))));
     cluster.ForgetRouter(record.owner);
+  }
+  // Parts of transactions their routers never decided.
+  for (const std::string& gid : store->DeleteOrphanCommitParts(
+           [&](const std::string& owner) { return cluster.IsRouterAlive(owner); })) {
+    done.push_back(fmt::format("removed the undecided transaction {}'s redo parts", gid));
   }
   // Markers of finished transactions of routers that stopped right after finishing them.
   std::set<std::string> pending;

@@ -129,6 +129,25 @@ class Reader {
 
 }  // namespace
 
+void EncodedRedo::Append(const std::string& sql, const std::vector<Value>& params) {
+  PutBytes(bytes, sql);
+  PutInt(bytes, params.size());
+  for (const Value& v : params)
+    PutValue(bytes, v);
+  ++statements;
+}
+
+std::string EncodeRedo(const std::vector<std::pair<std::string, const EncodedRedo*>>& shards) {
+  std::string out;
+  PutInt(out, shards.size());
+  for (const auto& [shard, redo] : shards) {
+    PutBytes(out, shard);
+    PutInt(out, redo->statements);
+    out += redo->bytes;
+  }
+  return out;
+}
+
 std::string EncodeRedo(const CommitRecord& record) {
   std::string out;
   PutInt(out, record.shards.size());
@@ -145,6 +164,23 @@ std::string EncodeRedo(const CommitRecord& record) {
   return out;
 }
 
+namespace {
+
+std::vector<RedoStatement> ReadStatements(Reader& in, uint64_t count) {
+  std::vector<RedoStatement> out;
+  for (uint64_t j = 0; j < count; ++j) {
+    RedoStatement s;
+    s.sql = in.Bytes();
+    uint64_t params = in.Int();
+    for (uint64_t k = 0; k < params; ++k)
+      s.params.push_back(in.Read());
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace
+
 void DecodeRedo(const std::string& bytes, CommitRecord& record) {
   Reader in(bytes);
   record.shards.clear();
@@ -153,18 +189,19 @@ void DecodeRedo(const std::string& bytes, CommitRecord& record) {
     std::pair<std::string, std::vector<RedoStatement>> part;
     part.first = in.Bytes();
     uint64_t count = in.Int();
-    for (uint64_t j = 0; j < count; ++j) {
-      RedoStatement s;
-      s.sql = in.Bytes();
-      uint64_t params = in.Int();
-      for (uint64_t k = 0; k < params; ++k)
-        s.params.push_back(in.Read());
-      part.second.push_back(std::move(s));
-    }
+    part.second = ReadStatements(in, count);
     record.shards.push_back(std::move(part));
   }
   if (!in.done())
     throw SqlError(sqlstate::kIoError, "a commit record in the catalog file is damaged");
+}
+
+std::vector<RedoStatement> DecodeRedoStatements(const std::string& bytes, uint64_t count) {
+  Reader in(bytes);
+  std::vector<RedoStatement> out = ReadStatements(in, count);
+  if (!in.done())
+    throw SqlError(sqlstate::kIoError, "a commit record in the catalog file is damaged");
+  return out;
 }
 
 }  // namespace shardql

@@ -104,14 +104,24 @@ class Dialect {
   virtual std::string RenderDropTable(const std::string& table) const = 0;
   virtual std::string RenderDropIndex(const std::string& index) const = 0;
   virtual std::string QuoteIdentifier(const std::string& name) const = 0;
-  // A query giving `count` rows of one column, each a separate evaluation of the DEFAULT
-  // expression `default_sql` (a volatile default differs per row, as in one database).
   // What gathers the merge engine's planner statistics over its loaded tables and indexes.
   virtual std::string AnalyzeSql() const = 0;
+  // A query giving `count` rows of one column, each a separate evaluation of the DEFAULT
+  // expression `default_sql` (a volatile default differs per row, as in one database).
   virtual std::string RenderDefaultRows(const std::string& default_sql, size_t count) const = 0;
   // The placeholder for the index-th (1-based) bound value: ?1 in SQLite, $1 in PostgreSQL.
   virtual std::string Placeholder(uint32_t index) const = 0;
+  // The same, in a statement whose placeholders appear once each, numbered 1, 2, 3, ... in order
+  // (a multi-row INSERT): a dialect may use an anonymous one there.
+  virtual std::string SequentialPlaceholder(uint32_t index) const { return Placeholder(index); }
   virtual std::string QuoteLiteral(const Value& value) const = 0;
+  // The value a decimal numeral (4.2, .5, 1e9) has in this dialect, exactly as its own parser
+  // reads it, so the numeral may be sent as a bound value instead (the plan cache's normaliser
+  // does, in VALUES rows); nullopt when the dialect cannot say.
+  virtual std::optional<Value> DecimalLiteralValue(std::string_view numeral) const {
+    (void)numeral;
+    return std::nullopt;
+  }
 };
 
 }  // namespace shardql

@@ -277,7 +277,7 @@ std::string InsertSql(const TableInfo& table, const std::vector<int>& columns, s
   for (size_t r = 0; r < rows; ++r) {
     sql += r ? ", (" : "(";
     for (size_t c = 0; c < columns.size(); ++c)
-      sql += (c ? ", " : "") + dialect.Placeholder(++n);
+      sql += (c ? ", " : "") + dialect.SequentialPlaceholder(++n);
     sql += ")";
   }
   return sql;

@@ -159,3 +159,68 @@ TEST_CASE("DDL is decided with the catalog: a shard that fails it leaves no half
                       "SELECT count(*) FROM sqlite_schema WHERE name = 'ix'") == 0);
   }
 }
+
+TEST_CASE(
+    "a decided transaction's redo parts are redone in order before its record; undecided "
+    "parts of a router that died are removed") {
+  TestCluster c(2, /*persistent_catalog=*/true);
+  Run(c.session(), "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT) DISTRIBUTE BY HASH (k)");
+  const Dialect& dialect = c.cluster().dialect();
+  CatalogStore& store = *c.cluster().catalog().store();
+  // A router that is not running wrote its redo for both shards in two parts each (as a large
+  // \copy does before its decision), then decided: the record holds the last statement and the
+  // marker. Neither shard committed its part. Order matters: the UPDATEs see the INSERT.
+  CommitRecord record;
+  record.owner = "deadbeefdeadbeef";
+  record.gid = "deadbeefdeadbeef:9";
+  for (const ShardSpec& s : c.spec().shards) {
+    auto table = c.cluster().catalog().Snapshot()->FindTable("t");
+    int64_t key = 1;
+    while (table->shards()[ShardIndexOfKey(Value::Integer(key), *table, dialect)] != s.name)
+      ++key;
+    EncodedRedo first, second;
+    first.Append("INSERT INTO t VALUES (?1, ?2)", {Value::Integer(key), Value::Text("a")});
+    second.Append("UPDATE t SET v = v || ?1", {Value::Text("b")});
+    store.AppendCommitPart(record.owner, record.gid, s.name, first);
+    store.AppendCommitPart(record.owner, record.gid, s.name, second);
+    record.shards.push_back({s.name,
+                             {{"UPDATE t SET v = v || ?1", {Value::Text("c")}},
+                              {MarkerInsertSql(dialect), {Value::Text(record.gid)}}}});
+  }
+  store.AppendCommit(record);
+  // Parts of a transaction another dead router never decided.
+  EncodedRedo undecided;
+  undecided.Append("INSERT INTO t VALUES (?1, ?2)", {Value::Integer(1000), Value::Text("x")});
+  store.AppendCommitPart("feedfacefeedface", "feedfacefeedface:3", "s0", undecided);
+
+  c.Restart();  // a new cluster, with its own dialect
+  CHECK(FormatRows(Run(c.session(), "SELECT v, count(*) FROM t GROUP BY v"),
+                   c.cluster().dialect()) == "abc | 2\n");
+  CHECK(c.cluster().catalog().store()->Commits().empty());
+  CHECK(CountInFile(c.cluster().catalog().store()->path(),
+                    "SELECT count(*) FROM shardql_commit_parts") == 0);
+}
+
+TEST_CASE(
+    "a transaction larger than the router keeps in memory spills its redo to the catalog "
+    "file, and leaves none of it behind") {
+  TestCluster c(2, /*persistent_catalog=*/true);
+  Run(c.session(), "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT) DISTRIBUTE BY HASH (k)");
+  std::string big(3 << 20, 'x');  // 3 MB a row: four rows pass the 8 MB the router keeps
+  auto insert_rows = [&](int64_t from) {
+    for (int64_t k = from; k < from + 4; ++k)
+      Run(c.session(), "INSERT INTO t VALUES ($1, $2)", {Value::Integer(k), Value::Text(big)});
+  };
+  const std::string catalog = c.cluster().catalog().store()->path();
+  Run(c.session(), "BEGIN");
+  insert_rows(1);
+  CHECK(CountInFile(catalog, "SELECT count(*) FROM shardql_commit_parts") > 0);
+  Run(c.session(), "ROLLBACK");
+  CHECK(CountInFile(catalog, "SELECT count(*) FROM shardql_commit_parts") == 0);
+  Run(c.session(), "BEGIN");
+  insert_rows(1);
+  Run(c.session(), "COMMIT");
+  CHECK(CountInFile(catalog, "SELECT count(*) FROM shardql_commit_parts") == 0);
+  CHECK(FormatRows(Run(c.session(), "SELECT count(*), sum(length(v)) FROM t"),
+                   c.cluster().dialect()) == fmt::format("4 | {}\n", 4 * big.size()));
+}

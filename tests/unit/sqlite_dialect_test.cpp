@@ -127,6 +127,18 @@ TEST_CASE("StoredValue stores values as a SQLite column of that declared type do
       {"5.25", Value::Real(5.25)},
       {"1e20", Value::Real(1e20)},
       {"'99999999999999999999'", Value::Text("99999999999999999999")},
+      // The canonical integer texts StoredValue converts without SQLite, and their near misses.
+      {"'0'", Value::Text("0")},
+      {"'-0'", Value::Text("-0")},
+      {"'-42'", Value::Text("-42")},
+      {"'007'", Value::Text("007")},
+      {"'+7'", Value::Text("+7")},
+      {"'-'", Value::Text("-")},
+      {"''", Value::Text("")},
+      {"'123456789012345678'", Value::Text("123456789012345678")},
+      {"'-999999999999999999'", Value::Text("-999999999999999999")},
+      {"'9223372036854775807'", Value::Text("9223372036854775807")},
+      {"'12a'", Value::Text("12a")},
       {"x'35'", Value::Blob("5")},
       {"NULL", Value::Null()}};
   for (const char* type : columns) {
