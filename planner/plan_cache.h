@@ -27,7 +27,13 @@ namespace shardql {
 
 class PlanCache {
  public:
-  explicit PlanCache(size_t capacity = 1024) : capacity_(capacity) {}
+  // At most `capacity` texts, and about `memory_budget` bytes of plans: a plan's size grows with
+  // its statement's text (a 500-row INSERT's plan is megabytes), so the cache weighs each by its
+  // text and keeps a process's memory flat however many large statements it plans.
+  explicit PlanCache(size_t capacity = 1024, size_t memory_budget = size_t{64} << 20)
+      : capacity_(capacity), memory_budget_(memory_budget) {}
+  // What an entry is counted as: its plans' size, estimated from the text's.
+  static size_t Weight(const std::string& key, size_t variants);
 
   // The plan for `key` planned against `catalog_version` whose guard holds for `params`; null
   // otherwise.
@@ -45,8 +51,13 @@ class PlanCache {
     std::vector<std::shared_ptr<const PlannedStatement>> variants;  // newest first
     std::list<std::string>::iterator lru;
   };
+  void Evict();  // the least recently used entry
+  void ShrinkToBudget();
+
   mutable std::mutex mutex_;
   size_t capacity_;
+  size_t memory_budget_;
+  size_t weight_ = 0;  // of every entry
   std::unordered_map<std::string, Entry> entries_;
   std::list<std::string> lru_;
 };

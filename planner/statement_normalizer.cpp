@@ -4,6 +4,7 @@
 #include <map>
 
 #include "grammar/sql_lexer.h"
+#include "planner/dialect.h"
 
 namespace shardql {
 namespace {
@@ -35,7 +36,7 @@ enum class Parens : uint8_t { kList, kOther };
 
 }  // namespace
 
-std::optional<NormalizedStatement> NormalizeLiterals(std::string_view sql) {
+std::optional<NormalizedStatement> NormalizeLiterals(std::string_view sql, const Dialect* dialect) {
   std::vector<SqlToken> tokens;
   tokens.reserve(64);
   SqlLexer lexer(sql);
@@ -62,6 +63,7 @@ std::optional<NormalizedStatement> NormalizeLiterals(std::string_view sql) {
   }
 
   std::vector<bool> replace(tokens.size(), false);
+  std::vector<bool> in_values_row(tokens.size(), false);
   std::vector<Parens> parens;
   std::vector<size_t> values_depth;  // paren depths at which a VALUES list is open
   for (size_t i = 0; i < tokens.size(); ++i) {
@@ -85,13 +87,16 @@ std::optional<NormalizedStatement> NormalizeLiterals(std::string_view sql) {
       } else if (!values_depth.empty() && values_depth.back() == parens.size()) {
         values_depth.pop_back();  // the VALUES list ended (ON, RETURNING, ...)
       }
-    } else if (t.cls == TokenClass::kInteger || t.cls == TokenClass::kString) {
+    } else if (t.cls == TokenClass::kInteger || t.cls == TokenClass::kString ||
+               t.cls == TokenClass::kDecimal) {
       bool after_comparison = prev && prev->cls == TokenClass::kComparison;
       bool list_item = !parens.empty() && parens.back() == Parens::kList && prev &&
                        (prev->cls == TokenClass::kLeftParen || prev->cls == TokenClass::kComma) &&
                        next &&
                        (next->cls == TokenClass::kComma || next->cls == TokenClass::kRightParen);
-      replace[i] = after_comparison || list_item;
+      in_values_row[i] = list_item;
+      replace[i] = t.cls == TokenClass::kDecimal ? list_item && dialect != nullptr
+                                                 : after_comparison || list_item;
     }
   }
 
@@ -104,7 +109,11 @@ std::optional<NormalizedStatement> NormalizeLiterals(std::string_view sql) {
     const SqlToken& t = tokens[i];
     std::string_view text = tk.Text(t);
     Value value;
-    if (t.cls == TokenClass::kInteger) {
+    if (t.cls == TokenClass::kDecimal) {
+      std::optional<Value> read = dialect->DecimalLiteralValue(text);
+      if (!read) continue;
+      value = std::move(*read);
+    } else if (t.cls == TokenClass::kInteger) {
       int64_t v = 0;
       auto [ptr, error] = std::from_chars(text.data(), text.data() + text.size(), v);
       if (error != std::errc() || ptr != text.data() + text.size()) continue;  // leave big ones
@@ -117,10 +126,16 @@ std::optional<NormalizedStatement> NormalizeLiterals(std::string_view sql) {
       }
       value = Value::Text(std::move(unquoted));
     }
-    auto [it, inserted] = numbers.try_emplace({t.cls, text}, out.literals.size() + 1);
-    if (inserted) out.literals.push_back(std::move(value));
+    size_t number = out.literals.size() + 1;
+    if (in_values_row[i]) {
+      out.literals.push_back(std::move(value));
+    } else {
+      auto [it, inserted] = numbers.try_emplace({t.cls, text}, number);
+      if (inserted) out.literals.push_back(std::move(value));
+      number = it->second;
+    }
     out.text.append(sql.substr(copied, t.begin - copied));
-    out.text += "$" + std::to_string(it->second);
+    out.text += "$" + std::to_string(number);
     copied = t.end;
   }
   if (out.literals.empty()) return std::nullopt;

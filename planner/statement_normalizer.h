@@ -8,11 +8,15 @@
 // Only values are replaced, never anything the planner reads as structure:
 //   - an integer (in 64-bit range) or a plain '...' string,
 //   - right after a comparison operator (= == <> != < <= > >=), or directly in a VALUES (...) row;
+//   - in a VALUES row also a decimal numeral, when the dialect says exactly what its parser reads
+//     it as (Dialect::DecimalLiteralValue): a 500-row INSERT of prices is one shape;
 // never an IN (...) list (planned with its values, each shard is sent only the values it owns), a
-// LIMIT or OFFSET count, an ORDER BY or GROUP BY position, a REAL (its digits go to the
+// LIMIT or OFFSET count, an ORDER BY or GROUP BY position, another decimal (its digits go to the
 // backend as written), an E'' / X'' / $$ literal, or anything in a statement that already has
 // parameters or holds several statements. Equal literals share one parameter, so an expression
-// repeated in GROUP BY or ORDER BY still matches its select item.
+// repeated in GROUP BY or ORDER BY still matches its select item — except in VALUES rows, where
+// nothing can repeat them, and sharing would make the shape depend on which values happen to be
+// equal.
 
 #include <optional>
 #include <string>
@@ -23,12 +27,15 @@
 
 namespace shardql {
 
+class Dialect;
+
 struct NormalizedStatement {
   std::string text;             // the statement with literals replaced by $1..$n
   std::vector<Value> literals;  // the replaced values, $1 first
 };
 
 // nullopt when nothing would be replaced, or the statement must not be normalised.
-std::optional<NormalizedStatement> NormalizeLiterals(std::string_view sql);
+std::optional<NormalizedStatement> NormalizeLiterals(std::string_view sql,
+                                                     const Dialect* dialect = nullptr);
 
 }  // namespace shardql

@@ -1,7 +1,10 @@
-// What the plan cache's normaliser replaces, and — as important — what it must leave alone.
+// What the plan cache's normaliser replaces, and — as important — what it must leave alone; and
+// the cache's memory budget.
 
 #include <doctest/doctest.h>
 
+#include "backends/sqlite_dialect.h"
+#include "planner/plan_cache.h"
 #include "planner/statement_normalizer.h"
 
 using namespace shardql;
@@ -76,4 +79,37 @@ TEST_CASE("statements the cache does not hold are not normalised") {
   // Comments and quoted names are passed over, not mistaken for literals.
   CHECK(Normalized("SELECT \"a = 1\" FROM t -- k = 5\nWHERE /* j = 6 */ k = 7") ==
         "SELECT \"a = 1\" FROM t -- k = 5\nWHERE /* j = 6 */ k = $1");
+}
+
+TEST_CASE("a VALUES row's literals never share a parameter: the shape is the row count's only") {
+  CHECK(Normalized("INSERT INTO t VALUES (1, 1, 'a'), (1, 'a', 'a')") ==
+        "INSERT INTO t VALUES ($1, $2, $3), ($4, $5, $6)");
+}
+
+TEST_CASE("a decimal in a VALUES row becomes a parameter holding what the dialect reads it as") {
+  SqliteDialect dialect;
+  auto n = NormalizeLiterals("INSERT INTO t VALUES (1, 12.50, .5, 1e3) ", &dialect);
+  REQUIRE(n);
+  CHECK(n->text == "INSERT INTO t VALUES ($1, $2, $3, $4) ");
+  REQUIRE(n->literals.size() == 4);
+  CHECK(n->literals[1] == Value::Real(12.5));
+  CHECK(n->literals[2] == Value::Real(0.5));
+  CHECK(n->literals[3] == Value::Real(1000.0));
+  // Without the dialect's reading, and outside VALUES rows, the digits go as written.
+  CHECK(Normalized("INSERT INTO t VALUES (1, 12.50)") == "INSERT INTO t VALUES ($1, 12.50)");
+  auto compared = NormalizeLiterals("SELECT * FROM t WHERE x = 1.5 AND k = 2", &dialect);
+  REQUIRE(compared);
+  CHECK(compared->text == "SELECT * FROM t WHERE x = 1.5 AND k = $1");
+}
+
+TEST_CASE("the plan cache keeps its plans within its memory budget, largest statements first out") {
+  PlanCache cache(1024, 1 << 20);
+  auto plan = std::make_shared<PlannedStatement>();
+  std::string big(6000, 'x');  // weighs about 390 KB
+  for (int i = 0; i < 20; ++i)
+    cache.Insert(big + std::to_string(i), plan);
+  CHECK(cache.size() <= 2);
+  for (int i = 0; i < 50; ++i)
+    cache.Insert("SELECT " + std::to_string(i), plan);
+  CHECK(cache.size() > 40);  // small plans fit by the dozen
 }
