@@ -131,8 +131,8 @@ void ShardTransaction::BeforeWrite(size_t shard, BackendConnection& connection) 
 
 namespace {
 
-// Past this much redo held in memory, a transaction writes it to the catalog file as parts of its
-// commit record, so memory stays flat however many rows it writes.
+// Past this much redo held in memory, a transaction writes it to its spill file, so memory stays
+// flat however many rows it writes.
 constexpr size_t kRedoSpillBytes = size_t{8} << 20;
 
 }  // namespace
@@ -149,26 +149,16 @@ void ShardTransaction::Record(size_t shard, const std::string& sql,
 }
 
 void ShardTransaction::SpillRedo() {
-  CatalogStore& store = *cluster_.catalog().store();
-  if (spilled_gid_.empty()) spilled_gid_ = cluster_.NewTransactionId();
+  if (!spill_) {
+    spill_ = std::make_unique<RedoSpillFile>(cluster_.catalog().store()->path(),
+                                             cluster_.NewTransactionId());
+  }
   for (auto& [shard, statements] : redo_) {
     if (statements.statements == 0) continue;
-    store.AppendCommitPart(cluster_.router_id(), spilled_gid_, cluster_.shard(shard).name,
-                           statements);
-    statements.Clear();  // keeps its buffer for the next part
+    spill_->Append(cluster_.shard(shard).name, statements);
+    statements.Clear();  // keeps its buffer for the next run
   }
   redo_bytes_ = 0;
-}
-
-void ShardTransaction::DropSpilledRedo() {
-  if (spilled_gid_.empty()) return;
-  try {
-    cluster_.catalog().store()->DeleteCommitParts(spilled_gid_);
-  } catch (const SqlError&) {
-    // Left behind, they are an undecided transaction's: recovery deletes them once this router
-    // is gone.
-  }
-  spilled_gid_.clear();
 }
 
 void ShardTransaction::CommitAll(const Decision& decide, bool always_record) {
@@ -187,9 +177,9 @@ void ShardTransaction::CommitAll(const Decision& decide, bool always_record) {
   bool two_phase = written.size() > 1 || always_record;
   CatalogStore* store = cluster_.catalog().store();
   bool recorded = two_phase && store != nullptr;
-  std::string gid = !two_phase              ? std::string()
-                    : !spilled_gid_.empty() ? spilled_gid_
-                                            : cluster_.NewTransactionId();
+  std::string gid = !two_phase ? std::string()
+                    : spill_   ? spill_->gid()
+                               : cluster_.NewTransactionId();
   CommitRecord record;
   if (recorded) {
     // Each written shard marks the transaction as its own, inside it: recovery tells a shard that
@@ -206,6 +196,15 @@ void ShardTransaction::CommitAll(const Decision& decide, bool always_record) {
     for (size_t shard : written)
       parts.emplace_back(cluster_.shard(shard).name, &redo_[shard]);
     record.encoded = EncodeRedo(parts);
+    if (spill_) {
+      try {
+        spill_->Sync();  // the decision must find what it decides
+      } catch (...) {
+        lock.unlock();
+        RollbackAll();
+        throw;
+      }
+    }
   }
   if (two_phase) {
     for (size_t shard : written) {
@@ -225,6 +224,7 @@ void ShardTransaction::CommitAll(const Decision& decide, bool always_record) {
     RollbackAll();
     throw;
   }
+  if (recorded && spill_) spill_->Keep();  // recovery's, should a shard fail from here
   for (auto& [shard, connection] : connections_) {
     bool prepared = two_phase && redo_.count(shard);
     BackendStatus status = prepared ? connection->CommitPrepared(gid) : connection->Commit();
@@ -240,9 +240,9 @@ void ShardTransaction::CommitAll(const Decision& decide, bool always_record) {
     RollbackAll();
     throw error;
   }
-  if (!recorded) DropSpilledRedo();
   if (recorded) {
     store->DeleteCommit(record.id);
+    if (spill_) RemoveSpilledRedo(store->path(), gid);
     // The markers served their purpose.
     for (size_t shard : written) {
       connections_[shard]->Execute(MarkerDeleteSql(cluster_.dialect()), {Value::Text(gid)},
@@ -251,7 +251,7 @@ void ShardTransaction::CommitAll(const Decision& decide, bool always_record) {
   }
   redo_.clear();
   redo_bytes_ = 0;
-  spilled_gid_.clear();
+  spill_.reset();  // a transaction that needed no record: its file goes
   lock.unlock();
   ReturnAll();
 }
@@ -261,7 +261,7 @@ void ShardTransaction::RollbackAll() {
     std::lock_guard lock(mutex_);
     redo_.clear();
     redo_bytes_ = 0;
-    DropSpilledRedo();
+    spill_.reset();
     for (auto& [shard, connection] : connections_) {
       connection->ClearInterrupt();  // a cancelled statement's interrupt must not stop the rollback
       connection->Rollback();

@@ -17,6 +17,7 @@
 #include "backends/backend.h"
 #include "executor/cancel_token.h"
 #include "executor/cluster.h"
+#include "executor/redo_spill.h"
 #include "planner/commit_record.h"
 
 namespace shardql {
@@ -122,17 +123,16 @@ class ShardTransaction : public ConnectionProvider {
   std::condition_variable released_;
   std::map<size_t, std::unique_ptr<BackendConnection>> connections_;
   std::set<size_t> leased_;
-  // Moves the redo statements held so far into parts in the catalog file.
+  // Moves the redo statements held so far to the transaction's spill file (redo_spill.h).
   void SpillRedo();
-  // Forgets the parts spilled (the transaction rolled back, or needed no record).
-  void DropSpilledRedo();
 
   // Shards written to, with the statements that redo their part (those not spilled yet), kept
   // only when there is a catalog file to record them in.
   std::map<size_t, EncodedRedo> redo_;
-  size_t redo_bytes_ = 0;  // about what redo_ holds
-  // The transaction's id once part of its redo went to the catalog file (commit-record parts).
-  std::string spilled_gid_;
+  size_t redo_bytes_ = 0;  // what redo_ holds
+  // Once part of the redo went to disk: its file, named by the transaction's id. Dropping it
+  // removes the file unless the decision was written.
+  std::unique_ptr<RedoSpillFile> spill_;
 };
 
 struct ExecSettings {

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "executor/cluster.h"
+#include "executor/redo_spill.h"
 #include "grammar/sql_error.h"
 #include "planner/catalog_store.h"
 #include "planner/commit_record.h"
@@ -64,7 +65,7 @@ bool FinishOnShard(Cluster& cluster, const CommitRecord& record, const std::stri
       for (const RedoStatement& s : part)
         check(connection->Execute(s.sql, s.params, nullptr));
     };
-    cluster.catalog().store()->ForEachCommitPart(record.gid, shard_name, run);
+    ForEachSpilledRedo(cluster.catalog().store()->path(), record.gid, shard_name, run);
     run(statements);
   }
   check(connection->Commit());
@@ -87,6 +88,7 @@ std::vector<std::string> RecoverDeadRouters(Cluster& cluster) {
       if (FinishOnShard(cluster, record, shard, statements)) redone.push_back(shard);
     }
     store->DeleteCommit(record.id);
+    RemoveSpilledRedo(store->path(), record.gid);
     done.push_back(fmt::format("finished transaction {} of router {}: {}", record.gid,
                                record.owner.empty() ? "(unknown)" : record.owner,
                                redone.empty()
@@ -94,15 +96,16 @@ std::vector<std::string> RecoverDeadRouters(Cluster& cluster) {
                                    : fmt::format("redone on {}", fmt::join(redone, ", "))));
     cluster.ForgetRouter(record.owner);
   }
-  // Parts of transactions their routers never decided.
-  for (const std::string& gid : store->DeleteOrphanCommitParts(
-           [&](const std::string& owner) { return cluster.IsRouterAlive(owner); })) {
-    done.push_back(fmt::format("removed the undecided transaction {}'s redo parts", gid));
-  }
   // Markers of finished transactions of routers that stopped right after finishing them.
   std::set<std::string> pending;
   for (const CommitRecord& record : store->Commits())
     pending.insert(record.gid);
+  // Spilled redo of transactions their routers never decided (or finished, then stopped).
+  for (const std::string& gid : SpilledRedoGids(store->path())) {
+    if (pending.count(gid) || cluster.IsRouterAlive(gid.substr(0, gid.find(':')))) continue;
+    RemoveSpilledRedo(store->path(), gid);
+    done.push_back(fmt::format("removed the redo file of undecided transaction {}", gid));
+  }
   for (size_t s = 0; s < cluster.shard_count(); ++s) {
     ConnectionPool& pool = *cluster.shard(s).pool;
     BackendStatus status;

@@ -24,10 +24,6 @@ CREATE TABLE IF NOT EXISTS shardql_views (name TEXT PRIMARY KEY, definition TEXT
 CREATE TABLE IF NOT EXISTS shardql_counters (name TEXT PRIMARY KEY, next INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS shardql_commits (
   id INTEGER PRIMARY KEY AUTOINCREMENT, owner TEXT NOT NULL, gid TEXT NOT NULL, redo BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS shardql_commit_parts (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT, gid TEXT NOT NULL, owner TEXT NOT NULL,
-  shard TEXT NOT NULL, statements INTEGER NOT NULL, redo BLOB NOT NULL);
-CREATE INDEX IF NOT EXISTS shardql_commit_parts_by_gid ON shardql_commit_parts (gid, shard, seq);
 )sql";
 
 [[noreturn]] void Fail(sqlite3* db, const std::string& what) {
@@ -69,10 +65,6 @@ class Statement {
   void Bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
   void BindBlob(int i, const std::string& v) {
     sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-  }
-  // Without a copy: `v` must outlive the step.
-  void BindBlobInPlace(int i, const std::string& v) {
-    sqlite3_bind_blob(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
   }
   bool Step() {
     int rc = sqlite3_step(stmt_);
@@ -232,77 +224,9 @@ void CatalogStore::AppendCommit(CommitRecord& record) {
 
 void CatalogStore::DeleteCommit(int64_t id) {
   std::lock_guard lock(mutex_);
-  Exec("SAVEPOINT delete_commit");
-  try {
-    Statement parts(db_,
-                    "DELETE FROM shardql_commit_parts "
-                    "WHERE gid = (SELECT gid FROM shardql_commits WHERE id = ?)");
-    parts.Bind(1, id);
-    parts.Step();
-    Statement del(db_, "DELETE FROM shardql_commits WHERE id = ?");
-    del.Bind(1, id);
-    del.Step();
-    Exec("RELEASE delete_commit");
-  } catch (...) {
-    sqlite3_exec(db_, "ROLLBACK TO delete_commit; RELEASE delete_commit", nullptr, nullptr,
-                 nullptr);
-    throw;
-  }
-}
-
-void CatalogStore::AppendCommitPart(const std::string& owner, const std::string& gid,
-                                    const std::string& shard, const EncodedRedo& statements) {
-  std::lock_guard lock(mutex_);
-  // Not synchronous on its own: the decision's FULL sync of the log covers what came before it.
-  Statement insert(db_,
-                   "INSERT INTO shardql_commit_parts (gid, owner, shard, statements, redo) "
-                   "VALUES (?, ?, ?, ?, ?)");
-  insert.Bind(1, gid);
-  insert.Bind(2, owner);
-  insert.Bind(3, shard);
-  insert.Bind(4, static_cast<int64_t>(statements.statements));
-  insert.BindBlobInPlace(5, statements.bytes);
-  insert.Step();
-}
-
-void CatalogStore::ForEachCommitPart(
-    const std::string& gid, const std::string& shard,
-    const std::function<void(const std::vector<RedoStatement>&)>& fn) {
-  std::lock_guard lock(mutex_);
-  Statement read(db_,
-                 "SELECT statements, redo FROM shardql_commit_parts WHERE gid = ? AND shard = ? "
-                 "ORDER BY seq");
-  read.Bind(1, gid);
-  read.Bind(2, shard);
-  while (read.Step())
-    fn(DecodeRedoStatements(read.Blob(1), static_cast<uint64_t>(read.Int(0))));
-}
-
-void CatalogStore::DeleteCommitParts(const std::string& gid) {
-  std::lock_guard lock(mutex_);
-  Statement del(db_, "DELETE FROM shardql_commit_parts WHERE gid = ?");
-  del.Bind(1, gid);
+  Statement del(db_, "DELETE FROM shardql_commits WHERE id = ?");
+  del.Bind(1, id);
   del.Step();
-}
-
-std::vector<std::string> CatalogStore::DeleteOrphanCommitParts(
-    const std::function<bool(const std::string& owner)>& alive) {
-  std::vector<std::pair<std::string, std::string>> undecided;
-  {
-    std::lock_guard lock(mutex_);
-    Statement read(db_,
-                   "SELECT DISTINCT gid, owner FROM shardql_commit_parts "
-                   "WHERE gid NOT IN (SELECT gid FROM shardql_commits)");
-    while (read.Step())
-      undecided.emplace_back(read.Text(0), read.Text(1));
-  }
-  std::vector<std::string> deleted;
-  for (const auto& [gid, owner] : undecided) {
-    if (alive(owner)) continue;
-    DeleteCommitParts(gid);
-    deleted.push_back(gid);
-  }
-  return deleted;
 }
 
 void CatalogStore::DisownCommit(int64_t id) {

@@ -18,8 +18,6 @@ namespace shardql {
 
 class CatalogSnapshot;
 struct CommitRecord;
-struct RedoStatement;
-struct EncodedRedo;
 
 // A new random cluster identity.
 std::string NewClusterId();
@@ -60,21 +58,7 @@ class CatalogStore {
   // ---- The commit log (planner/commit_record.h)
   // Appends a record durably (synchronous FULL) and gives it its id.
   void AppendCommit(CommitRecord& record);
-  // Deletes a finished record and its parts.
   void DeleteCommit(int64_t id);
-  // Parts of a transaction's redo written before its decision, so a transaction of any size
-  // (\copy, INSERT ... SELECT) keeps bounded memory. They count only once a record with their
-  // gid is appended; recovery redoes a shard's parts, in order, before the record's own
-  // statements.
-  void AppendCommitPart(const std::string& owner, const std::string& gid, const std::string& shard,
-                        const EncodedRedo& statements);
-  void ForEachCommitPart(const std::string& gid, const std::string& shard,
-                         const std::function<void(const std::vector<RedoStatement>&)>& fn);
-  void DeleteCommitParts(const std::string& gid);
-  // Deletes the parts no record decided whose owner is not `alive` (it stopped before deciding);
-  // the gids deleted.
-  std::vector<std::string> DeleteOrphanCommitParts(
-      const std::function<bool(const std::string& owner)>& alive);
   // Leaves a record to whichever router recovers next (its owner could not finish it).
   void DisownCommit(int64_t id);
   std::vector<CommitRecord> Commits();

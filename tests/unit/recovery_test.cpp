@@ -12,6 +12,7 @@
 
 #include "executor/cluster_check.h"
 #include "executor/recovery.h"
+#include "executor/redo_spill.h"
 #include "grammar/sql_error.h"
 #include "planner/catalog_store.h"
 #include "planner/commit_record.h"
@@ -161,18 +162,19 @@ TEST_CASE("DDL is decided with the catalog: a shard that fails it leaves no half
 }
 
 TEST_CASE(
-    "a decided transaction's redo parts are redone in order before its record; undecided "
-    "parts of a router that died are removed") {
+    "a decided transaction's spilled redo is redone in order before its record; the spill "
+    "file of a router that died undecided is removed") {
   TestCluster c(2, /*persistent_catalog=*/true);
   Run(c.session(), "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT) DISTRIBUTE BY HASH (k)");
   const Dialect& dialect = c.cluster().dialect();
   CatalogStore& store = *c.cluster().catalog().store();
-  // A router that is not running wrote its redo for both shards in two parts each (as a large
+  // A router that is not running spilled its redo for both shards in two runs each (as a large
   // \copy does before its decision), then decided: the record holds the last statement and the
   // marker. Neither shard committed its part. Order matters: the UPDATEs see the INSERT.
   CommitRecord record;
   record.owner = "deadbeefdeadbeef";
   record.gid = "deadbeefdeadbeef:9";
+  auto spill = std::make_unique<RedoSpillFile>(store.path(), record.gid);
   for (const ShardSpec& s : c.spec().shards) {
     auto table = c.cluster().catalog().Snapshot()->FindTable("t");
     int64_t key = 1;
@@ -181,29 +183,35 @@ TEST_CASE(
     EncodedRedo first, second;
     first.Append("INSERT INTO t VALUES (?1, ?2)", {Value::Integer(key), Value::Text("a")});
     second.Append("UPDATE t SET v = v || ?1", {Value::Text("b")});
-    store.AppendCommitPart(record.owner, record.gid, s.name, first);
-    store.AppendCommitPart(record.owner, record.gid, s.name, second);
+    spill->Append(s.name, first);
+    spill->Append(s.name, second);
     record.shards.push_back({s.name,
                              {{"UPDATE t SET v = v || ?1", {Value::Text("c")}},
                               {MarkerInsertSql(dialect), {Value::Text(record.gid)}}}});
   }
+  spill->Sync();
   store.AppendCommit(record);
-  // Parts of a transaction another dead router never decided.
+  spill->Keep();
+  spill.reset();
+  // The spill file of a transaction another dead router never decided.
   EncodedRedo undecided;
   undecided.Append("INSERT INTO t VALUES (?1, ?2)", {Value::Integer(1000), Value::Text("x")});
-  store.AppendCommitPart("feedfacefeedface", "feedfacefeedface:3", "s0", undecided);
+  auto orphan = std::make_unique<RedoSpillFile>(store.path(), "feedfacefeedface:3");
+  orphan->Append("s0", undecided);
+  orphan->Keep();
+  orphan.reset();
+  REQUIRE(SpilledRedoGids(store.path()).size() == 2);
 
   c.Restart();  // a new cluster, with its own dialect
   CHECK(FormatRows(Run(c.session(), "SELECT v, count(*) FROM t GROUP BY v"),
                    c.cluster().dialect()) == "abc | 2\n");
   CHECK(c.cluster().catalog().store()->Commits().empty());
-  CHECK(CountInFile(c.cluster().catalog().store()->path(),
-                    "SELECT count(*) FROM shardql_commit_parts") == 0);
+  CHECK(SpilledRedoGids(c.cluster().catalog().store()->path()).empty());
 }
 
 TEST_CASE(
-    "a transaction larger than the router keeps in memory spills its redo to the catalog "
-    "file, and leaves none of it behind") {
+    "a transaction larger than the router keeps in memory spills its redo to a file, and leaves "
+    "none of it behind") {
   TestCluster c(2, /*persistent_catalog=*/true);
   Run(c.session(), "CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT) DISTRIBUTE BY HASH (k)");
   std::string big(3 << 20, 'x');  // 3 MB a row: four rows pass the 8 MB the router keeps
@@ -214,13 +222,13 @@ TEST_CASE(
   const std::string catalog = c.cluster().catalog().store()->path();
   Run(c.session(), "BEGIN");
   insert_rows(1);
-  CHECK(CountInFile(catalog, "SELECT count(*) FROM shardql_commit_parts") > 0);
+  CHECK(SpilledRedoGids(catalog).size() == 1);
   Run(c.session(), "ROLLBACK");
-  CHECK(CountInFile(catalog, "SELECT count(*) FROM shardql_commit_parts") == 0);
+  CHECK(SpilledRedoGids(catalog).empty());
   Run(c.session(), "BEGIN");
   insert_rows(1);
   Run(c.session(), "COMMIT");
-  CHECK(CountInFile(catalog, "SELECT count(*) FROM shardql_commit_parts") == 0);
+  CHECK(SpilledRedoGids(catalog).empty());
   CHECK(FormatRows(Run(c.session(), "SELECT count(*), sum(length(v)) FROM t"),
                    c.cluster().dialect()) == fmt::format("4 | {}\n", 4 * big.size()));
 }
