@@ -2,7 +2,7 @@
 """Loading TPC-H data: shardql on 4 SQLite shards against the sqlite3 CLI on one file (WAL).
 
 Side by side in one run, alternating (A/B/A/B) --runs times, each run into fresh files:
-  shardql \\copy     each table's CSV through `shardql shell -c "\\copy ..."` (one process a table)
+  shardql \\copy     each table's CSV through `\\copy` in one `shardql shell -f` script
   shardql INSERTs   the same rows as 500-row INSERT statements through `shardql shell -f`
   sqlite3 CLI       those INSERT statements through `sqlite3` into one file in WAL mode
 with the tables and primary keys of tests/tpch/tpch.py (lineitem and orders on the order key,
@@ -36,16 +36,15 @@ def sql_literal(value):
 
 
 def run_timed(argv, stdin=None):
-    """Wall seconds and peak RSS (KB) of one process; exits on failure."""
+    """Wall seconds and peak RSS (KB) of one process; exits on failure. GNU time measures the RSS:
+    a child forked from this (large) Python process would count the parent's pages."""
     started = time.perf_counter()
-    with subprocess.Popen(argv, stdin=stdin, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE) as p:
-        _, status, usage = os.wait4(p.pid, 0)
-        p.returncode = os.waitstatus_to_exitcode(status)
-        err = p.stderr.read().decode()
-    if p.returncode != 0 or "ERROR" in err:
-        sys.exit(f"{' '.join(argv[:3])} failed: {err[:2000]}")
-    return time.perf_counter() - started, usage.ru_maxrss
+    p = subprocess.run(["/usr/bin/time", "-f", "maxrss %M", *argv], stdin=stdin,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    seconds = time.perf_counter() - started
+    if p.returncode != 0 or "ERROR" in p.stderr:
+        sys.exit(f"{' '.join(argv[:3])} failed: {p.stderr[:2000]}")
+    return seconds, int(p.stderr.rsplit("maxrss ", 1)[1].split()[0])
 
 
 def main():
@@ -66,19 +65,27 @@ def main():
                         open(files[name], "wb") as dst:
                     shutil.copyfileobj(src, dst)
                 out.write(create_sql(name, True) + ";\n")
+                # Streamed: a large parent would count in its children's peak RSS (fork).
                 with open(files[name], newline="") as f:
-                    rows = list(csv.reader(f, delimiter="|"))
-                for i in range(0, len(rows), 500):
-                    values = ", ".join("(" + ", ".join(sql_literal(v) for v in r) + ")"
-                                       for r in rows[i:i + 500])
-                    out.write(f"INSERT INTO {name} VALUES {values};\n")
-        # The CLI reads the same file without the DISTRIBUTE BY clauses.
+                    batch = []
+                    for row in csv.reader(f, delimiter="|"):
+                        batch.append("(" + ", ".join(sql_literal(v) for v in row) + ")")
+                        if len(batch) == 500:
+                            out.write(f"INSERT INTO {name} VALUES {', '.join(batch)};\n")
+                            batch = []
+                    if batch:
+                        out.write(f"INSERT INTO {name} VALUES {', '.join(batch)};\n")
+        # The CLI reads the same statements without the DISTRIBUTE BY clauses; shardql without
+        # SQLite's PRAGMA.
         cli_inserts = os.path.join(work, "cli.sql")
-        with open(inserts) as src, open(cli_inserts, "w") as dst:
+        shardql_inserts = os.path.join(work, "shardql.sql")
+        with open(inserts) as src, open(cli_inserts, "w") as cli, open(shardql_inserts, "w") as sq:
             for line in src:
+                if not line.startswith("PRAGMA"):
+                    sq.write(line)
                 if line.startswith("CREATE TABLE"):
                     line = line[:line.index(" DISTRIBUTE BY")] + ";\n"
-                dst.write(line)
+                cli.write(line)
 
         def fresh(side):
             folder = os.path.join(work, side)
@@ -91,23 +98,16 @@ def main():
 
         def copy_load():
             config = os.path.join(fresh("copy"), "cluster.ini")
-            total, peak = 0.0, 0
-            for name in TABLES:
-                seconds, rss = run_timed(
-                    [shardql, "shell", "--config", config, "-c", create_sql(name, True), "-c",
-                     f"\\copy {name} FROM '{files[name]}' (FORMAT csv, DELIMITER '|')"])
-                total, peak = total + seconds, max(peak, rss)
-            return total, peak
+            script = os.path.join(work, "copy.sql")
+            with open(script, "w") as f:
+                for name in TABLES:
+                    f.write(create_sql(name, True) + ";\n")
+                    f.write(f"\\copy {name} FROM '{files[name]}' (FORMAT csv, DELIMITER '|')\n")
+            return run_timed([shardql, "shell", "--config", config, "-f", script])
 
         def insert_load():
             config = os.path.join(fresh("insert"), "cluster.ini")
-            # The PRAGMA line is SQLite's; shardql reads the statements after it.
-            with open(inserts) as f:
-                body = f.read().split("\n", 1)[1]
-            script = os.path.join(work, "shardql.sql")
-            with open(script, "w") as f:
-                f.write(body)
-            return run_timed([shardql, "shell", "--config", config, "-f", script])
+            return run_timed([shardql, "shell", "--config", config, "-f", shardql_inserts])
 
         def cli_load():
             folder = fresh("cli")
