@@ -161,6 +161,16 @@ class FetchFilterBuilder {
     if (renamed) return false;
     for (const ScanNode* m : members) {
       const Distribution& at = ctx_.analysis.Of(*m);
+      if (at.replicated()) {
+        // A reference table's fetch runs on any one shard: only reference data is whole there
+        // (a subquery pinned to another shard would find nothing).
+        bool replicated = true;
+        VisitExpr(e, [&](const Expr& sub) {
+          if (sub.plan) replicated = replicated && ctx_.analysis.Of(*sub.plan).replicated();
+        });
+        if (replicated) return true;
+        continue;
+      }
       if (ctx_.analysis.InSubqueryOnKey(e, at) || ctx_.analysis.Evaluable(e, at)) return true;
     }
     return false;
