@@ -27,7 +27,7 @@ SubPlan GeneralPath(Context& ctx, const PlanNode& root) {
   SubqueryResults answered = AnswerSubqueriesOnShards(ctx, root);
   // What the merge engine runs; its scans are the statement's, so the analysis of `root` holds.
   plan::PlanPtr query = root.Clone();
-  ReadSubqueryResults(*query, answered);
+  ReadSubqueryResults(ctx, *query, answered);
   SimplifyExists(*query);
   std::set<ColumnId> referenced;
   VisitPlan(

@@ -125,7 +125,7 @@ struct SubqueryResults {
 // The uncorrelated subqueries of `root` the shards can answer without the merge engine.
 SubqueryResults AnswerSubqueriesOnShards(Context& ctx, const plan::PlanNode& root);
 // In `query`, a clone of that root, each answered subquery reads its result table instead.
-void ReadSubqueryResults(plan::PlanNode& query, const SubqueryResults& results);
+void ReadSubqueryResults(Context& ctx, plan::PlanNode& query, const SubqueryResults& results);
 
 // What a shard checks before the general path's fetch of `scan`'s table moves its rows
 // (distributor_fetch_filter.cpp), over the fetch's columns `ids`; null when every row is needed.

@@ -97,7 +97,7 @@ std::string QueryGenerator::From(std::vector<Column>& cols) {
     }
     return std::string(" FROM t1 ") + (rng_.Chance(30) ? "LEFT " : "") + "JOIN t2 ON t1.a = t2.a";
   }
-  cols = {{"t2.k", 'i'}, {"t2.a", 'i'}, {"r.e", 't'}, {"t2.d", 't'}};
+  cols = {{"t2.k", 'i'}, {"t2.a", 'i'}, {"r.e", 't'}, {"t2.d", 't'}, {"r.a", 'i'}};
   return " FROM t2 JOIN r ON r.a = t2.a";
 }
 
@@ -124,7 +124,7 @@ std::string QueryGenerator::Predicate(const std::vector<Column>& cols, int depth
   }
   const Column& c = rng_.Pick(cols);
   char kind = c.kind == 'r' ? 'r' : c.kind;
-  switch (rng_.Int(0, 11)) {
+  switch (rng_.Int(0, 12)) {
     case 0:
       return c.name + " IS " + (rng_.Chance(50) ? "NOT " : "") + "NULL";
     case 1: {
@@ -158,6 +158,10 @@ std::string QueryGenerator::Predicate(const std::vector<Column>& cols, int depth
     case 9:
       return cols[0].name + (rng_.Chance(50) ? " NOT IN" : " IN") +
              " (SELECT k FROM t2 WHERE a > " + Literal(rng_, 'i') + ")";
+    // A subquery pinned to one shard, next to any table (a reference table's fetch included).
+    case 10:
+      return c.name + " > (SELECT min(a) FROM t1 WHERE k = " + std::to_string(rng_.Int(0, 25)) +
+             ")";
     default: {
       static const std::vector<std::string> ops = {"=", "<", "<=", ">", ">=", "<>"};
       return c.name + " " + rng_.Pick(ops) + " " + Literal(rng_, kind);
@@ -202,7 +206,13 @@ std::string QueryGenerator::Aggregate(const std::string& from, const std::string
   std::string sql = "SELECT " + (grouped ? group.name + ", " : "") + Join(aggs) + from + where;
   if (grouped) {
     sql += " GROUP BY " + group.name;
-    if (rng_.Chance(30)) sql += " HAVING count(*) > " + std::to_string(rng_.Int(0, 3));
+    if (rng_.Chance(30)) {
+      sql += " HAVING count(*) > " + std::to_string(rng_.Int(0, 3));
+    } else if (rng_.Chance(15)) {
+      // An aggregate (no affinity) against the typed group key: the merge engine must compare
+      // as one database does.
+      sql += " HAVING max(" + rng_.Pick(cols).name + ") > " + group.name;
+    }
     if (rng_.Chance(50)) {
       std::vector<std::string> keys;
       for (size_t i = 1; i <= aggs.size() + 1; ++i)
