@@ -68,7 +68,7 @@ std::string RedoSpillPath(const std::string& catalog_path, const std::string& gi
   return Directory(catalog_path) + "/" + gid + kSuffix;
 }
 
-RedoSpillFile::RedoSpillFile(std::string catalog_path, std::string gid)
+RedoSpillFile::RedoSpillFile(const std::string& catalog_path, std::string gid)
     : path_(RedoSpillPath(catalog_path, gid)), gid_(std::move(gid)) {
   ::mkdir(Directory(catalog_path).c_str(), 0755);
   fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -19,7 +19,7 @@ namespace shardql {
 
 class RedoSpillFile {
  public:
-  RedoSpillFile(std::string catalog_path, std::string gid);
+  RedoSpillFile(const std::string& catalog_path, std::string gid);
   ~RedoSpillFile();  // closes, and removes the file unless Keep() was called
   RedoSpillFile(const RedoSpillFile&) = delete;
   RedoSpillFile& operator=(const RedoSpillFile&) = delete;

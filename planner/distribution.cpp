@@ -201,11 +201,11 @@ std::optional<ColumnId> DistributionAnalysis::OuterKeyEquality(const plan::ScanN
     if (it->second.via_subquery) break;
     node = it->second.parent;
   }
-  auto [defined, fresh] = defined_.try_emplace(node);
-  if (fresh) {
+  auto cached = defined_.try_emplace(node);
+  std::set<ColumnId>& defined = cached.first->second;
+  if (cached.second) {
     VisitPlan(
-        *node,
-        [&](const PlanNode& n) { defined->second.insert(n.outputs.begin(), n.outputs.end()); },
+        *node, [&](const PlanNode& n) { defined.insert(n.outputs.begin(), n.outputs.end()); },
         true);
   }
   std::optional<ColumnId> found;
@@ -217,7 +217,7 @@ std::optional<ColumnId> DistributionAnalysis::OuterKeyEquality(const plan::ScanN
       }
       ColumnId a = e.left().column, b = e.right().column;
       if (b == key) std::swap(a, b);
-      if (a != key || defined->second.count(b)) return;
+      if (a != key || defined.count(b)) return;
       // Equal under the key's own collation, so equal values are on one shard.
       if (dialect_.ComparisonCollation(e.left().type, e.right().type) ==
           scan.table->shard_key_column().collation) {
