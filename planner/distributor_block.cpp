@@ -170,4 +170,26 @@ std::unique_ptr<MergeNode> FinishBlock(const Context& ctx, const BlockParts& par
   return node;
 }
 
+plan::PlanPtr ReadResultTable(Context& ctx, std::shared_ptr<const TableInfo> table,
+                              std::string alias, const std::vector<plan::ColumnId>& outputs,
+                              const std::vector<bool>& typed) {
+  std::vector<int> indexes;
+  std::vector<plan::ColumnId> scanned;
+  std::vector<plan::ExprPtr> exprs;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    plan::ColumnMeta meta = ctx.columns[outputs[i]];
+    indexes.push_back(static_cast<int>(i));
+    scanned.push_back(ctx.columns.Add(meta));
+    plan::ExprPtr column = plan::MakeColumn(scanned.back(), meta.type);
+    if (!typed[i]) {
+      column = plan::MakeUnary(ast::UnaryOp::kPlus, std::move(column));
+      column->type = meta.type;
+    }
+    exprs.push_back(std::move(column));
+  }
+  return plan::MakeProject(
+      plan::MakeScan(std::move(table), std::move(alias), indexes, std::move(scanned)),
+      std::move(exprs), outputs);
+}
+
 }  // namespace shardql::distribute

@@ -84,6 +84,15 @@ std::unique_ptr<MergeNode> FinishBlock(const Context& ctx, const BlockParts& par
                                        const std::vector<plan::ColumnId>& columns,
                                        bool sorted_input, const BlockLimit& limit);
 
+// Reads a result table the merge engine loaded (answered subquery rows, merged groups) back as
+// the node it stands for: a scan of its columns yielding `outputs`. A column the table declares
+// without a type (`typed[i]` false) has BLOB affinity, while the aggregate or expression it holds
+// had none, and SQLite compares the two differently with a typed column (it converts a TEXT
+// column's other operand only when that has none): it is read as +c, which has none.
+plan::PlanPtr ReadResultTable(Context& ctx, std::shared_ptr<const TableInfo> table,
+                              std::string alias, const std::vector<plan::ColumnId>& outputs,
+                              const std::vector<bool>& typed);
+
 // ---- Routes (distributor_routes.cpp)
 
 // A route running `fragment` on the shards of `choice` on `table`'s ring; an IN list on the key

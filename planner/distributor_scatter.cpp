@@ -243,28 +243,11 @@ std::optional<SubPlan> TryScatter(Context& ctx, const PlanNode& root) {
         ctx.dialect.RenderColumnDefinition(col.name, col.type, col.collation));
     groups_table->columns.push_back(col);
   }
-  // Read back as the aggregate's outputs. An aggregate has no affinity, but a column declared
-  // without a type has BLOB affinity, which compares differently with a typed column (SQLite
-  // converts a TEXT column's other operand only when that has none): it is read as +c.
-  std::vector<int> indexes;
-  std::vector<ColumnId> scanned;
-  std::vector<plan::ExprPtr> exprs;
-  for (size_t i = 0; i < agg.outputs.size(); ++i) {
-    plan::ColumnMeta meta = ctx.columns[agg.outputs[i]];
-    indexes.push_back(static_cast<int>(i));
-    scanned.push_back(ctx.columns.Add(meta));
-    plan::ExprPtr column = plan::MakeColumn(scanned.back(), meta.type);
-    bool declared = i < agg.groups.size() && meta.type.declared;  // as the table was made
-    if (!declared) {
-      column = plan::MakeUnary(ast::UnaryOp::kPlus, std::move(column));
-      column->type = meta.type;
-    }
-    exprs.push_back(std::move(column));
-  }
-  plan::PlanPtr rest = ReplaceNode(
-      root, agg,
-      plan::MakeProject(plan::MakeScan(groups_table, "groups", indexes, std::move(scanned)),
-                        std::move(exprs), agg.outputs));
+  std::vector<bool> typed;
+  for (size_t i = 0; i < agg.outputs.size(); ++i)
+    typed.push_back(i < agg.groups.size() && ctx.columns[agg.outputs[i]].type.declared);
+  plan::PlanPtr rest =
+      ReplaceNode(root, agg, ReadResultTable(ctx, groups_table, "groups", agg.outputs, typed));
   local->sql = ctx.dialect.RenderPlan(*rest, ctx.columns);
   local->width = root.outputs.size();
   local->children.push_back(std::move(final_node));

@@ -130,28 +130,10 @@ void ReadSubqueryResults(Context& ctx, PlanNode& query, const SubqueryResults& r
     if (e->kind != ExprKind::kSubquery || e->plan->outputs.empty()) return;
     auto it = results.tables.find(e->plan->outputs.front());
     if (it == results.tables.end()) return;
-    // SELECT <each column> FROM the result table, as the subquery's own outputs. A column the
-    // subquery computed (an aggregate, arithmetic) has no affinity, while a table's column
-    // declared without a type has BLOB affinity, which compares differently (SQLite converts
-    // '' > min(a) to text, not '' > c): such a column is read as +c, which has none.
-    std::vector<int> indexes;
-    std::vector<ColumnId> scanned;
-    std::vector<plan::ExprPtr> exprs;
-    for (size_t i = 0; i < e->plan->outputs.size(); ++i) {
-      plan::ColumnMeta meta = ctx.columns[e->plan->outputs[i]];
-      indexes.push_back(static_cast<int>(i));
-      scanned.push_back(ctx.columns.Add(meta));
-      plan::ExprPtr column = plan::MakeColumn(scanned.back(), meta.type);
-      if (!meta.type.declared) {
-        column = plan::MakeUnary(ast::UnaryOp::kPlus, std::move(column));
-        column->type = meta.type;
-      }
-      exprs.push_back(std::move(column));
-    }
-    std::vector<ColumnId> outputs = e->plan->outputs;
-    e->plan =
-        plan::MakeProject(plan::MakeScan(it->second, it->second->name, indexes, std::move(scanned)),
-                          std::move(exprs), outputs);
+    std::vector<bool> typed;
+    for (ColumnId id : e->plan->outputs)
+      typed.push_back(ctx.columns[id].type.declared);  // as the table was made
+    e->plan = ReadResultTable(ctx, it->second, it->second->name, e->plan->outputs, typed);
   });
 }
 
