@@ -211,12 +211,12 @@ std::string SqlLiteral(const Value& value) {
   return "NULL";
 }
 
-std::string SqlRenderer::Function(const std::string& name,
+std::string SqlRenderer::Function(const plan::Expr& call,
                                   const std::vector<std::string>& args) const {
-  if (args.empty() &&
-      (name == "current_date" || name == "current_time" || name == "current_timestamp")) {
-    return name;
-  }
+  return Call(call.name, args);
+}
+
+std::string SqlRenderer::Call(const std::string& name, const std::vector<std::string>& args) {
   return name + "(" + Join(args, ", ") + ")";
 }
 
@@ -700,14 +700,14 @@ std::string SqlRenderer::Expr(const plan::Expr& e) {
       return out + " END";
     }
     case ExprKind::kCast:
-      return "CAST(" + child(0) + " AS " + e.name + ")";
+      return Cast(e, child(0));
     case ExprKind::kCollate:
       return ExprIn(*e.children[0], kBindAtom) + " COLLATE " + e.name;
     case ExprKind::kFunction: {
       std::vector<std::string> args;
       for (size_t i = 0; i < e.children.size(); ++i)
         args.push_back(child(i));
-      return Function(e.name, args);
+      return Function(e, args);
     }
     case ExprKind::kAggregate: {
       if (e.name == plan::kBareColumn) return child(0);  // the backend picks the row

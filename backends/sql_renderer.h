@@ -33,7 +33,15 @@ class SqlRenderer {
   // ---- Dialect hooks
   virtual std::string Param(uint32_t index) const;
   virtual std::string Literal(const Value& value, const std::string& text) const;
-  virtual std::string Function(const std::string& name, const std::vector<std::string>& args) const;
+  // A scalar function call; `call` gives its arguments' types to dialects that spell a call
+  // differently per type.
+  virtual std::string Function(const plan::Expr& call, const std::vector<std::string>& args) const;
+  static std::string Call(const std::string& name, const std::vector<std::string>& args);
+  // CAST(operand AS e.name), or how the dialect converts between the types (SQLite: date/time
+  // text to date/time text).
+  virtual std::string Cast(const plan::Expr& e, const std::string& operand) const {
+    return "CAST(" + operand + " AS " + e.name + ")";
+  }
   // `left op right` when the dialect spells it otherwise (SQLite: date ± integer); nullopt for
   // the plain operator.
   virtual std::optional<std::string> TypedBinary(const plan::Expr&, const std::string&,

@@ -24,6 +24,17 @@ const bool kSqliteConfigured = [] {
   return true;
 }();
 
+constexpr const char* kNegativeSubstringLength = "negative substring length not allowed";
+
+// shardql_substring_length(n): n, or PostgreSQL's error for a negative substring length, which
+// SQLite's substr would read as characters before the start (SqliteRenderer::Substring).
+void SubstringLength(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
+  if (sqlite3_value_int64(argv[0]) < 0)
+    return sqlite3_result_error(ctx, kNegativeSubstringLength, -1);
+  sqlite3_result_value(ctx, argv[0]);
+}
+
 void AppendColumn(sqlite3_stmt* stmt, int i, std::vector<Value>& out) {
   out.push_back(SqliteColumnValue(stmt, i));
 }
@@ -358,6 +369,7 @@ std::string SqliteErrorToSqlstate(int code, const std::string& message) {
   }
   auto has = [&](const char* s) { return message.find(s) != std::string::npos; };
   if (has("no such table")) return sqlstate::kUndefinedTable;
+  if (has(kNegativeSubstringLength)) return "22011";
   if (has("no such column")) return sqlstate::kUndefinedColumn;
   if (has("no such function")) return sqlstate::kUndefinedFunction;
   if (has("integer overflow")) return sqlstate::kNumericValueOutOfRange;
@@ -502,6 +514,9 @@ std::unique_ptr<BackendConnection> SqliteBackend::Connect(BackendStatus& status)
                                   "could not open \"" + path_ + "\": " + message);
     return nullptr;
   }
+  sqlite3_create_function(db, "shardql_substring_length", 1,
+                          SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+                          SubstringLength, nullptr, nullptr);
   status = BackendStatus{};
   return std::make_unique<SqliteConnection>(db, !path_.empty());
 }

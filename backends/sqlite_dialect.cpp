@@ -17,14 +17,15 @@
 #include "grammar/sql_error.h"
 #include "planner/ddl.h"
 #include "planner/hash_ring.h"
+#include "planner/temporal.h"
 #include "planner/value_text.h"
 
 namespace shardql {
 namespace {
 
 // SQLite's SQL: ?N parameters, IS / IS NOT for null-safe comparison, LIKE for ILIKE (SQLite's LIKE
-// ignores ASCII case already), no ANY/ALL, and PostgreSQL's substring / position / extract written
-// with SQLite's functions.
+// ignores ASCII case already), no ANY/ALL, and PostgreSQL's substring / position / overlay / btrim
+// / extract / date_trunc written with SQLite's functions.
 class SqliteRenderer : public SqlRenderer {
  public:
   using SqlRenderer::SqlRenderer;
@@ -44,26 +45,122 @@ class SqliteRenderer : public SqlRenderer {
     return out + ")";
   }
 
-  std::string Function(const std::string& name,
+  std::string Function(const plan::Expr& call,
                        const std::vector<std::string>& args) const override {
-    if (name == "substring") return SqlRenderer::Function("substr", args);
-    if (name == "position" && args.size() == 2) {
-      return SqlRenderer::Function("instr", {args[1], args[0]});
-    }
+    const std::string& name = call.name;
+    if (name == "substring" && (args.size() == 2 || args.size() == 3)) return Substring(args);
+    if (name == "position" && args.size() == 2) return Call("instr", {args[1], args[0]});
+    if (name == "overlay" && (args.size() == 3 || args.size() == 4)) return Overlay(args);
+    if (name == "btrim") return Call("trim", args);
     if ((name == "extract" || name == "date_part") && args.size() == 2) {
-      std::string value = Extract(args[0], args[1]);
+      std::string value = Extract(args[0], *call.children[1], args[1]);
       return name == "date_part" ? "CAST(" + value + " AS REAL)" : value;
     }
-    return SqlRenderer::Function(name, args);
+    if (name == "date_trunc" && args.size() == 2) {
+      return DateTrunc(std::string(call.children[0]->value.text()), *call.children[1], args[1]);
+    }
+    return Call(name, args);
+  }
+
+  // PostgreSQL's substring(x FROM s FOR n) takes the characters at positions s .. s+n-1 that
+  // exist (none before 1); SQLite's substr counts a start below 1 from the end. A negative n is
+  // PostgreSQL's error 22011 (shardql_substring_length, registered by SqliteBackend).
+  static std::string Substring(const std::vector<std::string>& args) {
+    std::string start = fmt::format("max({}, 1)", args[1]);
+    if (args.size() == 2) return Call("substr", {args[0], start});
+    std::string length = Call("shardql_substring_length", {args[2]});
+    return Call("substr",
+                {args[0], start, fmt::format("max(({}) + {} - {}, 0)", args[1], length, start)});
+  }
+
+  // overlay(x PLACING r FROM s [FOR n]): substring(x FOR s - 1) || r || substring(x FROM s + n),
+  // n the length of r by default; a start below 1 is the negative length's error.
+  static std::string Overlay(const std::vector<std::string>& args) {
+    std::string length = args.size() == 4 ? args[3] : Call("length", {args[1]});
+    return fmt::format(
+        "(substr({0}, 1, shardql_substring_length(({2}) - 1)) || {1} || "
+        "substr({0}, max(({2}) + ({3}), 1)))",
+        args[0], args[1], args[2], length);
+  }
+
+  // A date/time value as SQLite's date functions read it: timestamptz's stored text ends in
+  // "+00", which SQLite reads only as "+00:00".
+  static std::string DateArgument(const plan::Expr& arg, const std::string& text) {
+    if (arg.type.type.id == TypeId::kTimestampTz) return "(" + text + " || ':00')";
+    return text;
+  }
+
+  // date_trunc of a date (a timestamptz in PostgreSQL), timestamp or timestamptz column, as the
+  // text the result type stores; the binder lets through only these fields.
+  static std::string DateTrunc(const std::string& field, const plan::Expr& arg,
+                               const std::string& text) {
+    TypeId source = arg.type.type.id;
+    std::string zone = source != TypeId::kTimestamp ? "+00" : "";
+    if (field == "microseconds") return source == TypeId::kDate ? Midnight(text, zone) : text;
+    std::string x = DateArgument(arg, text);
+    if (field == "second" || field == "minute" || field == "hour") {
+      const char* format = field == "second"   ? "%Y-%m-%d %H:%M:%S"
+                           : field == "minute" ? "%Y-%m-%d %H:%M:00"
+                                               : "%Y-%m-%d %H:00:00";
+      return fmt::format("(strftime('{}', {}) || '{}')", format, x, zone);
+    }
+    auto year_back = [&](int span, int offset) {
+      // Back to the first year of the decade (offset 0) or century / millennium (offset 1).
+      return fmt::format(
+          "date({}, 'start of year', printf('-%d years', "
+          "(CAST(strftime('%Y', {}) AS INTEGER) - {}) % {}))",
+          x, x, offset, span);
+    };
+    std::string day;
+    if (field == "day") day = fmt::format("date({})", x);
+    if (field == "week") day = fmt::format("date({}, '-6 days', 'weekday 1')", x);
+    if (field == "month") day = fmt::format("date({}, 'start of month')", x);
+    if (field == "quarter") {
+      day = fmt::format(
+          "date({}, 'start of month', printf('-%d months', "
+          "(CAST(strftime('%m', {}) AS INTEGER) - 1) % 3))",
+          x, x);
+    }
+    if (field == "year") day = fmt::format("date({}, 'start of year')", x);
+    if (field == "decade") day = year_back(10, 0);
+    if (field == "century") day = year_back(100, 1);
+    if (field == "millennium") day = year_back(1000, 1);
+    if (day.empty()) {
+      throw SqlError(sqlstate::kInternalError, "date_trunc(" + field + ") has no SQLite rendering");
+    }
+    return Midnight(day, zone);
+  }
+
+  static std::string Midnight(const std::string& day, const std::string& zone) {
+    return fmt::format("({} || ' 00:00:00{}')", day, zone);
   }
 
   // The binder lets through only the fields this computes (bind_temporal.cpp), of values stored
   // as ISO-8601 text. ISO weeks count from the Thursday of the value's week: x - 3 days, then
   // forward to a Thursday.
-  static std::string Extract(const std::string& field, const std::string& x) {
+  static std::string Extract(const std::string& field, const plan::Expr& arg,
+                             const std::string& text) {
+    std::string x = DateArgument(arg, text);
     auto part = [&](const char* format, const std::string& of) {
       return fmt::format("CAST(strftime('{}', {}) AS INTEGER)", format, of);
     };
+    if (field == "'second'" || field == "'milliseconds'" || field == "'microseconds'" ||
+        (field == "'epoch'" && arg.type.type.id != TypeId::kDate)) {
+      // From the stored text "YYYY-MM-DD HH:MM:SS[.f][+00]": the seconds and up to six digits of
+      // fraction (trailing zeros are not stored), as microseconds.
+      std::string t = arg.type.type.id == TypeId::kTimestampTz
+                          ? fmt::format("substr({0}, 1, length({0}) - 3)", text)
+                          : text;
+      std::string micros = fmt::format(
+          "(CAST(substr({0}, 18, 2) AS INTEGER) * 1000000 + CAST(CASE WHEN substr({0}, 20, 1) = "
+          "'.' "
+          "THEN substr(substr({0}, 21) || '000000', 1, 6) ELSE '0' END AS INTEGER))",
+          t);
+      if (field == "'microseconds'") return micros;
+      if (field == "'milliseconds'") return "(" + micros + " / 1000.0)";
+      if (field == "'second'") return "(" + micros + " / 1000000.0)";
+      return fmt::format("({} + {} % 1000000 / 1000000.0)", part("%s", x), micros);
+    }
     std::string thursday = fmt::format("date({}, '-3 days', 'weekday 4')", x);
     if (field == "'year'") return part("%Y", x);
     if (field == "'month'") return part("%m", x);
@@ -81,6 +178,27 @@ class SqliteRenderer : public SqlRenderer {
     if (field == "'century'") return "((" + part("%Y", x) + " + 99) / 100)";
     if (field == "'millennium'") return "((" + part("%Y", x) + " + 999) / 1000)";
     throw SqlError(sqlstate::kInternalError, "extract(" + field + ") has no SQLite rendering");
+  }
+
+  // Between date, timestamp, timestamptz and time, on their stored ISO-8601 text (years 1 to
+  // 9999, as all SQLite's date functions): a date is midnight, timestamptz is UTC ("+00").
+  std::string Cast(const plan::Expr& e, const std::string& x) const override {
+    TypeId from = e.children[0]->type.type.id, to = e.type.type.id;
+    if (!temporal::IsTemporal(from) || !temporal::IsTemporal(to)) return SqlRenderer::Cast(e, x);
+    if (from == to) return x;
+    bool from_zone = from == TypeId::kTimestampTz;
+    if (from == TypeId::kDate && to == TypeId::kTimestamp) return "(" + x + " || ' 00:00:00')";
+    if (from == TypeId::kDate && to == TypeId::kTimestampTz) return "(" + x + " || ' 00:00:00+00')";
+    if (from == TypeId::kTimestamp && to == TypeId::kTimestampTz) return "(" + x + " || '+00')";
+    if (from_zone && to == TypeId::kTimestamp)
+      return fmt::format("substr({0}, 1, length({0}) - 3)", x);
+    if (from != TypeId::kDate && to == TypeId::kDate) return fmt::format("substr({}, 1, 10)", x);
+    if (from == TypeId::kTimestamp && to == TypeId::kTime) return fmt::format("substr({}, 12)", x);
+    if (from_zone && to == TypeId::kTime)
+      return fmt::format("substr({0}, 12, length({0}) - 14)", x);
+    throw SqlError(sqlstate::kInternalError,
+                   fmt::format("CAST of {} to {} has no SQLite rendering", TypeName(SqlType(from)),
+                               TypeName(SqlType(to))));
   }
 
   // date ± integer is a date, date - date the days between: SQLite's date functions on the

@@ -108,6 +108,9 @@ PlanningContext Session::PlanningContextNow() const {
   context.session_views = &temp_views_;
   context.dialect = &cluster_.dialect();
   context.settings = &settings_.planner;
+  // now() is the transaction's start, statement_timestamp() this statement's, as in PostgreSQL.
+  int64_t now = temporal::MicrosNow();
+  context.clock = temporal::StatementClock{transaction_ ? transaction_start_ : now, now};
   return context;
 }
 
@@ -324,6 +327,7 @@ void Session::RunTransaction(const ast::TransactionStatement& statement, ResultS
         sink.Notice("WARNING:  there is already a transaction in progress");
       } else {
         transaction_ = std::make_unique<ShardTransaction>(cluster_, false);
+        transaction_start_ = temporal::MicrosNow();
         transaction_failed_ = false;
         transaction_lock_ = lock_.Shared();
       }

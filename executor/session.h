@@ -171,6 +171,7 @@ class Session {
   SessionViews temp_views_;
   std::unique_ptr<ShardTransaction> transaction_;
   bool transaction_failed_ = false;
+  int64_t transaction_start_ = 0;  // temporal::MicrosNow() at BEGIN: what now() reads in it
   PooledConnections pooled_;
   std::optional<PlanLookup> last_plan_;
   std::mutex running_mutex_;

@@ -229,7 +229,9 @@ primary
   | SUBSTRING LEFT_PAREN source=expr FROM start_=expr (FOR length=expr)? RIGHT_PAREN # substringPrimary
   | SUBSTRING LEFT_PAREN source=expr FOR length=expr (FROM start_=expr)? RIGHT_PAREN # substringPrimary
   | POSITION LEFT_PAREN needle=bitExpr IN haystack=bitExpr RIGHT_PAREN               # positionPrimary
-  | keyword=(CURRENT_DATE | CURRENT_TIME | CURRENT_TIMESTAMP)                        # currentDateTimePrimary
+  | OVERLAY LEFT_PAREN source=expr PLACING replacement=expr FROM start_=expr (FOR length=expr)? RIGHT_PAREN # overlayPrimary
+  | TRIM LEFT_PAREN side=(BOTH | LEADING | TRAILING)? arguments=trimArguments RIGHT_PAREN # trimPrimary
+  | keyword=(CURRENT_DATE | CURRENT_TIME | CURRENT_TIMESTAMP | LOCALTIME | LOCALTIMESTAMP) # currentDateTimePrimary
   | typeKeyword=(DATE | TIME | TIMESTAMP) value=stringLiteral                        # typedLiteralPrimary
   | INTERVAL value=stringLiteral unit=(YEAR | MONTH | DAY | HOUR | MINUTE | SECOND)?   # intervalLiteralPrimary
   | call=functionCall                                                                # functionPrimary
@@ -247,6 +249,12 @@ stringLiteral
 
 whenClause
   : WHEN condition=expr THEN result=expr
+  ;
+
+// PostgreSQL's trim_list: trim(chars FROM s), trim(FROM s), trim(s), trim(s, chars).
+trimArguments
+  : characters=expr FROM args+=expr (COMMA args+=expr)*
+  | FROM? args+=expr (COMMA args+=expr)*
   ;
 
 extractField
@@ -599,6 +607,7 @@ bareLabelKeyword
   | OFF
   | ONLY
   | OTHERS
+  | OVERLAY
   | PARTITION
   | POSITION
   | PRAGMA
@@ -625,6 +634,7 @@ bareLabelKeyword
   | TIMESTAMP
   | TRANSACTION
   | TRIGGER
+  | TRIM
   | TRUNCATE
   | UNBOUNDED
   | UNKNOWN
@@ -648,6 +658,7 @@ reservedKeyword
   | AS
   | ASC
   | BETWEEN
+  | BOTH
   | BY
   | CASE
   | CAST
@@ -683,9 +694,12 @@ reservedKeyword
   | IS
   | ISNULL
   | JOIN
+  | LEADING
   | LEFT
   | LIKE
   | LIMIT
+  | LOCALTIME
+  | LOCALTIMESTAMP
   | NATURAL
   | NOT
   | NOTNULL
@@ -695,6 +709,7 @@ reservedKeyword
   | OR
   | ORDER
   | OUTER
+  | PLACING
   | PRIMARY
   | REFERENCES
   | RIGHT
@@ -704,6 +719,7 @@ reservedKeyword
   | TABLE
   | THEN
   | TO
+  | TRAILING
   | TRUE_
   | UNION
   | UNIQUE

@@ -1324,6 +1324,31 @@ class AstBuilder : public shardql_gen::ShardQLParserBaseVisitor {
     return Result(std::move(function), ctx);
   }
 
+  // overlay(s PLACING r FROM n [FOR m]) is overlay(s, r, n[, m]), as PostgreSQL's grammar makes it.
+  antlrcpp::Any visitOverlayPrimary(P::OverlayPrimaryContext* ctx) override {
+    Nest nest(*this, ctx);
+    auto function = FunctionNode("overlay");
+    function->args.push_back(BuildExpr(ctx->source));
+    function->args.push_back(BuildExpr(ctx->replacement));
+    function->args.push_back(BuildExpr(ctx->start_));
+    if (ctx->length) function->args.push_back(BuildExpr(ctx->length));
+    return Result(std::move(function), ctx);
+  }
+
+  // trim([BOTH | LEADING | TRAILING] [chars] FROM s) is btrim / ltrim / rtrim(s[, chars]), as in
+  // PostgreSQL; trim(s, chars) likewise.
+  antlrcpp::Any visitTrimPrimary(P::TrimPrimaryContext* ctx) override {
+    Nest nest(*this, ctx);
+    const char* name = "btrim";
+    if (ctx->side && ctx->side->getType() == P::LEADING) name = "ltrim";
+    if (ctx->side && ctx->side->getType() == P::TRAILING) name = "rtrim";
+    auto function = FunctionNode(name);
+    for (P::ExprContext* arg : ctx->arguments->args)
+      function->args.push_back(BuildExpr(arg));
+    if (ctx->arguments->characters) function->args.push_back(BuildExpr(ctx->arguments->characters));
+    return Result(std::move(function), ctx);
+  }
+
   antlrcpp::Any visitCurrentDateTimePrimary(P::CurrentDateTimePrimaryContext* ctx) override {
     result_ = CurrentDateTime(ctx->keyword);
     return {};

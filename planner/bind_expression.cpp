@@ -365,6 +365,8 @@ ExprPtr ExpressionBinder::BindWindow(const ast::Function& fn) {
 ExprPtr ExpressionBinder::BindFunction(const ast::Function& fn) {
   if (fn.over) return BindWindow(fn);
   if (fn.name == "extract" || fn.name == "date_part") return BindExtract(fn);
+  if (fn.name == "date_trunc") return BindDateTrunc(fn);
+  if (IsClockFunction(fn.name)) return BindClock(fn);
   size_t arg_count = fn.star ? 1 : fn.args.size();
   if (binder_.dialect().Functions().IsAggregate(fn.name, arg_count)) return BindAggregate(fn);
   if (fn.distinct || fn.star || fn.filter) {

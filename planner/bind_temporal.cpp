@@ -1,12 +1,14 @@
 // PostgreSQL's date and time types in the binder. A backend without them (SQLite) stores them
 // as ISO-8601 text, which compares as the values do; everything else is either computed here on
-// constants, rendered by the dialect with PostgreSQL's meaning (the forms SqliteRenderer knows:
-// date ± integer, date - date, extract of the calendar fields), or refused with 0A000.
+// constants (and the statement's clock: now(), current_date ...), rendered by the dialect with
+// PostgreSQL's meaning (the forms SqliteRenderer knows: casts between date, timestamp and
+// timestamptz, date ± integer, date - date, extract, date_trunc), or refused with 0A000.
 
 #include <fmt/format.h>
 
 #include "grammar/sql_error.h"
 #include "planner/binder_internal.h"
+#include "planner/calendar.h"
 #include "planner/temporal.h"
 
 namespace shardql::bind {
@@ -16,7 +18,7 @@ using plan::ExprKind;
 
 // The type an operand counts as: a column's or cast's, or a constant's from its value.
 TypeId OperandType(const plan::Expr& e) {
-  if (e.kind == ExprKind::kConstant) {
+  if (e.kind == ExprKind::kConstant && !(e.value.is_null() && e.type.declared)) {
     if (e.value.kind() == Value::Kind::kInteger) return TypeId::kInt4;
     if (e.value.kind() == Value::Kind::kText) return TypeId::kUnknown;  // an untyped literal
     return TypeOfValueKind(e.value.kind()).id;
@@ -31,12 +33,17 @@ ExprPtr TypedConstant(Value v, TypeId type) {
   return c;
 }
 
+// date, timestamp, timestamptz: what SQLite converts between exactly (SqliteRenderer::Cast).
+bool IsPointInTime(TypeId id) {
+  return id == TypeId::kDate || id == TypeId::kTimestamp || id == TypeId::kTimestampTz;
+}
+
 [[noreturn]] void NotOnThisBackend(const std::string& what, size_t position) {
   throw SqlError(sqlstate::kFeatureNotSupported,
                  fmt::format("{} is not supported on SQLite shards: SQLite has no date/time "
-                             "types, and only constants, comparisons, date ± integer, "
-                             "date - date and extract of calendar fields keep PostgreSQL's "
-                             "meaning there",
+                             "types, and only constants, comparisons, casts between date and "
+                             "timestamp, date ± integer, date - date, date_trunc and extract "
+                             "of calendar fields keep PostgreSQL's meaning there",
                              what),
                  position);
 }
@@ -70,7 +77,9 @@ ExprPtr ExpressionBinder::BindTemporalCast(ExprPtr operand, const SqlType& targe
     operand->type.declared = true;
     return operand;
   }
-  if (!binder_.dialect().NativeTemporalTypes()) {
+  if (!binder_.dialect().NativeTemporalTypes() &&
+      !(IsPointInTime(operand->type.type.id) &&
+        (IsPointInTime(target.id) || target.id == TypeId::kTime))) {
     NotOnThisBackend(fmt::format("CAST of a {} expression to {}", TypeName(operand->type.type),
                                  TypeName(target)),
                      position);
@@ -90,28 +99,43 @@ void ExpressionBinder::CoerceToTemporal(ExprPtr& side, const ExprType& other, si
     binder_.NoteParamType(side->param_index, other);
     return;
   }
-  if (side->kind != ExprKind::kConstant || side->value.is_null()) return;
+  if (side->kind != ExprKind::kConstant) {
+    // date < timestamp < timestamptz: the lower side is cast up, as PostgreSQL's implicit casts
+    // do (TimeZone is UTC, so a timestamp is the timestamptz with the same digits).
+    TypeId have = side->type.type.id;
+    auto rank = [](TypeId id) {
+      return id == TypeId::kDate          ? 1
+             : id == TypeId::kTimestamp   ? 2
+             : id == TypeId::kTimestampTz ? 3
+                                          : 0;
+    };
+    if (rank(have) != 0 && rank(want) > rank(have)) {
+      side = BindTemporalCast(std::move(side), SqlType(want), TypeName(SqlType(want)), position);
+    }
+    return;
+  }
+  if (side->value.is_null()) return;
   Value::Kind kind = side->value.kind();
   if (kind == Value::Kind::kText) {
     side = TypedConstant(*temporal::Cast(side->value, want), want);
     return;
   }
   if (!temporal::IsTemporal(kind) || TypeOfValueKind(kind).id == want) return;
-  // A date compared with a timestamp compares as timestamps. A timestamp constant at midnight
-  // is that date; any other one has no date equal to it.
-  if (kind == Value::Kind::kDate && (want == TypeId::kTimestamp || want == TypeId::kTimestampTz)) {
+  // A constant of another type compares as the column's when that is exact, so the comparison
+  // stays on the column's stored text (and its index): a date is a timestamp at midnight, a
+  // timestamp a timestamptz at UTC and back, a timestamp at midnight that date. Any other
+  // timestamp leaves the date side to be cast up (above).
+  bool point = kind == Value::Kind::kDate || kind == Value::Kind::kTimestamp ||
+               kind == Value::Kind::kTimestampTz;
+  if (!point) return;
+  if (want == TypeId::kTimestamp || want == TypeId::kTimestampTz) {
     side = TypedConstant(*temporal::Cast(side->value, want), want);
     return;
   }
-  if ((kind == Value::Kind::kTimestamp || kind == Value::Kind::kTimestampTz) &&
-      want == TypeId::kDate) {
+  if (want == TypeId::kDate) {
     Value day = *temporal::Cast(side->value, TypeId::kDate);
     if ((*temporal::Cast(day, TypeOfValueKind(kind).id)).temporal() == side->value.temporal()) {
       side = TypedConstant(std::move(day), TypeId::kDate);
-      return;
-    }
-    if (!binder_.dialect().NativeTemporalTypes()) {
-      NotOnThisBackend("comparing a date with a timestamp that is not midnight", position);
     }
   }
 }
@@ -208,19 +232,11 @@ ExprPtr ExpressionBinder::BindExtract(const ast::Function& fn) {
     if (date_part && !v.is_null()) v = Value::Real(std::stod(std::string(v.text())));
     return TypedConstant(std::move(v), result);
   }
-  if (!binder_.dialect().NativeTemporalTypes()) {
-    // What SqliteRenderer computes exactly from the stored text.
-    static const char* const kCalendarFields[] = {
-        "year", "month",  "day",     "quarter",    "week",    "dow",  "isodow",
-        "doy",  "decade", "century", "millennium", "isoyear", "hour", "minute"};
-    bool supported = type == TypeId::kDate && *canonical == "epoch";
-    for (const char* f : kCalendarFields)
-      supported = supported || *canonical == f;
-    if (!supported) {
-      NotOnThisBackend(
-          fmt::format("{}({} FROM a {} column)", fn.name, written, TypeName(SqlType(type))),
-          fn.span.begin);
-    }
+  if (!binder_.dialect().NativeTemporalTypes() && *canonical == "julian") {
+    // SqliteRenderer computes every other field exactly from the stored text.
+    NotOnThisBackend(
+        fmt::format("{}({} FROM a {} column)", fn.name, written, TypeName(SqlType(type))),
+        fn.span.begin);
   }
   auto e = std::make_unique<plan::Expr>(ExprKind::kFunction);
   e->name = fn.name;  // the renderer gives date_part its double precision
@@ -228,6 +244,107 @@ ExprPtr ExpressionBinder::BindExtract(const ast::Function& fn) {
   e->children.push_back(std::move(source));
   e->type.type = SqlType(result);
   return e;
+}
+
+ExprPtr ExpressionBinder::BindDateTrunc(const ast::Function& fn) {
+  if (fn.args.size() == 3) {
+    throw SqlError(sqlstate::kFeatureNotSupported,
+                   "date_trunc with a time zone is not supported (shardql's TimeZone is UTC)",
+                   fn.span.begin);
+  }
+  if (fn.args.size() != 2 || fn.distinct || fn.star || fn.filter) {
+    throw SqlError(sqlstate::kUndefinedFunction,
+                   "function date_trunc takes a field and a date/time value", fn.span.begin);
+  }
+  ExprPtr field = Bind(*fn.args[0]);
+  ExprPtr source = Bind(*fn.args[1]);
+  if (field->kind != ExprKind::kConstant || field->value.kind() != Value::Kind::kText) {
+    throw SqlError(sqlstate::kFeatureNotSupported, "date_trunc's field must be a constant",
+                   fn.span.begin);
+  }
+  TypeId type = OperandType(*source);
+  if (type == TypeId::kUnknown) {
+    SqlError error(sqlstate::kAmbiguousFunction,
+                   "function date_trunc(unknown, unknown) is not unique", fn.span.begin);
+    error.hint =
+        "Could not choose a best candidate function. You might need to add explicit "
+        "type casts.";
+    throw error;
+  }
+  if (!IsPointInTime(type) && type != TypeId::kInterval) {
+    throw SqlError(
+        sqlstate::kUndefinedFunction,
+        fmt::format("function date_trunc(unknown, {}) does not exist", TypeName(SqlType(type))),
+        fn.span.begin);
+  }
+  // A date is truncated as the timestamptz PostgreSQL casts it to.
+  TypeId result = type == TypeId::kDate ? TypeId::kTimestampTz : type;
+  std::string written(field->value.text());
+  std::optional<std::string_view> canonical = temporal::CanonicalField(written);
+  if (!canonical) canonical = written;  // not recognized, below
+  if (result == TypeId::kInterval && *canonical == "week") {
+    SqlError error(sqlstate::kFeatureNotSupported,
+                   fmt::format("unit \"{}\" not supported for type interval", written),
+                   fn.span.begin);
+    error.detail = "Months usually have fractional weeks.";
+    throw error;
+  }
+  if (!temporal::IsTruncationUnit(*canonical)) {
+    throw SqlError(
+        sqlstate::kInvalidParameterValue,
+        fmt::format("unit \"{}\" not recognized for type {}", written, TypeName(SqlType(result))),
+        fn.span.begin);
+  }
+  if (source->kind == ExprKind::kConstant) {
+    if (source->value.is_null()) return TypedConstant(Value::Null(), result);
+    return TypedConstant(temporal::Truncate(*canonical, source->value), result);
+  }
+  if (!binder_.dialect().NativeTemporalTypes() &&
+      (type == TypeId::kInterval || *canonical == "milliseconds")) {
+    NotOnThisBackend(fmt::format("date_trunc('{}', a {} column)", written, TypeName(SqlType(type))),
+                     fn.span.begin);
+  }
+  auto e = std::make_unique<plan::Expr>(ExprKind::kFunction);
+  e->name = "date_trunc";
+  e->children.push_back(plan::MakeConstant(Value::Text(std::string(*canonical))));
+  e->children.push_back(std::move(source));
+  e->type.type = SqlType(result);
+  return e;
+}
+
+bool IsClockFunction(std::string_view name) {
+  return name == "now" || name == "current_timestamp" || name == "transaction_timestamp" ||
+         name == "statement_timestamp" || name == "localtimestamp" || name == "current_date" ||
+         name == "localtime" || name == "current_time";
+}
+
+ExprPtr ExpressionBinder::BindClock(const ast::Function& fn) {
+  if (!fn.args.empty() || fn.distinct || fn.star || fn.filter) {
+    throw SqlError(sqlstate::kUndefinedFunction,
+                   fmt::format("function {} takes no arguments", fn.name), fn.span.begin);
+  }
+  if (fn.name == "current_time") {
+    throw SqlError(sqlstate::kFeatureNotSupported,
+                   "current_time is not supported: shardql has no time with time zone type "
+                   "(localtime is the time of day at UTC)",
+                   fn.span.begin);
+  }
+  // Fixed when the statement is planned, so every shard and the router read one value, as in
+  // one PostgreSQL; the plan is then for this execution only (PlanCache keeps none).
+  const temporal::StatementClock& clock = binder_.Clock();
+  int64_t micros =
+      fn.name == "statement_timestamp" ? clock.statement_start : clock.transaction_start;
+  int64_t days = calendar::FloorDiv(micros, calendar::kMicrosPerDay);
+  if (fn.name == "current_date") {
+    return TypedConstant(Value::Date(static_cast<int32_t>(days)), TypeId::kDate);
+  }
+  if (fn.name == "localtime") {
+    return TypedConstant(Value::Time(micros - days * calendar::kMicrosPerDay), TypeId::kTime);
+  }
+  if (fn.name == "localtimestamp") {
+    return TypedConstant(Value::Timestamp(micros), TypeId::kTimestamp);
+  }
+  return TypedConstant(Value::TimestampTz(micros), TypeId::kTimestampTz);
 }
 
 }  // namespace shardql::bind

@@ -21,9 +21,10 @@ namespace shardql {
 
 plan::LogicalPlan Bind(const ast::Statement& statement, std::string_view text,
                        std::shared_ptr<const CatalogSnapshot> catalog, const Dialect& dialect,
-                       const SessionViews* session_views) {
+                       const SessionViews* session_views, const temporal::StatementClock* clock) {
   StackDepthScope stack_scope;
   bind::Binder binder(text, std::move(catalog), session_views, dialect);
+  if (clock) binder.SetClock(*clock);
   plan::LogicalPlan plan = binder.BindStatement(statement);
   plan::VerifyPlanInDebug(*plan.root, plan.columns);
   return plan;
@@ -247,6 +248,7 @@ plan::LogicalPlan Binder::BindTopQuery(const ast::Query& query) {
   out.columns = std::move(columns_);
   out.param_count = param_count_;
   out.param_types = ParamTypes();
+  out.reads_clock = reads_clock_;
   return out;
 }
 
@@ -961,6 +963,7 @@ plan::LogicalPlan Binder::Finish(plan::PlanPtr root) {
   out.columns = std::move(columns_);
   out.param_count = param_count_;
   out.param_types = ParamTypes();
+  out.reads_clock = reads_clock_;
   return out;
 }
 
@@ -1043,10 +1046,12 @@ plan::LogicalPlan Binder::BindUpdate(const ast::UpdateStatement& stmt) {
         std::vector<ast::StatementPtr> parsed = ParseSql(select);
         Binder inner(select, catalog_, session_views_, dialect_);
         inner.columns_ = std::move(columns_);
+        inner.clock_ = clock_;
         const ast::Query& q = *parsed[0]->As<ast::SelectStatement>().query;
         value = ExpressionBinder(inner, nullptr, ExprContext::kValues, nullptr)
                     .Bind(*q.body->select->items[0].expr);
         columns_ = std::move(inner.columns_);
+        reads_clock_ = reads_clock_ || inner.reads_clock_;
       }
     }
     if (value->kind == plan::ExprKind::kParam) {

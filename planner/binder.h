@@ -14,6 +14,7 @@
 #include "planner/catalog.h"
 #include "planner/dialect.h"
 #include "planner/logical_plan.h"
+#include "planner/temporal.h"
 
 namespace shardql {
 
@@ -21,10 +22,11 @@ namespace shardql {
 using SessionViews = std::map<std::string, ViewInfo>;
 
 // `text` is the SQL the statement was parsed from; error positions and derived column names point
-// into it.
+// into it. `clock`: what now(), current_date ... read (the wall clock when null).
 plan::LogicalPlan Bind(const ast::Statement& statement, std::string_view text,
                        std::shared_ptr<const CatalogSnapshot> catalog, const Dialect& dialect,
-                       const SessionViews* session_views = nullptr);
+                       const SessionViews* session_views = nullptr,
+                       const temporal::StatementClock* clock = nullptr);
 
 // A query on its own (a view's definition, for instance), bound like a SELECT statement.
 plan::LogicalPlan BindQuery(const ast::Query& query, std::string_view text,

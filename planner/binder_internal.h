@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -13,6 +14,7 @@
 #include "planner/catalog.h"
 #include "planner/dialect.h"
 #include "planner/logical_plan.h"
+#include "planner/temporal.h"
 
 namespace shardql::bind {
 
@@ -95,6 +97,9 @@ class ExpressionBinder {
   void CoerceToTemporal(ExprPtr& side, const ExprType& other, size_t position);
   ExprPtr BindTemporalArithmetic(ast::BinaryOp op, ExprPtr left, ExprPtr right, size_t position);
   ExprPtr BindExtract(const ast::Function& fn);
+  ExprPtr BindDateTrunc(const ast::Function& fn);
+  // now(), current_timestamp, current_date, localtimestamp, ...: the statement's clock.
+  ExprPtr BindClock(const ast::Function& fn);
   ExprPtr BindChild(const ast::Expr& expr) { return Bind(expr); }
   std::vector<plan::SortKey> BindOrderItems(const std::vector<ast::OrderItem>& items);
 
@@ -127,6 +132,14 @@ class Binder {
 
   plan::ColumnTable& columns() { return columns_; }
   const Dialect& dialect() const { return dialect_; }
+  // The statement's clock: the pipeline's, else the wall clock when first read. Reading it makes
+  // the plan one for this execution only (LogicalPlan::reads_clock).
+  void SetClock(const temporal::StatementClock& clock) { clock_ = clock; }
+  const temporal::StatementClock& Clock() {
+    if (!clock_) clock_ = temporal::StatementClock{temporal::MicrosNow(), temporal::MicrosNow()};
+    reads_clock_ = true;
+    return *clock_;
+  }
   std::string_view text() const { return text_; }
   std::string_view SpanText(ast::SourceSpan span) const;
   void NoteParam(uint32_t index) { param_count_ = std::max(param_count_, index); }
@@ -205,6 +218,8 @@ class Binder {
   plan::ColumnTable columns_;
   uint32_t param_count_ = 0;
   std::map<uint32_t, ExprType> param_types_;
+  std::optional<temporal::StatementClock> clock_;
+  bool reads_clock_ = false;
   // WITH lists in force, innermost last, each with the scope it was written in.
   struct CteFrame {
     const std::vector<ast::CommonTableExpr>* list;
@@ -218,6 +233,9 @@ class Binder {
 // Structural equality of bound expressions (same kinds, payloads and children); subqueries are
 // never equal. Used to match GROUP BY and ORDER BY expressions with select items.
 bool ExprEquals(const plan::Expr& a, const plan::Expr& b);
+
+// The functions that read the statement's clock (BindClock).
+bool IsClockFunction(std::string_view name);
 
 // True when the AST expression calls an aggregate at this query level (not inside a subquery).
 bool HasAggregateCall(const ast::Expr& expr, const FunctionCatalog& functions);

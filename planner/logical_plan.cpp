@@ -330,6 +330,7 @@ LogicalPlan LogicalPlan::Clone() const {
   copy.columns = columns;
   copy.output = output;
   copy.param_count = param_count;
+  copy.reads_clock = reads_clock;
   copy.param_types = param_types;
   return copy;
 }

@@ -274,6 +274,9 @@ struct LogicalPlan {
   uint32_t param_count = 0;
   // $1 first: the type each parameter is compared with or stored as (unknown: default).
   std::vector<ExprType> param_types;
+  // It holds the statement's clock (now(), current_date, ...) as constants: a plan for one
+  // execution, never cached.
+  bool reads_clock = false;
 
   LogicalPlan Clone() const;
 };

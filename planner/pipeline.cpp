@@ -18,10 +18,12 @@ std::shared_ptr<PlannedStatement> PlanStatement(const ast::Statement& statement,
   planned->catalog_version = context.catalog->version();
   planned->settings_key = context.settings->CacheKey();
   plan::LogicalPlan logical =
-      Bind(statement, text, context.catalog, *context.dialect, context.session_views);
+      Bind(statement, text, context.catalog, *context.dialect, context.session_views,
+           context.clock ? &*context.clock : nullptr);
   planned->output = logical.output;
   planned->param_count = logical.param_count;
   planned->param_types = logical.param_types;
+  planned->reads_clock = logical.reads_clock;
 
   if (!rules::RuleRegistry().empty()) {
     plan::LogicalPlan before = logical.Clone();

@@ -32,6 +32,8 @@ struct PlanningContext {
   // parameters, a portal's bound values): routing is decided from them, and the plan is for
   // values that route alike (DistributedPlan::guard).
   const std::vector<Value>* param_values = nullptr;
+  // What now(), current_date ... read: the session's transaction start (the wall clock if unset).
+  std::optional<temporal::StatementClock> clock;
 };
 
 struct PlannedStatement {
@@ -41,6 +43,7 @@ struct PlannedStatement {
   std::vector<plan::OutputColumn> output;  // empty for INSERT / UPDATE / DELETE
   uint32_t param_count = 0;
   std::vector<ExprType> param_types;  // $1 first; what a wire protocol describes them as
+  bool reads_clock = false;           // for this execution only: never cached
   // The plan as the binder made it, kept only when the rules changed it.
   std::optional<plan::LogicalPlan> bound;
   // After the rules: the plan the distributor cut.

@@ -42,6 +42,7 @@ std::shared_ptr<const PlannedStatement> PlanCache::Find(const std::string& key,
 }
 
 void PlanCache::Insert(const std::string& key, std::shared_ptr<const PlannedStatement> plan) {
+  if (plan->reads_clock) return;  // its now() is this execution's
   std::lock_guard lock(mutex_);
   auto it = entries_.find(key);
   if (it != entries_.end()) {

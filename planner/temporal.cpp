@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <chrono>
 #include <limits>
 #include <string>
 
@@ -362,6 +364,91 @@ Value Extract(std::string_view f, const Value& v) {
   if (f == "second") return Value::Numeric(MicrosAsDecimal(second_micros, kMicrosPerSecond));
   if (f == "milliseconds") return Value::Numeric(MicrosAsDecimal(second_micros, 1000));
   return Value::Numeric(Numeric(second_micros));  // microseconds
+}
+
+bool IsTruncationUnit(std::string_view f) {
+  static const std::array<std::string_view, 13> kFields = {
+      "microseconds", "milliseconds", "second", "minute", "hour",    "day",       "week",
+      "month",        "quarter",      "year",   "decade", "century", "millennium"};
+  return std::find(kFields.begin(), kFields.end(), f) != kFields.end();
+}
+
+namespace {
+
+// PostgreSQL's interval_trunc: the interval's fields as its tm (years, months, days, hours,
+// minutes, seconds, microseconds, each truncated toward zero), the smaller ones cleared.
+Value TruncateInterval(std::string_view f, const Value::Interval& iv) {
+  int64_t years = iv.months / 12, months = iv.months % 12, days = iv.days;
+  int64_t hours = iv.micros / kMicrosPerHour, minutes = iv.micros / kMicrosPerMinute % 60;
+  int64_t seconds = iv.micros / kMicrosPerSecond % 60, fraction = iv.micros % kMicrosPerSecond;
+  int rank = 0;  // how much to clear: 1 = microseconds ... 13 = millennium
+  for (std::string_view name :
+       {"microseconds", "milliseconds", "second", "minute", "hour", "day", "week", "month",
+        "quarter", "year", "decade", "century", "millennium"}) {
+    ++rank;
+    if (name == f) break;
+  }
+  if (rank >= 13) years = years / 1000 * 1000;
+  if (rank >= 12) years = years / 100 * 100;
+  if (rank >= 11) years = years / 10 * 10;
+  if (rank >= 10) months = 0;
+  if (rank >= 9) months = months / 3 * 3;
+  if (rank >= 8) days = 0;
+  if (rank >= 6) hours = 0;
+  if (rank >= 5) minutes = 0;
+  if (rank >= 4) seconds = 0;
+  if (rank >= 3) fraction = 0;
+  if (rank == 2) fraction = fraction / 1000 * 1000;
+  Value::Interval out;
+  out.months = static_cast<int32_t>(years * 12 + months);
+  out.days = static_cast<int32_t>(days);
+  out.micros = ((hours * 60 + minutes) * 60 + seconds) * kMicrosPerSecond + fraction;
+  return Value::MakeInterval(out);
+}
+
+}  // namespace
+
+Value Truncate(std::string_view f, const Value& v) {
+  if (v.kind() == Value::Kind::kInterval) return TruncateInterval(f, v.interval());
+  bool is_date = v.kind() == Value::Kind::kDate;
+  Value::Kind kind = is_date ? Value::Kind::kTimestampTz : v.kind();
+  if (IsInfinite(v)) {
+    bool positive = v.temporal() > 0;
+    int64_t micros =
+        positive ? Value::kTimestampPositiveInfinity : Value::kTimestampNegativeInfinity;
+    return kind == Value::Kind::kTimestampTz ? Value::TimestampTz(micros)
+                                             : Value::Timestamp(micros);
+  }
+  int64_t days = is_date ? v.temporal() : FloorDiv(v.temporal(), kMicrosPerDay);
+  int64_t time = is_date ? 0 : v.temporal() - days * kMicrosPerDay;
+  if (f == "microseconds") return MakeTimestamp(kind, days * kMicrosPerDay + time);
+  if (f == "milliseconds") return MakeTimestamp(kind, days * kMicrosPerDay + time / 1000 * 1000);
+  int64_t unit = f == "second"   ? kMicrosPerSecond
+                 : f == "minute" ? kMicrosPerMinute
+                 : f == "hour"   ? kMicrosPerHour
+                                 : 0;
+  if (unit != 0) return MakeTimestamp(kind, days * kMicrosPerDay + time / unit * unit);
+  if (f == "week") {
+    int64_t weekday = ((days + 5) % 7 + 7) % 7;  // 0 = Monday; 2000-01-01 was a Saturday
+    return MakeTimestamp(kind, (days - weekday) * kMicrosPerDay);
+  }
+  // PostgreSQL's timestamp_trunc on the astronomical year (0 is 1 BC).
+  Civil c = CivilOfDate(days);
+  int64_t y = c.year, m = c.month;
+  if (f == "millennium")
+    y = y > 0 ? (y + 999) / 1000 * 1000 - 999 : -((999 - (y - 1)) / 1000) * 1000 + 1;
+  if (f == "century") y = y > 0 ? (y + 99) / 100 * 100 - 99 : -((99 - (y - 1)) / 100) * 100 + 1;
+  if (f == "decade") y = y > 0 ? y / 10 * 10 : -((8 - (y - 1)) / 10) * 10;
+  if (f == "quarter") m = 3 * ((m - 1) / 3) + 1;
+  if (f != "month" && f != "quarter" && f != "day") m = 1;
+  return MakeTimestamp(kind, DateOfCivil(y, m, f == "day" ? c.day : 1) * kMicrosPerDay);
+}
+
+int64_t MicrosNow() {
+  auto since_1970 = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+  return since_1970 - kPostgresEpochDays * kMicrosPerDay;
 }
 
 void CoerceParameters(const std::vector<ExprType>& types, std::vector<Value>& values) {

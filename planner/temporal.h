@@ -47,6 +47,24 @@ bool FieldApplies(std::string_view canonical_field, TypeId type);
 // extract(field FROM v) of a non-NULL constant, as PostgreSQL 15's numeric result.
 Value Extract(std::string_view canonical_field, const Value& v);
 
+// Whether date_trunc truncates to the field: microseconds to millennium (an interval's week
+// aside, which PostgreSQL refuses on its own).
+bool IsTruncationUnit(std::string_view canonical_field);
+
+// date_trunc(field, v) of a non-NULL constant as PostgreSQL 15 computes it: a date is truncated
+// as the timestamptz (at UTC midnight) PostgreSQL casts it to.
+Value Truncate(std::string_view canonical_field, const Value& v);
+
+// The clock a statement reads, as PostgreSQL keeps it: now() and current_timestamp are the
+// transaction's start, statement_timestamp() the statement's. Microseconds since 2000-01-01
+// 00:00:00 UTC.
+struct StatementClock {
+  int64_t transaction_start = 0;
+  int64_t statement_start = 0;
+};
+// The wall clock now, in those units.
+int64_t MicrosNow();
+
 // Parameters described as a date/time type and given as text read as that type (22007 when
 // they are not one), so every shard stores and compares the canonical form.
 void CoerceParameters(const std::vector<ExprType>& types, std::vector<Value>& values);

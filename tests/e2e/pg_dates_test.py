@@ -3,7 +3,8 @@
 
 The same table and rows go into a 3-shard SQLite cluster and into a private PostgreSQL server;
 every statement below runs on both. shardql must give PostgreSQL's answer (numbers compared as
-numbers: SQLite prints a double 9 as 9.0), or PostgreSQL's error SQLSTATE, or — only for the
+numbers: SQLite prints a double 9 as 9.0; booleans are 1 and 0 on a SQLite cluster), or
+PostgreSQL's error SQLSTATE, or — only for the
 statements marked REFUSED — refuse with 0A000. Any other outcome is a failure: a different
 answer would be silent data corruption for a user.
 Usage: pg_dates_test.py path/to/shardql
@@ -18,21 +19,29 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "pg"))
 from pg_server import PostgresServer  # noqa: E402
 
 SHARDQL = sys.argv[1]
+os.environ["PGTZ"] = "UTC"  # shardql's TimeZone: timestamptz is compared and shown at UTC
 REFUSED = "refused"
 
 SETUP = [
-    "CREATE TABLE ev (id INTEGER PRIMARY KEY, d DATE, ts TIMESTAMP)",
-    "INSERT INTO ev VALUES (1, '1995-09-01', '1995-09-01 10:20:30'), "
-    "(2, '1996-02-29', '1996-02-29 23:59:59'), (3, '2021-01-03', '2021-01-03 00:00:00'), "
-    "(4, '2020-12-31', '2020-12-31 12:00:00'), (5, '2019-12-30', '2019-12-30 06:07:08'), "
-    "(6, '2005-01-01', '2005-01-01 00:00:01'), (7, '2008-12-29', '2008-12-29 18:00:00'), "
-    "(8, '2000-01-01', '2000-01-01 00:00:00'), (9, '1999-12-31', '1999-12-31 23:59:59'), "
-    "(10, NULL, NULL)",
+    "CREATE TABLE ev (id INTEGER PRIMARY KEY, d DATE, ts TIMESTAMP, tz TIMESTAMPTZ)",
+    "INSERT INTO ev VALUES (1, '1995-09-01', '1995-09-01 10:20:30', '1995-09-01 10:20:30+02'), "
+    "(2, '1996-02-29', '1996-02-29 23:59:59', '1996-02-29 23:59:59.25'), "
+    "(3, '2021-01-03', '2021-01-03 00:00:00', '2021-01-03 00:00:00'), "
+    "(4, '2020-12-31', '2020-12-31 12:00:00', '2020-12-31 12:00:00'), "
+    "(5, '2019-12-30', '2019-12-30 06:07:08', '2019-12-30 06:07:08'), "
+    "(6, '2005-01-01', '2005-01-01 00:00:01', '2005-01-01 00:00:01'), "
+    "(7, '2008-12-29', '2008-12-29 18:00:00', '2008-12-29 18:00:00'), "
+    "(8, '2000-01-01', '2000-01-01 00:00:00', '2000-01-01 00:00:00'), "
+    "(9, '1999-12-31', '1999-12-31 23:59:59', '1999-12-31 23:59:59'), "
+    "(10, NULL, NULL, NULL)",
 ]
+TRUNC_FIELDS = ["microseconds", "second", "minute", "hour", "day", "week", "month", "quarter",
+                "year", "decade", "century", "millennium"]
 
 FIELDS_DATE = ["year", "month", "day", "quarter", "week", "dow", "isodow", "doy", "decade",
                "century", "millennium", "isoyear", "epoch"]
-FIELDS_TS = ["year", "month", "day", "quarter", "week", "dow", "isodow", "doy", "hour", "minute"]
+FIELDS_TS = ["year", "month", "day", "quarter", "week", "dow", "isodow", "doy", "hour", "minute",
+             "second", "milliseconds", "microseconds", "epoch", "isoyear", "decade", "century"]
 
 CASES = [
     # Literals, casts and :: of constants.
@@ -87,15 +96,70 @@ CASES = [
      "ORDER BY y NULLS LAST", None),
     ("SELECT min(d), max(d), min(ts), max(ts) FROM ev", None),
     ("SELECT id FROM ev ORDER BY d DESC NULLS LAST, id", None),
+    # timestamptz columns (UTC), casts between the types, comparisons across them.
+    ("SELECT id, tz FROM ev ORDER BY id", None),
+    *[(f"SELECT id, extract({f} FROM tz) FROM ev ORDER BY id", None) for f in FIELDS_TS],
+    ("SELECT id FROM ev WHERE tz > timestamp '2000-01-01 00:00:00' ORDER BY id", None),
+    ("SELECT id FROM ev WHERE tz = '1995-09-01 08:20:30' ORDER BY id", None),
+    ("SELECT id FROM ev WHERE ts = '2000-01-01 00:00:00+00'::timestamptz ORDER BY id", None),
+    ("SELECT id, CAST(ts AS date), CAST(tz AS date), CAST(d AS timestamp), CAST(tz AS timestamp), "
+     "CAST(ts AS timestamptz), CAST(d AS timestamptz), CAST(ts AS time), CAST(tz AS time) "
+     "FROM ev ORDER BY id", None),
+    ("SELECT id FROM ev WHERE d < timestamp '2000-01-01 12:00:00' ORDER BY id", None),
+    ("SELECT id FROM ev WHERE d = ts ORDER BY id", None),
+    ("SELECT id FROM ev WHERE ts <= tz ORDER BY id", None),
+    ("SELECT a.id, b.id FROM ev a JOIN ev b ON a.d = b.ts ORDER BY a.id, b.id", None),
+    # date_trunc of constants and columns.
+    *[(f"SELECT date_trunc('{f}', timestamp '2021-01-03 10:20:30.123456'), "
+       f"date_trunc('{f}', CAST('1999-12-31 23:59:59.5+00' AS timestamptz)), "
+       f"date_trunc('{f}', date '2008-12-29')", None) for f in TRUNC_FIELDS],
+    ("SELECT date_trunc('milliseconds', timestamp '2021-01-03 10:20:30.123456'), "
+     "date_trunc('mon', timestamp '2021-05-03'), date_trunc('YEAR', date '0005-06-07')", None),
+    *[(f"SELECT date_trunc('{f}', interval '1234 years 11 mons 40 days 05:06:07.891'), "
+       f"date_trunc('{f}', interval '-14 mons -3 days -01:02:03')", None)
+      for f in TRUNC_FIELDS if f != "week"],
+    ("SELECT date_trunc('week', interval '3 days')", None),
+    ("SELECT date_trunc('dow', timestamp '2021-01-03')", None),
+    ("SELECT date_trunc('dow', interval '3 days')", None),
+    ("SELECT date_trunc('month', '2001-02-16 20:38:40')", None),
+    ("SELECT date_trunc('fortnight', date '2021-01-03')", None),
+    ("SELECT date_trunc('day', NULL::timestamp), date_trunc('day', timestamp 'infinity')", None),
+    *[(f"SELECT id, date_trunc('{f}', d), date_trunc('{f}', ts), date_trunc('{f}', tz) "
+       "FROM ev ORDER BY id", None) for f in TRUNC_FIELDS],
+    ("SELECT date_trunc('month', d) AS m, count(*) FROM ev GROUP BY date_trunc('month', d) "
+     "ORDER BY m NULLS LAST", None),
+    ("SELECT id FROM ev WHERE date_trunc('year', ts) = timestamp '2020-01-01' ORDER BY id", None),
+    # The clock: one value per transaction, on every shard and in the router.
+    ("SELECT now() = current_timestamp, now() = transaction_timestamp(), "
+     "current_date = CAST(now() AS date), localtimestamp = CAST(now() AS timestamp), "
+     "localtime = CAST(now() AS time)", None),
+    ("SELECT count(DISTINCT now()), count(*) FROM ev", None),
+    ("SELECT current_date - date '2000-01-01' > 9000, now() > '2026-01-01 00:00+00'::timestamptz",
+     None),
+    ("SELECT id FROM ev WHERE tz < now() - interval '1 day' ORDER BY id", None),
     # What SQLite cannot compute with PostgreSQL's meaning: refused, never approximated.
     ("SELECT id, d + interval '1 month' FROM ev ORDER BY id", REFUSED),
     ("SELECT id, ts + interval '1 hour' FROM ev ORDER BY id", REFUSED),
-    ("SELECT id, CAST(ts AS date) FROM ev ORDER BY id", REFUSED),
-    ("SELECT id, extract(second FROM ts) FROM ev ORDER BY id", REFUSED),
-    ("SELECT id FROM ev WHERE d < timestamp '2000-01-01 12:00:00' ORDER BY id", REFUSED),
+    ("SELECT id, extract(julian FROM d) FROM ev ORDER BY id", REFUSED),
+    ("SELECT id, date_trunc('milliseconds', ts) FROM ev ORDER BY id", REFUSED),
+    ("SELECT current_time", REFUSED),
     # Strings.
     ("SELECT substring('hello' FOR 2), substring('hello' FROM 2 FOR 3), substring('hello' FROM 2)",
      None),
+    ("SELECT substring('hello' FROM -1 FOR 3), substring('hello' FROM 0), "
+     "substring('hello' FROM 4 FOR 10), substring('hello', 2, 2), substring(NULL FROM 1)", None),
+    ("SELECT substring('hello' FROM 2 FOR -1)", None),
+    ("SELECT id, substring('hello' FROM 2 FOR 3 - id) FROM ev ORDER BY id", None),
+    ("SELECT overlay('abc' PLACING 'X' FROM 0)", None),
+    ("SELECT position('lo' IN 'hello'), position('x' IN 'hello'), position('' IN 'hello')", None),
+    ("SELECT overlay('Txxxxas' PLACING 'hom' FROM 2 FOR 4), overlay('abc' PLACING 'XY' FROM 2), "
+     "overlay('abc' PLACING 'XY' FROM 5), overlay('abcdef' PLACING 'X' FROM 3 FOR 0)", None),
+    ("SELECT trim(BOTH 'xy' FROM 'xyxabcyx'), trim(LEADING 'x' FROM 'xxabcxx'), "
+     "trim(TRAILING 'x' FROM 'xxabcxx'), '[' || trim('  a  ') || ']', "
+     "'[' || trim(LEADING FROM '  a  ') || ']', '[' || trim(FROM '  a  ') || ']', "
+     "trim('xxaxx', 'x'), btrim('xxaxx', 'x'), ltrim('xxa', 'x'), rtrim('axx', 'x')", None),
+    ("SELECT id, trim(BOTH '0' FROM CAST(id AS text)), substring(CAST(d AS text) FROM 6 FOR 2), "
+     "overlay(CAST(d AS text) PLACING '##' FROM 1 FOR 2) FROM ev ORDER BY id", None),
 ]
 
 failures = []
@@ -106,6 +170,17 @@ def error_code(stderr):
     return m.group(1) if m else None
 
 
+def same_value(x, y):
+    """Equal, or equal numbers, or the same boolean (a SQLite cluster shows true as 1)."""
+    if x == y or (x, y) in (("t", "1"), ("f", "0")):
+        return True
+    try:
+        fx, fy = float(x), float(y)
+    except ValueError:
+        return False
+    return abs(fx - fy) <= 1e-9 * max(1.0, abs(fx), abs(fy))
+
+
 def same_rows(a, b):
     rows_a, rows_b = a.splitlines(), b.splitlines()
     if len(rows_a) != len(rows_b):
@@ -114,15 +189,8 @@ def same_rows(a, b):
         fa, fb = ra.split("|"), rb.split("|")
         if len(fa) != len(fb):
             return False
-        for x, y in zip(fa, fb):
-            if x == y:
-                continue
-            try:
-                fx, fy = float(x), float(y)
-            except ValueError:
-                return False
-            if abs(fx - fy) > 1e-9 * max(1.0, abs(fx), abs(fy)):
-                return False
+        if not all(same_value(x, y) for x, y in zip(fa, fb)):
+            return False
     return True
 
 
@@ -164,6 +232,15 @@ with PostgresServer() as pg, tempfile.TemporaryDirectory() as work:
             failures.append(f"{sql}: PostgreSQL answers {pg_out!r}, shardql fails: {sq_err!r}")
         elif not same_rows(pg_out, sq_out):
             failures.append(f"{sql}:\n  PostgreSQL: {pg_out!r}\n  shardql:    {sq_out!r}")
+
+    # now() is the transaction's start in every statement of it; statement_timestamp() moves on.
+    p = subprocess.run([SHARDQL, "shell", "--config", config, "-At", "-c", "BEGIN",
+                        "-c", "SELECT now()", "-c", "SELECT count(*) FROM ev",
+                        "-c", "SELECT now(), statement_timestamp() > now()", "-c", "COMMIT",
+                        "-c", "SELECT now()"], capture_output=True, text=True)
+    clock = [line for line in p.stdout.splitlines() if "+00" in line]
+    if p.returncode != 0 or len(clock) != 3 or clock[1] != clock[0] + "|1" or clock[2] <= clock[0]:
+        failures.append(f"now() in a transaction: {p.stdout!r} {p.stderr!r}")
 
     for f in failures:
         print("FAIL:", f)

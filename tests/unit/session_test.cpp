@@ -120,6 +120,29 @@ TEST_CASE("a cached plan is replanned after the catalog changes") {
   CHECK(FormatRows(Run(other, "SELECT * FROM t"), c.cluster().dialect()) == "2 | y | 0.5\n");
 }
 
+TEST_CASE("now() is one value per transaction on every shard, and its plan is never cached") {
+  TestCluster c(3);
+  Run(c.session(),
+      "CREATE TABLE t (k INTEGER, at TIMESTAMPTZ) DISTRIBUTE BY HASH (k);"
+      "INSERT INTO t VALUES (1, now()), (2, now()), (3, now()), (4, now()), (5, now())");
+  // Five rows on three shards, one value: the router fixed it when it planned the statement.
+  CHECK(Rows(c, "SELECT count(DISTINCT at), count(*) FROM t") == "1 | 5\n");
+  size_t cached = c.cluster().plan_cache().size();
+  std::string first = Rows(c, "SELECT now()");
+  std::string second = Rows(c, "SELECT now()");
+  CHECK(first != second);  // each statement its own transaction: a later clock
+  CHECK(c.cluster().plan_cache().size() == cached);
+
+  Run(c.session(), "BEGIN");
+  std::string in_transaction = Rows(c, "SELECT now()");
+  Run(c.session(), "INSERT INTO t VALUES (6, now())");
+  CHECK(Rows(c, "SELECT now()") == in_transaction);
+  CHECK(Rows(c, "SELECT count(*) FROM t WHERE at = now()") == "1\n");
+  CHECK(Rows(c, "SELECT statement_timestamp() > now()") == "1\n");
+  Run(c.session(), "COMMIT");
+  CHECK(Rows(c, "SELECT now()") != in_transaction);
+}
+
 TEST_CASE("BEGIN ... COMMIT and ROLLBACK span shards") {
   TestCluster c(3);
   Run(c.session(), "CREATE TABLE t (k INTEGER, v TEXT) DISTRIBUTE BY HASH (k)");
