@@ -203,11 +203,7 @@ std::optional<ColumnId> DistributionAnalysis::OuterKeyEquality(const plan::ScanN
   }
   auto cached = defined_.try_emplace(node);
   std::set<ColumnId>& defined = cached.first->second;
-  if (cached.second) {
-    VisitPlan(
-        *node, [&](const PlanNode& n) { defined.insert(n.outputs.begin(), n.outputs.end()); },
-        true);
-  }
+  if (cached.second) defined = plan::DefinedColumns(*node);
   std::optional<ColumnId> found;
   for (const Expr* p : ScanPredicates(scan)) {
     plan::ForEachConjunct(*p, [&](const Expr& e) {

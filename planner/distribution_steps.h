@@ -55,6 +55,13 @@ inline constexpr DistributionStep kAnswerSubqueriesOnShards{
     "AnswerSubqueriesOnShards",
     "the shards compute an uncorrelated subquery, the router loads its rows"};
 
+// A general-path scan's filter with a subquery that its fetch applies exactly on the row's
+// shard (correlated on the shard key, an IN on the key): the merge engine does not run it again,
+// and the tables only that subquery reads are not fetched (TPC-H Q21's EXISTS / NOT EXISTS).
+// Only for a table the merge engine then reads through that one scan.
+inline constexpr DistributionStep kSettleSubqueryFilters{
+    "SettleSubqueryFilters", "a subquery filter the fetch applied is not run again by the router"};
+
 // Every step, in the order the distributor may take them.
 const std::vector<DistributionStep>& DistributionSteps();
 

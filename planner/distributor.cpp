@@ -19,7 +19,8 @@ const std::vector<DistributionStep>& DistributionSteps() {
   static const std::vector<DistributionStep> steps = {
       kSplitInListPerShard,  kPushLimitToShards,        kMergeSortedShards,
       kPushDistinctToShards, kAggregateInTwoPhases,     kSplitAvgIntoTotalAndCount,
-      kGatherSetOperation,   kSemiJoinCoLocatedFetches, kAnswerSubqueriesOnShards,
+      kGatherSetOperation,   kSemiJoinCoLocatedFetches, kSettleSubqueryFilters,
+      kAnswerSubqueriesOnShards,
   };
   return steps;
 }

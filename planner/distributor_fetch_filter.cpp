@@ -52,14 +52,6 @@ bool Deterministic(const Expr& e, const FunctionCatalog& functions) {
   return ok;
 }
 
-std::set<ColumnId> DefinedColumns(const plan::PlanNode& plan) {
-  std::set<ColumnId> defined;
-  VisitPlan(
-      plan, [&](const plan::PlanNode& n) { defined.insert(n.outputs.begin(), n.outputs.end()); },
-      true);
-  return defined;
-}
-
 // Renames columns per `ids`, subqueries' references to enclosing columns included; a column a
 // subquery defines itself keeps its id (a semi-join's subquery may scan the fetched table again).
 void Remap(Expr& e, const std::map<ColumnId, ColumnId>& ids) {
@@ -70,7 +62,7 @@ void Remap(Expr& e, const std::map<ColumnId, ColumnId>& ids) {
   }
   if (!e.plan) return;
   std::map<ColumnId, ColumnId> outer = ids;
-  for (ColumnId id : DefinedColumns(*e.plan))
+  for (ColumnId id : plan::DefinedColumns(*e.plan))
     outer.erase(id);
   plan::RewriteExprs(*e.plan, [&](ExprPtr& sub) {
     auto found = sub->kind == ExprKind::kColumn ? outer.find(sub->column) : outer.end();
@@ -86,7 +78,7 @@ std::vector<ColumnId> FreeColumns(const Expr& e) {
       e,
       [&](const Expr& sub) {
         if (!sub.plan) return;
-        std::set<ColumnId> more = DefinedColumns(*sub.plan);
+        std::set<ColumnId> more = plan::DefinedColumns(*sub.plan);
         defined.insert(more.begin(), more.end());
       },
       true);
@@ -114,6 +106,18 @@ bool IsColumnEquality(const Expr& e) {
 class FetchFilterBuilder {
  public:
   FetchFilterBuilder(Context& ctx, int& aliases) : ctx_(ctx), aliases_(aliases) {}
+
+  // Whether Build(scan) keeps `conjunct`, one of the scan's conditions, whole: an atom (not AND
+  // or OR, which may keep only part) of the scan's own columns whose subqueries run there.
+  bool KeepsWhole(const ScanNode& scan, const Expr& conjunct) {
+    if (conjunct.kind == ExprKind::kBinary &&
+        (conjunct.binary_op == ast::BinaryOp::kAnd || conjunct.binary_op == ast::BinaryOp::kOr)) {
+      return false;
+    }
+    renamed_ = {&scan};
+    std::set<ColumnId> own(scan.outputs.begin(), scan.outputs.end());
+    return OwnFilter(conjunct, own, {&scan}) != nullptr;
+  }
 
   ExprPtr Build(const ScanNode& scan, const std::map<ColumnId, ColumnId>& ids) {
     renamed_ = {&scan};
@@ -368,6 +372,11 @@ void SimplifyExists(plan::PlanNode& root) {
 ExprPtr FetchFilter(Context& ctx, const ScanNode& scan, const std::map<ColumnId, ColumnId>& ids,
                     int& aliases) {
   return FetchFilterBuilder(ctx, aliases).Build(scan, ids);
+}
+
+bool FetchKeepsWhole(Context& ctx, const ScanNode& scan, const Expr& conjunct) {
+  int aliases = 0;
+  return FetchFilterBuilder(ctx, aliases).KeepsWhole(scan, conjunct);
 }
 
 }  // namespace shardql::distribute

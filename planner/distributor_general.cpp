@@ -24,9 +24,11 @@ using plan::PlanNode;
 
 SubPlan GeneralPath(Context& ctx, const PlanNode& root) {
   DistributionAnalysis& analysis = ctx.analysis;
-  SubqueryResults answered = AnswerSubqueriesOnShards(ctx, root);
+  SettledFilters settled = SettleSubqueryFilters(ctx, root);
+  SubqueryResults answered = AnswerSubqueriesOnShards(ctx, root, settled.subqueries);
   // What the merge engine runs; its scans are the statement's, so the analysis of `root` holds.
   plan::PlanPtr query = root.Clone();
+  DropSettledFilters(*query, root, settled);
   ReadSubqueryResults(ctx, *query, answered);
   SimplifyExists(*query);
   std::set<ColumnId> referenced;
@@ -62,7 +64,8 @@ SubPlan GeneralPath(Context& ctx, const PlanNode& root) {
   VisitPlan(
       root,
       [&](const PlanNode& node) {
-        if (node.kind == NodeKind::kScan && !answered.answered_scans.count(&node)) {
+        if (node.kind == NodeKind::kScan && !answered.answered_scans.count(&node) &&
+            !settled.scans.count(&node)) {
           const auto& scan = node.Cast<plan::ScanNode>();
           by_table[scan.table->name].push_back(&scan);
         }

@@ -132,7 +132,8 @@ struct SubqueryResults {
   std::set<const plan::PlanNode*> answered_scans;  // the merge engine no longer reads them
 };
 // The uncorrelated subqueries of `root` the shards can answer without the merge engine.
-SubqueryResults AnswerSubqueriesOnShards(Context& ctx, const plan::PlanNode& root);
+SubqueryResults AnswerSubqueriesOnShards(Context& ctx, const plan::PlanNode& root,
+                                         const std::set<const plan::Expr*>& settled);
 // In `query`, a clone of that root, each answered subquery reads its result table instead.
 void ReadSubqueryResults(Context& ctx, plan::PlanNode& query, const SubqueryResults& results);
 
@@ -141,6 +142,23 @@ void ReadSubqueryResults(Context& ctx, plan::PlanNode& query, const SubqueryResu
 // `aliases` numbers the semi-joins' table aliases within the statement.
 plan::ExprPtr FetchFilter(Context& ctx, const plan::ScanNode& scan,
                           const std::map<plan::ColumnId, plan::ColumnId>& ids, int& aliases);
+// Whether FetchFilter(scan) holds `conjunct` (a conjunct of one of the scan's predicates) whole,
+// so every fetched row meets it.
+bool FetchKeepsWhole(Context& ctx, const plan::ScanNode& scan, const plan::Expr& conjunct);
+
+// ---- Subquery filters the fetches settle (distributor_settled_filters.cpp)
+
+struct SettledFilters {
+  // By predicate (a Filter's or a join's, in the distributed root): the indexes of its conjuncts
+  // (SplitConjuncts order) that fetches apply exactly.
+  std::map<const plan::Expr*, std::set<size_t>> conjuncts;
+  std::set<const plan::Expr*> subqueries;  // inside those conjuncts: neither answered nor run
+  std::set<const plan::PlanNode*> scans;   // inside those subqueries: not fetched
+};
+SettledFilters SettleSubqueryFilters(Context& ctx, const plan::PlanNode& root);
+// In `query`, a clone of that root, the settled conjuncts are gone (TRUE where none is left).
+void DropSettledFilters(plan::PlanNode& query, const plan::PlanNode& root,
+                        const SettledFilters& settled);
 // The general path (distributor_general.cpp): the tables `root` reads, fetched into the merge
 // engine, which runs `root` there.
 SubPlan GeneralPath(Context& ctx, const plan::PlanNode& root);

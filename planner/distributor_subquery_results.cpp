@@ -25,9 +25,7 @@ using plan::PlanNode;
 namespace {
 
 bool Uncorrelated(const PlanNode& plan) {
-  std::set<ColumnId> defined;
-  VisitPlan(
-      plan, [&](const PlanNode& n) { defined.insert(n.outputs.begin(), n.outputs.end()); }, true);
+  std::set<ColumnId> defined = plan::DefinedColumns(plan);
   bool closed = true;
   VisitPlan(
       plan,
@@ -49,12 +47,12 @@ bool OneRow(const PlanNode& plan) {
 
 class Answerer {
  public:
-  explicit Answerer(Context& ctx) : ctx_(ctx) {}
+  Answerer(Context& ctx, const std::set<const Expr*>& settled) : ctx_(ctx), settled_(settled) {}
 
   void Walk(const PlanNode& node) {
     for (const Expr* e : NodeExpressions(node)) {
       VisitExpr(*e, [&](const Expr& sub) {
-        if (sub.plan && !TryAnswer(sub)) Walk(*sub.plan);
+        if (sub.plan && !settled_.count(&sub) && !TryAnswer(sub)) Walk(*sub.plan);
       });
     }
     for (const plan::PlanPtr& child : node.children)
@@ -113,13 +111,15 @@ class Answerer {
   }
 
   Context& ctx_;
+  const std::set<const Expr*>& settled_;  // run by the fetches, not in the merge engine
   SubqueryResults results_;
 };
 
 }  // namespace
 
-SubqueryResults AnswerSubqueriesOnShards(Context& ctx, const PlanNode& root) {
-  Answerer answerer(ctx);
+SubqueryResults AnswerSubqueriesOnShards(Context& ctx, const PlanNode& root,
+                                         const std::set<const Expr*>& settled) {
+  Answerer answerer(ctx, settled);
   answerer.Walk(root);
   return answerer.Take();
 }

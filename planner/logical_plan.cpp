@@ -335,6 +335,13 @@ LogicalPlan LogicalPlan::Clone() const {
   return copy;
 }
 
+std::set<ColumnId> DefinedColumns(const PlanNode& node) {
+  std::set<ColumnId> defined;
+  VisitPlan(
+      node, [&](const PlanNode& n) { defined.insert(n.outputs.begin(), n.outputs.end()); }, true);
+  return defined;
+}
+
 void VisitPlan(const PlanNode& node, const std::function<void(const PlanNode&)>& fn,
                bool into_subqueries) {
   fn(node);

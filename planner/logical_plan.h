@@ -13,6 +13,7 @@
 
 #include <cassert>
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -284,6 +285,10 @@ struct LogicalPlan {
 // Walks the plan tree (pre-order), and with `into_subqueries` the plans of subquery expressions.
 void VisitPlan(const PlanNode& node, const std::function<void(const PlanNode&)>& fn,
                bool into_subqueries = false);
+
+// The columns `node` and everything below it define, subquery plans included: what a reference
+// from inside it does not need from an enclosing block.
+std::set<ColumnId> DefinedColumns(const PlanNode& node);
 
 // Every expression a node holds directly (not its children's), for generic walks.
 std::vector<const Expr*> NodeExpressions(const PlanNode& node);
