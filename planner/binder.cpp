@@ -1017,7 +1017,68 @@ plan::LogicalPlan Binder::BindInsert(const ast::InsertStatement& stmt) {
                        : "INSERT has more target columns than expressions",
                    stmt.source->span.begin);
   }
+  FillClockDefaults(*table, target_columns, source);
   return Finish(plan::MakeInsert(table, std::move(target_columns), std::move(source)));
+}
+
+ExprPtr Binder::BindColumnDefault(const TableInfo& table, int index) {
+  const std::string& default_sql = table.columns[index].default_sql;
+  if (default_sql.empty()) return plan::MakeConstant(Value::Null());
+  std::string select = "SELECT " + default_sql;
+  std::vector<ast::StatementPtr> parsed = ParseSql(select);
+  Binder inner(select, catalog_, session_views_, dialect_);
+  inner.columns_ = std::move(columns_);
+  inner.clock_ = clock_;
+  const ast::Query& q = *parsed[0]->As<ast::SelectStatement>().query;
+  ExprPtr value = ExpressionBinder(inner, nullptr, ExprContext::kValues, nullptr)
+                      .Bind(*q.body->select->items[0].expr);
+  columns_ = std::move(inner.columns_);
+  reads_clock_ = reads_clock_ || inner.reads_clock_;
+  return value;
+}
+
+void Binder::FillClockDefaults(const TableInfo& table, std::vector<int>& target_columns,
+                               plan::PlanPtr& source) {
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    const ColumnInfo& column = table.columns[i];
+    auto index = static_cast<int>(i);
+    if (column.default_sql.empty() ||
+        std::find(target_columns.begin(), target_columns.end(), index) != target_columns.end()) {
+      continue;
+    }
+    // A default of current_timestamp, current_date ... is the statement's clock, as now() is:
+    // the shards' own (SQLite's CURRENT_TIMESTAMP) would be another text, per shard.
+    bool read_clock_before = reads_clock_;
+    reads_clock_ = false;
+    ExprPtr value = BindColumnDefault(table, index);
+    bool reads_clock = reads_clock_;
+    reads_clock_ = reads_clock || read_clock_before;
+    if (!reads_clock) continue;
+    TypeId want = ColumnType(column).type.id;
+    if (value->kind == plan::ExprKind::kConstant && temporal::IsTemporal(want) &&
+        temporal::IsTemporal(value->value.kind())) {
+      // As PostgreSQL assigns a timestamptz to a date or timestamp column (at UTC).
+      if (std::optional<Value> cast = temporal::Cast(value->value, want)) {
+        value = plan::MakeConstant(std::move(*cast));
+        value->type = ColumnType(column);
+      }
+    }
+    ColumnId id = columns_.Add({column.name, "", value->type});
+    if (source->kind == plan::NodeKind::kValues) {
+      for (auto& row : source->Cast<plan::ValuesNode>().rows)
+        row.push_back(value->Clone());
+      source->outputs.push_back(id);
+    } else {
+      std::vector<ExprPtr> exprs;
+      std::vector<ColumnId> outputs = source->outputs;
+      for (ColumnId out : outputs)
+        exprs.push_back(plan::MakeColumn(out, columns_[out].type));
+      exprs.push_back(std::move(value));
+      outputs.push_back(id);
+      source = plan::MakeProject(std::move(source), std::move(exprs), std::move(outputs));
+    }
+    target_columns.push_back(index);
+  }
 }
 
 plan::LogicalPlan Binder::BindUpdate(const ast::UpdateStatement& stmt) {
@@ -1038,21 +1099,7 @@ plan::LogicalPlan Binder::BindUpdate(const ast::UpdateStatement& stmt) {
       value = ExpressionBinder(*this, &scope, ExprContext::kAssignment, nullptr).Bind(*a.value);
     } else {
       // SET col = DEFAULT: the column's default expression, or NULL.
-      const std::string& default_sql = table->columns[index].default_sql;
-      if (default_sql.empty()) {
-        value = plan::MakeConstant(Value::Null());
-      } else {
-        std::string select = "SELECT " + default_sql;
-        std::vector<ast::StatementPtr> parsed = ParseSql(select);
-        Binder inner(select, catalog_, session_views_, dialect_);
-        inner.columns_ = std::move(columns_);
-        inner.clock_ = clock_;
-        const ast::Query& q = *parsed[0]->As<ast::SelectStatement>().query;
-        value = ExpressionBinder(inner, nullptr, ExprContext::kValues, nullptr)
-                    .Bind(*q.body->select->items[0].expr);
-        columns_ = std::move(inner.columns_);
-        reads_clock_ = reads_clock_ || inner.reads_clock_;
-      }
+      value = BindColumnDefault(*table, index);
     }
     if (value->kind == plan::ExprKind::kParam) {
       NoteParamType(value->param_index, ColumnType(table->columns[index]));

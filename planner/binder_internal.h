@@ -202,6 +202,11 @@ class Binder {
                                const ast::Expr* where, Scope& scope);
   // A bound write statement: its plan and the columns and parameters it used.
   plan::LogicalPlan Finish(plan::PlanPtr root);
+  // Column `index`'s DEFAULT as an expression (NULL without one).
+  ExprPtr BindColumnDefault(const TableInfo& table, int index);
+  // INSERT: columns left out whose DEFAULT reads the clock get it from the router.
+  void FillClockDefaults(const TableInfo& table, std::vector<int>& target_columns,
+                         plan::PlanPtr& source);
 
   // A CTE by name, innermost WITH first, with the scope its WITH was written in (its body binds
   // there, not where it is referenced).

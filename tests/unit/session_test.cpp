@@ -133,12 +133,21 @@ TEST_CASE("now() is one value per transaction on every shard, and its plan is ne
   CHECK(first != second);  // each statement its own transaction: a later clock
   CHECK(c.cluster().plan_cache().size() == cached);
 
+  Run(c.session(),
+      "CREATE TABLE d (k INTEGER, at TIMESTAMPTZ DEFAULT current_timestamp, "
+      "day DATE DEFAULT CURRENT_TIMESTAMP) DISTRIBUTE BY HASH (k)");
   Run(c.session(), "BEGIN");
   std::string in_transaction = Rows(c, "SELECT now()");
   Run(c.session(), "INSERT INTO t VALUES (6, now())");
   CHECK(Rows(c, "SELECT now()") == in_transaction);
   CHECK(Rows(c, "SELECT count(*) FROM t WHERE at = now()") == "1\n");
   CHECK(Rows(c, "SELECT statement_timestamp() > now()") == "1\n");
+  // A DEFAULT of current_timestamp is the same clock, in PostgreSQL's text (not SQLite's own
+  // CURRENT_TIMESTAMP, which has no zone and no fraction), and a date column's is its date.
+  Run(c.session(),
+      "INSERT INTO d (k) VALUES (1), (2), (3), (4);"
+      "INSERT INTO d (k) SELECT k + 10 FROM d");
+  CHECK(Rows(c, "SELECT count(*) FROM d WHERE at = now() AND day = current_date") == "8\n");
   Run(c.session(), "COMMIT");
   CHECK(Rows(c, "SELECT now()") != in_transaction);
 }
