@@ -77,10 +77,14 @@ class SqliteRenderer : public SqlRenderer {
   // n the length of r by default; a start below 1 is the negative length's error.
   static std::string Overlay(const std::vector<std::string>& args) {
     std::string length = args.size() == 4 ? args[3] : Call("length", {args[1]});
-    return fmt::format(
-        "(substr({0}, 1, shardql_substring_length(({2}) - 1)) || {1} || "
-        "substr({0}, max(({2}) + ({3}), 1)))",
-        args[0], args[1], args[2], length);
+    return fmt::format("(substr({0}, 1, shardql_substring_length(({2}) - 1)) || {1} || {3})",
+                       args[0], args[1], args[2],
+                       Substring({args[0], fmt::format("({}) + ({})", args[2], length)}));
+  }
+
+  // Stored timestamptz text without its "+00": the timestamp at UTC.
+  static std::string WithoutZone(const std::string& x) {
+    return fmt::format("substr({0}, 1, length({0}) - 3)", x);
   }
 
   // A date/time value as SQLite's date functions read it: timestamptz's stored text ends in
@@ -148,9 +152,7 @@ class SqliteRenderer : public SqlRenderer {
         (field == "'epoch'" && arg.type.type.id != TypeId::kDate)) {
       // From the stored text "YYYY-MM-DD HH:MM:SS[.f][+00]": the seconds and up to six digits of
       // fraction (trailing zeros are not stored), as microseconds.
-      std::string t = arg.type.type.id == TypeId::kTimestampTz
-                          ? fmt::format("substr({0}, 1, length({0}) - 3)", text)
-                          : text;
+      std::string t = arg.type.type.id == TypeId::kTimestampTz ? WithoutZone(text) : text;
       std::string micros = fmt::format(
           "(CAST(substr({0}, 18, 2) AS INTEGER) * 1000000 + CAST(CASE WHEN substr({0}, 20, 1) = "
           "'.' "
@@ -190,12 +192,10 @@ class SqliteRenderer : public SqlRenderer {
     if (from == TypeId::kDate && to == TypeId::kTimestamp) return "(" + x + " || ' 00:00:00')";
     if (from == TypeId::kDate && to == TypeId::kTimestampTz) return "(" + x + " || ' 00:00:00+00')";
     if (from == TypeId::kTimestamp && to == TypeId::kTimestampTz) return "(" + x + " || '+00')";
-    if (from_zone && to == TypeId::kTimestamp)
-      return fmt::format("substr({0}, 1, length({0}) - 3)", x);
+    if (from_zone && to == TypeId::kTimestamp) return WithoutZone(x);
     if (from != TypeId::kDate && to == TypeId::kDate) return fmt::format("substr({}, 1, 10)", x);
     if (from == TypeId::kTimestamp && to == TypeId::kTime) return fmt::format("substr({}, 12)", x);
-    if (from_zone && to == TypeId::kTime)
-      return fmt::format("substr({0}, 12, length({0}) - 14)", x);
+    if (from_zone && to == TypeId::kTime) return fmt::format("substr({}, 12)", WithoutZone(x));
     throw SqlError(sqlstate::kInternalError,
                    fmt::format("CAST of {} to {} has no SQLite rendering", TypeName(SqlType(from)),
                                TypeName(SqlType(to))));

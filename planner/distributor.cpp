@@ -17,9 +17,9 @@ namespace shardql {
 
 const std::vector<DistributionStep>& DistributionSteps() {
   static const std::vector<DistributionStep> steps = {
-      kSplitInListPerShard,  kPushLimitToShards,        kMergeSortedShards,
-      kPushDistinctToShards, kAggregateInTwoPhases,     kSplitAvgIntoTotalAndCount,
-      kGatherSetOperation,   kSemiJoinCoLocatedFetches, kSettleSubqueryFilters,
+      kSplitInListPerShard,      kPushLimitToShards,        kMergeSortedShards,
+      kPushDistinctToShards,     kAggregateInTwoPhases,     kSplitAvgIntoTotalAndCount,
+      kGatherSetOperation,       kSemiJoinCoLocatedFetches, kSettleSubqueryFilters,
       kAnswerSubqueriesOnShards,
   };
   return steps;

@@ -366,14 +366,18 @@ Value Extract(std::string_view f, const Value& v) {
   return Value::Numeric(Numeric(second_micros));  // microseconds
 }
 
-bool IsTruncationUnit(std::string_view f) {
-  static const std::array<std::string_view, 13> kFields = {
-      "microseconds", "milliseconds", "second", "minute", "hour",    "day",       "week",
-      "month",        "quarter",      "year",   "decade", "century", "millennium"};
-  return std::find(kFields.begin(), kFields.end(), f) != kFields.end();
-}
-
 namespace {
+
+// date_trunc's units, smallest first.
+constexpr std::array<std::string_view, 13> kTruncationUnits = {
+    "microseconds", "milliseconds", "second", "minute", "hour",    "day",       "week",
+    "month",        "quarter",      "year",   "decade", "century", "millennium"};
+
+// 1 for microseconds ... 13 for millennium; 0 for what is not a unit.
+int TruncationRank(std::string_view f) {
+  auto it = std::find(kTruncationUnits.begin(), kTruncationUnits.end(), f);
+  return it == kTruncationUnits.end() ? 0 : static_cast<int>(it - kTruncationUnits.begin()) + 1;
+}
 
 // PostgreSQL's interval_trunc: the interval's fields as its tm (years, months, days, hours,
 // minutes, seconds, microseconds, each truncated toward zero), the smaller ones cleared.
@@ -381,13 +385,7 @@ Value TruncateInterval(std::string_view f, const Value::Interval& iv) {
   int64_t years = iv.months / 12, months = iv.months % 12, days = iv.days;
   int64_t hours = iv.micros / kMicrosPerHour, minutes = iv.micros / kMicrosPerMinute % 60;
   int64_t seconds = iv.micros / kMicrosPerSecond % 60, fraction = iv.micros % kMicrosPerSecond;
-  int rank = 0;  // how much to clear: 1 = microseconds ... 13 = millennium
-  for (std::string_view name :
-       {"microseconds", "milliseconds", "second", "minute", "hour", "day", "week", "month",
-        "quarter", "year", "decade", "century", "millennium"}) {
-    ++rank;
-    if (name == f) break;
-  }
+  int rank = TruncationRank(f);  // how much to clear
   if (rank >= 13) years = years / 1000 * 1000;
   if (rank >= 12) years = years / 100 * 100;
   if (rank >= 11) years = years / 10 * 10;
@@ -407,6 +405,10 @@ Value TruncateInterval(std::string_view f, const Value::Interval& iv) {
 }
 
 }  // namespace
+
+bool IsTruncationUnit(std::string_view f) {
+  return TruncationRank(f) != 0;
+}
 
 Value Truncate(std::string_view f, const Value& v) {
   if (v.kind() == Value::Kind::kInterval) return TruncateInterval(f, v.interval());
