@@ -114,12 +114,18 @@ void ForEachSpilledRedo(const std::string& catalog_path, const std::string& gid,
   }
   try {
     char word[8];
+    // A run's later fields: the file ending before them is damage, not its end.
+    auto field = [&](char* out, size_t n) {
+      if (!ReadExactly(fd, out, n, path)) {
+        throw SqlError(sqlstate::kIoError, "the redo file \"" + path + "\" is damaged");
+      }
+    };
     while (ReadExactly(fd, word, 8, path)) {
       std::string name(GetInt(word), '\0');
-      ReadExactly(fd, name.data(), name.size(), path);
-      ReadExactly(fd, word, 8, path);
+      field(name.data(), name.size());
+      field(word, 8);
       uint64_t count = GetInt(word);
-      ReadExactly(fd, word, 8, path);
+      field(word, 8);
       uint64_t length = GetInt(word);
       if (name != shard) {
         if (::lseek(fd, static_cast<off_t>(length), SEEK_CUR) < 0) Fail("read", path);

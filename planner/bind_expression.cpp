@@ -362,6 +362,17 @@ ExprPtr ExpressionBinder::BindWindow(const ast::Function& fn) {
   return plan::MakeColumn(id, type);
 }
 
+void ExpressionBinder::CoerceOperands(plan::Expr& e, size_t position) {
+  // x BETWEEN a AND b, x IN (a, b): each of a, b compares with x, so the date/time types meet as
+  // in x = a (CoerceToTemporal both ways), then the others see x's type after that.
+  for (size_t i = 1; i < e.children.size(); ++i)
+    CoerceToTemporal(e.children[i], e.children[0]->type, position);
+  for (size_t i = 1; i < e.children.size(); ++i)
+    CoerceToTemporal(e.children[0], e.children[i]->type, position);
+  for (size_t i = 1; i < e.children.size(); ++i)
+    CoerceToTemporal(e.children[i], e.children[0]->type, position);
+}
+
 ExprPtr ExpressionBinder::BindFunction(const ast::Function& fn) {
   if (fn.over) return BindWindow(fn);
   if (fn.name == "extract" || fn.name == "date_part") return BindExtract(fn);
@@ -445,8 +456,15 @@ ExprPtr ExpressionBinder::Bind(const ast::Expr& expr) {
         binder_.NoteParamType(right->param_index, left->type);
       }
       if (plan::IsComparison(b.op)) {
-        CoerceToTemporal(right, left->type, expr.span.begin);
-        CoerceToTemporal(left, right->type, expr.span.begin);
+        // A constant side first: it takes the column's type where that is exact, and the column
+        // keeps its stored text (and index) instead of being cast up.
+        if (left->kind == plan::ExprKind::kConstant) {
+          CoerceToTemporal(left, right->type, expr.span.begin);
+          CoerceToTemporal(right, left->type, expr.span.begin);
+        } else {
+          CoerceToTemporal(right, left->type, expr.span.begin);
+          CoerceToTemporal(left, right->type, expr.span.begin);
+        }
       } else if ((b.op == ast::BinaryOp::kAdd || b.op == ast::BinaryOp::kSub) &&
                  (IsTemporalOperand(*left) || IsTemporalOperand(*right))) {
         return BindTemporalArithmetic(b.op, std::move(left), std::move(right), expr.span.begin);
@@ -485,8 +503,7 @@ ExprPtr ExpressionBinder::Bind(const ast::Expr& expr) {
       e->children.push_back(Bind(*b.operand));
       e->children.push_back(Bind(*b.low));
       e->children.push_back(Bind(*b.high));
-      for (size_t i : {1, 2})
-        CoerceToTemporal(e->children[i], e->children[0]->type, expr.span.begin);
+      CoerceOperands(*e, expr.span.begin);
       PropagateExplicitCollation(*e);
       return e;
     }
@@ -495,10 +512,9 @@ ExprPtr ExpressionBinder::Bind(const ast::Expr& expr) {
       auto e = NewExpr(ExprKind::kInList);
       e->negated = in.negated;
       e->children.push_back(Bind(*in.operand));
-      for (const auto& item : in.list) {
+      for (const auto& item : in.list)
         e->children.push_back(Bind(*item));
-        CoerceToTemporal(e->children.back(), e->children[0]->type, expr.span.begin);
-      }
+      CoerceOperands(*e, expr.span.begin);
       PropagateExplicitCollation(*e);
       return e;
     }

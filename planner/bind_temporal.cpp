@@ -8,7 +8,6 @@
 
 #include "grammar/sql_error.h"
 #include "planner/binder_internal.h"
-#include "planner/calendar.h"
 #include "planner/temporal.h"
 
 namespace shardql::bind {
@@ -57,7 +56,7 @@ ExprPtr ExpressionBinder::BindTemporalCast(ExprPtr operand, const SqlType& targe
     std::optional<Value> v = temporal::Cast(operand->value, target.id);
     if (!v) {
       throw SqlError(
-          sqlstate::kDatatypeMismatch,
+          sqlstate::kCannotCoerce,
           fmt::format("cannot cast type {} to {}", TypeName(TypeOfValueKind(operand->value.kind())),
                       TypeName(target)),
           position);
@@ -77,9 +76,14 @@ ExprPtr ExpressionBinder::BindTemporalCast(ExprPtr operand, const SqlType& targe
     operand->type.declared = true;
     return operand;
   }
-  if (!binder_.dialect().NativeTemporalTypes() &&
-      !(IsPointInTime(operand->type.type.id) &&
-        (IsPointInTime(target.id) || target.id == TypeId::kTime))) {
+  TypeId from = operand->type.type.id;
+  if (from == TypeId::kDate && target.id == TypeId::kTime) {
+    // As for a constant (temporal::Cast): PostgreSQL has no such cast.
+    throw SqlError(sqlstate::kCannotCoerce,
+                   fmt::format("cannot cast type date to {}", TypeName(target)), position);
+  }
+  bool converts = IsPointInTime(from) && (IsPointInTime(target.id) || target.id == TypeId::kTime);
+  if (!binder_.dialect().NativeTemporalTypes() && !converts) {
     NotOnThisBackend(fmt::format("CAST of a {} expression to {}", TypeName(operand->type.type),
                                  TypeName(target)),
                      position);
@@ -334,17 +338,11 @@ ExprPtr ExpressionBinder::BindClock(const ast::Function& fn) {
   const temporal::StatementClock& clock = binder_.Clock();
   int64_t micros =
       fn.name == "statement_timestamp" ? clock.statement_start : clock.transaction_start;
-  int64_t days = calendar::FloorDiv(micros, calendar::kMicrosPerDay);
-  if (fn.name == "current_date") {
-    return TypedConstant(Value::Date(static_cast<int32_t>(days)), TypeId::kDate);
-  }
-  if (fn.name == "localtime") {
-    return TypedConstant(Value::Time(micros - days * calendar::kMicrosPerDay), TypeId::kTime);
-  }
-  if (fn.name == "localtimestamp") {
-    return TypedConstant(Value::Timestamp(micros), TypeId::kTimestamp);
-  }
-  return TypedConstant(Value::TimestampTz(micros), TypeId::kTimestampTz);
+  TypeId type = fn.name == "current_date"     ? TypeId::kDate
+                : fn.name == "localtime"      ? TypeId::kTime
+                : fn.name == "localtimestamp" ? TypeId::kTimestamp
+                                              : TypeId::kTimestampTz;
+  return TypedConstant(*temporal::Cast(Value::TimestampTz(micros), type), type);
 }
 
 }  // namespace shardql::bind

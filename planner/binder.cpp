@@ -760,6 +760,7 @@ Binder::FromItem Binder::BindView(const ViewInfo& view, const ast::NamedTable& r
   inner.expanding_ = expanding_;
   inner.expanding_.push_back(key);
   inner.param_count_ = param_count_;
+  inner.clock_ = clock_;
   std::vector<std::string> aliases = ref.column_aliases;
   if (aliases.empty()) aliases = view.column_names;
   FromItem item;
@@ -773,6 +774,7 @@ Binder::FromItem Binder::BindView(const ViewInfo& view, const ast::NamedTable& r
     throw;
   }
   columns_ = std::move(inner.columns_);
+  reads_clock_ = reads_clock_ || inner.reads_clock_;  // now() in a view: not cached either
   return item;
 }
 
@@ -1021,7 +1023,7 @@ plan::LogicalPlan Binder::BindInsert(const ast::InsertStatement& stmt) {
   return Finish(plan::MakeInsert(table, std::move(target_columns), std::move(source)));
 }
 
-ExprPtr Binder::BindColumnDefault(const TableInfo& table, int index) {
+ExprPtr Binder::BindColumnDefault(const TableInfo& table, int index, bool* reads_clock) {
   const std::string& default_sql = table.columns[index].default_sql;
   if (default_sql.empty()) return plan::MakeConstant(Value::Null());
   std::string select = "SELECT " + default_sql;
@@ -1030,10 +1032,17 @@ ExprPtr Binder::BindColumnDefault(const TableInfo& table, int index) {
   inner.columns_ = std::move(columns_);
   inner.clock_ = clock_;
   const ast::Query& q = *parsed[0]->As<ast::SelectStatement>().query;
-  ExprPtr value = ExpressionBinder(inner, nullptr, ExprContext::kValues, nullptr)
-                      .Bind(*q.body->select->items[0].expr);
+  ExprPtr value;
+  try {
+    value = ExpressionBinder(inner, nullptr, ExprContext::kValues, nullptr)
+                .Bind(*q.body->select->items[0].expr);
+  } catch (const SqlError&) {
+    columns_ = std::move(inner.columns_);  // the statement's columns, whatever the default did
+    throw;
+  }
   columns_ = std::move(inner.columns_);
   reads_clock_ = reads_clock_ || inner.reads_clock_;
+  if (reads_clock) *reads_clock = inner.reads_clock_;
   return value;
 }
 
@@ -1048,11 +1057,13 @@ void Binder::FillClockDefaults(const TableInfo& table, std::vector<int>& target_
     }
     // A default of current_timestamp, current_date ... is the statement's clock, as now() is:
     // the shards' own (SQLite's CURRENT_TIMESTAMP) would be another text, per shard.
-    bool read_clock_before = reads_clock_;
-    reads_clock_ = false;
-    ExprPtr value = BindColumnDefault(table, index);
-    bool reads_clock = reads_clock_;
-    reads_clock_ = reads_clock || read_clock_before;
+    bool reads_clock = false;
+    ExprPtr value;
+    try {
+      value = BindColumnDefault(table, index, &reads_clock);
+    } catch (const SqlError&) {
+      continue;  // one shardql does not compute (DEFAULT CURRENT_TIME): the shard's, as before
+    }
     if (!reads_clock) continue;
     TypeId want = ColumnType(column).type.id;
     if (value->kind == plan::ExprKind::kConstant && temporal::IsTemporal(want) &&

@@ -95,6 +95,8 @@ class ExpressionBinder {
   ExprPtr BindTemporalCast(ExprPtr operand, const SqlType& target, const std::string& name,
                            size_t position);
   void CoerceToTemporal(ExprPtr& side, const ExprType& other, size_t position);
+  // The operand and the bounds of BETWEEN, or the items of an IN list, coerced against each other.
+  void CoerceOperands(plan::Expr& e, size_t position);
   ExprPtr BindTemporalArithmetic(ast::BinaryOp op, ExprPtr left, ExprPtr right, size_t position);
   ExprPtr BindExtract(const ast::Function& fn);
   ExprPtr BindDateTrunc(const ast::Function& fn);
@@ -136,7 +138,10 @@ class Binder {
   // the plan one for this execution only (LogicalPlan::reads_clock).
   void SetClock(const temporal::StatementClock& clock) { clock_ = clock; }
   const temporal::StatementClock& Clock() {
-    if (!clock_) clock_ = temporal::StatementClock{temporal::MicrosNow(), temporal::MicrosNow()};
+    if (!clock_) {
+      int64_t now = temporal::MicrosNow();
+      clock_ = temporal::StatementClock{now, now};
+    }
     reads_clock_ = true;
     return *clock_;
   }
@@ -202,8 +207,9 @@ class Binder {
                                const ast::Expr* where, Scope& scope);
   // A bound write statement: its plan and the columns and parameters it used.
   plan::LogicalPlan Finish(plan::PlanPtr root);
-  // Column `index`'s DEFAULT as an expression (NULL without one).
-  ExprPtr BindColumnDefault(const TableInfo& table, int index);
+  // Column `index`'s DEFAULT as an expression (NULL without one); `reads_clock`: whether it
+  // reads the statement's clock.
+  ExprPtr BindColumnDefault(const TableInfo& table, int index, bool* reads_clock = nullptr);
   // INSERT: columns left out whose DEFAULT reads the clock get it from the router.
   void FillClockDefaults(const TableInfo& table, std::vector<int>& target_columns,
                          plan::PlanPtr& source);

@@ -232,3 +232,31 @@ TEST_CASE(
   CHECK(FormatRows(Run(c.session(), "SELECT count(*), sum(length(v)) FROM t"),
                    c.cluster().dialect()) == fmt::format("4 | {}\n", 4 * big.size()));
 }
+
+TEST_CASE("a spilled redo file cut short between a run's fields is refused as damaged") {
+  char dir[] = "/tmp/shardql-spill-XXXXXX";
+  const std::string folder = mkdtemp(dir);
+  const std::string catalog = folder + "/cluster.catalog.db";
+  {
+    RedoSpillFile file(catalog, "g1");
+    EncodedRedo redo;
+    redo.Append("INSERT INTO t VALUES (?)", {Value::Integer(1)});
+    file.Append("s0", redo);
+    file.Sync();
+    file.Keep();
+  }
+  const std::string path = RedoSpillPath(catalog, "g1");
+  int runs = 0;
+  ForEachSpilledRedo(catalog, "g1", "s0", [&](const std::vector<RedoStatement>&) { ++runs; });
+  CHECK(runs == 1);
+  // The name's length and the name, then nothing: the run's count is missing.
+  std::filesystem::resize_file(path, 8 + 2);
+  std::string code;
+  try {
+    ForEachSpilledRedo(catalog, "g1", "s0", [&](const std::vector<RedoStatement>&) {});
+  } catch (const SqlError& e) {
+    code = e.sqlstate();
+  }
+  CHECK(code == "58030");
+  std::filesystem::remove_all(folder);
+}

@@ -150,6 +150,16 @@ TEST_CASE("now() is one value per transaction on every shard, and its plan is ne
   CHECK(Rows(c, "SELECT count(*) FROM d WHERE at = now() AND day = current_date") == "8\n");
   Run(c.session(), "COMMIT");
   CHECK(Rows(c, "SELECT now()") != in_transaction);
+
+  // Through a view too: its now() is the statement's, never a cached plan's.
+  Run(c.session(), "CREATE VIEW clock AS SELECT now() AS at");
+  std::string through_view = Rows(c, "SELECT at FROM clock");
+  CHECK(Rows(c, "SELECT at FROM clock") != through_view);
+  // A default shardql does not compute (time with time zone) is still the shard's own.
+  Run(c.session(),
+      "CREATE TABLE e (k INTEGER, t TIME DEFAULT CURRENT_TIME) DISTRIBUTE BY HASH (k);"
+      "INSERT INTO e (k) VALUES (1)");
+  CHECK(Rows(c, "SELECT count(t) FROM e") == "1\n");
 }
 
 TEST_CASE("BEGIN ... COMMIT and ROLLBACK span shards") {
