@@ -41,6 +41,12 @@ const ViewInfo* CatalogSnapshot::FindView(const std::string& name) const {
   return it == views_.end() ? nullptr : &it->second;
 }
 
+std::shared_ptr<const TableStatistics> CatalogSnapshot::StatisticsOf(
+    const std::string& table) const {
+  auto it = statistics_.find(table);
+  return it == statistics_.end() ? nullptr : it->second;
+}
+
 std::vector<const IndexInfo*> CatalogSnapshot::IndexesOf(const std::string& table) const {
   std::vector<const IndexInfo*> out;
   for (const auto& [name, index] : indexes_) {
@@ -93,6 +99,17 @@ void Catalog::AddTable(std::shared_ptr<const TableInfo> table, CommitRecord* rec
       record);
 }
 
+void Catalog::SetStatistics(const std::string& table,
+                            std::shared_ptr<const TableStatistics> statistics) {
+  Change([&](CatalogSnapshot& s) {
+    if (!s.FindTable(table)) {
+      throw SqlError(sqlstate::kUndefinedTable,
+                     fmt::format("relation \"{}\" does not exist", table));
+    }
+    s.statistics_[table] = std::move(statistics);
+  });
+}
+
 void Catalog::DropTable(const std::string& name, CommitRecord* record) {
   Change(
       [&](CatalogSnapshot& s) {
@@ -101,6 +118,7 @@ void Catalog::DropTable(const std::string& name, CommitRecord* record) {
                          fmt::format("table \"{}\" does not exist", name));
         }
         std::erase_if(s.indexes_, [&](const auto& entry) { return entry.second.table == name; });
+        s.statistics_.erase(name);
       },
       record);
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "planner/hash_ring.h"
+#include "planner/statistics.h"
 #include "planner/types.h"
 
 namespace shardql {
@@ -78,6 +79,8 @@ class CatalogSnapshot {
   const IndexInfo* FindIndex(const std::string& name) const;
   const ViewInfo* FindView(const std::string& name) const;
   std::vector<const IndexInfo*> IndexesOf(const std::string& table) const;
+  // What the last ANALYZE of the table found; null when it has not been analysed.
+  std::shared_ptr<const TableStatistics> StatisticsOf(const std::string& table) const;
 
   const std::map<std::string, std::shared_ptr<const TableInfo>>& tables() const { return tables_; }
   const std::map<std::string, IndexInfo>& indexes() const { return indexes_; }
@@ -91,6 +94,7 @@ class CatalogSnapshot {
   std::map<std::string, std::shared_ptr<const TableInfo>> tables_;
   std::map<std::string, IndexInfo> indexes_;
   std::map<std::string, ViewInfo> views_;
+  std::map<std::string, std::shared_ptr<const TableStatistics>> statistics_;
   uint64_t version_ = 0;
 };
 
@@ -116,6 +120,8 @@ class Catalog {
   void AddIndex(IndexInfo index, CommitRecord* record = nullptr);
   void DropIndex(const std::string& name, CommitRecord* record = nullptr);
   void AddView(ViewInfo view, bool replace);
+  // Replaces a table's statistics (ANALYZE); plans made with the old figures go stale.
+  void SetStatistics(const std::string& table, std::shared_ptr<const TableStatistics> statistics);
   void DropView(const std::string& name);
 
   // The file's commit log (nullptr for an in-memory catalog).

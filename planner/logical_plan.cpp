@@ -1,5 +1,7 @@
 #include "planner/logical_plan.h"
 
+#include <map>
+
 #include "planner/plan_visitor.h"
 
 namespace shardql::plan {
@@ -340,6 +342,40 @@ std::set<ColumnId> DefinedColumns(const PlanNode& node) {
   VisitPlan(
       node, [&](const PlanNode& n) { defined.insert(n.outputs.begin(), n.outputs.end()); }, true);
   return defined;
+}
+
+namespace {
+
+void RenameOutputs(PlanNode& node, const std::map<ColumnId, ColumnId>& ids) {
+  for (ColumnId& id : node.outputs) {
+    auto it = ids.find(id);
+    if (it != ids.end()) id = it->second;
+  }
+  ForEachNodeExpr(node, [&](ExprPtr& e) {
+    VisitExpr(*e, [&](const Expr& sub) {
+      if (sub.plan) RenameOutputs(*sub.plan, ids);
+    });
+  });
+  for (PlanPtr& child : node.children)
+    RenameOutputs(*child, ids);
+}
+
+}  // namespace
+
+PlanPtr CloneWithFreshColumns(const PlanNode& node, ColumnTable& columns) {
+  std::map<ColumnId, ColumnId> ids;
+  for (ColumnId id : DefinedColumns(node)) {
+    ColumnMeta meta = columns[id];
+    ids[id] = columns.Add(std::move(meta));
+  }
+  PlanPtr copy = node.Clone();
+  RenameOutputs(*copy, ids);
+  RewriteExprs(*copy, [&](ExprPtr& e) {
+    if (e->kind != ExprKind::kColumn) return;
+    auto it = ids.find(e->column);
+    if (it != ids.end()) e->column = it->second;
+  });
+  return copy;
 }
 
 void VisitPlan(const PlanNode& node, const std::function<void(const PlanNode&)>& fn,

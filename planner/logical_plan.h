@@ -290,6 +290,12 @@ void VisitPlan(const PlanNode& node, const std::function<void(const PlanNode&)>&
 // from inside it does not need from an enclosing block.
 std::set<ColumnId> DefinedColumns(const PlanNode& node);
 
+// A copy of `node`'s subtree in which every column it defines (subquery plans included) has a
+// new id, named and typed as the old one, and every reference follows. A rewrite that needs the
+// same rows twice (SplitOrToUnion's branches) takes one copy per use, so no id is defined twice.
+// References to columns defined outside the subtree are kept.
+PlanPtr CloneWithFreshColumns(const PlanNode& node, ColumnTable& columns);
+
 // Every expression a node holds directly (not its children's), for generic walks.
 std::vector<const Expr*> NodeExpressions(const PlanNode& node);
 

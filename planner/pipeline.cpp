@@ -28,7 +28,7 @@ std::shared_ptr<PlannedStatement> PlanStatement(const ast::Statement& statement,
   if (!rules::RuleRegistry().empty()) {
     plan::LogicalPlan before = logical.Clone();
     rules::ApplyRules(logical, *context.dialect, *context.catalog, *context.settings,
-                      planned->trace);
+                      planned->trace, context.param_values);
     bool changed =
         std::any_of(planned->trace.entries().begin(), planned->trace.entries().end(),
                     [](const TraceEntry& e) { return e.outcome == TraceOutcome::kFired; });

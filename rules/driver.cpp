@@ -25,18 +25,31 @@ class Driver {
         continue;
       }
       std::string message;
+      plan::PlanPtr original = node->Clone();
+      Estimate before = ctx_.cost.Of(*node);
       plan::PlanPtr replacement = rule->Apply(node, ctx_, message);
       if (!replacement) {
+        node = std::move(original);
         trace_.Add(rule->Name(), TraceOutcome::kRejected, message);
         continue;
       }
       node = std::move(replacement);
-      trace_.Add(rule->Name(), TraceOutcome::kFired, message);
       plan::VerifyPlanInDebug(*plan_.root, plan_.columns);
+      Estimate after = ctx_.cost.Of(*node);
+      std::string costs = fmt::format("cost {:.3f} → {:.3f}", before.cost, after.cost);
+      if (!(after.cost < before.cost)) {
+        node = std::move(original);
+        trace_.Add(rule->Name(), TraceOutcome::kRejected,
+                   fmt::format("{}, but not cheaper: {}", message, costs));
+        continue;
+      }
+      trace_.Add(rule->Name(), TraceOutcome::kFired, fmt::format("{} ({})", message, costs));
       changed = true;
     }
+    ctx_.ancestors.push_back(node.get());
     for (plan::PlanPtr& child : node->children)
       changed |= Pass(child);
+    ctx_.ancestors.pop_back();
     return changed;
   }
 
@@ -51,13 +64,14 @@ class Driver {
 }  // namespace
 
 void ApplyRules(plan::LogicalPlan& plan, const Dialect& dialect, const CatalogSnapshot& catalog,
-                const PlannerSettings& settings, RuleTrace& trace,
+                const PlannerSettings& settings, RuleTrace& trace, const std::vector<Value>* params,
                 const std::vector<RuleEntry>& registry) {
   if (registry.empty()) return;
   std::vector<std::unique_ptr<Rule>> rules;
   for (const RuleEntry& entry : registry)
     rules.push_back(entry.make());
-  RuleContext ctx{plan.columns, dialect, catalog};
+  CostModel cost(catalog, dialect, plan.columns, settings, params);
+  RuleContext ctx{plan.columns, dialect, catalog, cost, {}};
   Driver driver(plan, ctx, settings, trace, rules);
   for (int pass = 0; pass < kMaxRulePasses; ++pass) {
     if (!driver.Pass(plan.root)) return;

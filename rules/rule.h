@@ -5,8 +5,10 @@
 // change.
 
 #include <string>
+#include <vector>
 
 #include "planner/catalog.h"
+#include "planner/cost_model.h"
 #include "planner/dialect.h"
 #include "planner/logical_plan.h"
 
@@ -17,6 +19,9 @@ struct RuleContext {
   plan::ColumnTable& columns;  // new column ids go here
   const Dialect& dialect;
   const CatalogSnapshot& catalog;
+  const CostModel& cost;  // what the driver compares before and after a rewrite
+  // The nodes above the one being rewritten, the root first and its parent last.
+  std::vector<const plan::PlanNode*> ancestors;
 };
 
 class Rule {

@@ -6,6 +6,9 @@
 //                        and each node's output columns, for before/after trees)
 //   explain              the distributed plan (what EXPLAIN prints)
 //   query [rowsort]      run a query and print its rows
+//   trace                the rules and distribution steps a statement's planning tried, each
+//                        with its outcome and reason (estimated costs shown as `cost …`, so a
+//                        recalibration of the cost model does not rewrite every file)
 // A case whose statement fails prints the error (SQLSTATE, message, caret); it must say `error`.
 // Directives on explain, query and exec cases:
 //   disable=A,B     run with SET disabled_rules = 'A,B'
@@ -18,6 +21,7 @@
 
 #include <memory>
 #include <optional>
+#include <regex>
 
 #include "grammar/parser.h"
 #include "grammar/sql_error.h"
@@ -70,6 +74,17 @@ class GoldenRunner {
         std::string out;
         for (const auto& row : r.rows)
           out += std::string(row[0].text()) + "\n";
+        return out;
+      }
+      if (t.command == "trace") {
+        std::optional<PlanLookup> lookup = session.PlanFor(t.input);
+        REQUIRE_MESSAGE(lookup, "trace needs one SELECT / INSERT / UPDATE / DELETE");
+        static const std::regex costs("cost [0-9.]+ → [0-9.]+");
+        std::string out;
+        for (const TraceEntry& e : lookup->plan->trace.entries()) {
+          out += fmt::format("{} {}: {}\n", e.name, ToString(e.outcome),
+                             std::regex_replace(e.message, costs, "cost …"));
+        }
         return out;
       }
       if (t.command == "query") {
@@ -132,6 +147,11 @@ class GoldenRunner {
 TEST_CASE("golden: bind and logical plans") {
   GoldenRunner runner;
   RunDataDrivenDir(GoldenDir("bind"), [&](const TestCase& t) { return runner.Handle(t); });
+}
+
+TEST_CASE("golden: rewrite rules") {
+  GoldenRunner runner;
+  RunDataDrivenDir(GoldenDir("rules"), [&](const TestCase& t) { return runner.Handle(t); });
 }
 
 TEST_CASE("golden: routing and EXPLAIN") {

@@ -1,7 +1,7 @@
 // The rule driver applies every rule of a registry the same way: a disabled rule is skipped and
 // traced as such, a rejected one leaves the plan alone with its reason, a fired one replaces the
-// node and the plan is verified after it. Tested with rules of the test's own, since the
-// product's registry has none yet.
+// node when the cost model finds it cheaper, and the plan is verified after it. Tested with rules
+// of the test's own.
 
 #include <doctest/doctest.h>
 
@@ -42,6 +42,32 @@ class DropTrueFilter : public rules::Rule {
   }
 };
 
+// Filter[p] over X => Filter[a = 5] over X: not an equivalence (a test of the driver only), but a
+// rewrite the cost model must find cheaper: the filter pins the shard key to one shard.
+class PinKey : public rules::Rule {
+ public:
+  const char* Name() const override { return "PinKey"; }
+  const char* Rationale() const override { return "a test rule that reads one shard"; }
+  bool Match(const plan::PlanNode& node) const override {
+    return node.kind == plan::NodeKind::kFilter;
+  }
+  plan::PlanPtr Apply(plan::PlanPtr& node, rules::RuleContext&,
+                      std::string& message) const override {
+    auto& filter = node->Cast<plan::FilterNode>();
+    const plan::Expr& column =
+        filter.predicate->children.at(0) ? *filter.predicate->children[0] : *filter.predicate;
+    if (column.kind != plan::ExprKind::kColumn ||
+        filter.predicate->binary_op == ast::BinaryOp::kEq) {
+      message = "already pinned";
+      return nullptr;
+    }
+    filter.predicate = plan::MakeBinary(ast::BinaryOp::kEq, column.Clone(),
+                                        plan::MakeConstant(Value::Integer(5), "5"));
+    message = "pinned a to 5";
+    return std::move(node);
+  }
+};
+
 // Breaks the plan it touches: a rule with a bug, which the driver's verification must catch.
 class BreakProject : public rules::Rule {
  public:
@@ -60,6 +86,9 @@ class BreakProject : public rules::Rule {
 const std::vector<rules::RuleEntry> kTestRules = {
     {"DropTrueFilter", [] { return std::unique_ptr<rules::Rule>(new DropTrueFilter); }},
 };
+const std::vector<rules::RuleEntry> kPinRules = {
+    {"PinKey", [] { return std::unique_ptr<rules::Rule>(new PinKey); }},
+};
 
 plan::LogicalPlan BindSql(TestCluster& c, const std::string& sql) {
   std::vector<ast::StatementPtr> parsed = ParseSql(sql);
@@ -74,20 +103,30 @@ TEST_CASE("the rule driver fires, rejects, skips disabled rules and verifies") {
   auto snapshot = c.cluster().catalog().Snapshot();
   const Dialect& dialect = c.cluster().dialect();
 
-  SUBCASE("fired: the node is replaced and the trace says so") {
-    plan::LogicalPlan p = BindSql(c, "SELECT a FROM t WHERE 1");
+  SUBCASE("fired: a cheaper node replaces the old, the trace says so with both costs") {
+    plan::LogicalPlan p = BindSql(c, "SELECT a FROM t WHERE a > 1");
     RuleTrace trace;
-    rules::ApplyRules(p, dialect, *snapshot, PlannerSettings{}, trace, kTestRules);
-    CHECK(PrintPlan(p) == "Project t.a\n└── Scan t");
+    rules::ApplyRules(p, dialect, *snapshot, PlannerSettings{}, trace, nullptr, kPinRules);
+    CHECK(PrintPlan(p) == "Project t.a\n└── Filter t.a = 5\n    └── Scan t");
+    REQUIRE(trace.entries().size() == 2);  // the second pass finds it pinned
+    CHECK(trace.Fired("PinKey"));
+    CHECK(trace.entries()[0].message.starts_with("pinned a to 5 (cost "));
+  }
+  SUBCASE("a rewrite that is not cheaper is put back, the trace says why") {
+    plan::LogicalPlan p = BindSql(c, "SELECT a FROM t WHERE 1");
+    std::string before = PrintPlan(p);
+    RuleTrace trace;
+    rules::ApplyRules(p, dialect, *snapshot, PlannerSettings{}, trace, nullptr, kTestRules);
+    CHECK(PrintPlan(p) == before);
     REQUIRE(trace.entries().size() == 1);
-    CHECK(trace.Fired("DropTrueFilter"));
-    CHECK(trace.entries()[0].message == "dropped WHERE 1");
+    CHECK(trace.entries()[0].outcome == TraceOutcome::kRejected);
+    CHECK(trace.entries()[0].message.starts_with("dropped WHERE 1, but not cheaper: cost "));
   }
   SUBCASE("rejected: the plan stays, the reason is traced") {
     plan::LogicalPlan p = BindSql(c, "SELECT a FROM t WHERE a > 1");
     std::string before = PrintPlan(p);
     RuleTrace trace;
-    rules::ApplyRules(p, dialect, *snapshot, PlannerSettings{}, trace, kTestRules);
+    rules::ApplyRules(p, dialect, *snapshot, PlannerSettings{}, trace, nullptr, kTestRules);
     CHECK(PrintPlan(p) == before);
     REQUIRE(trace.entries().size() == 1);
     CHECK(trace.entries()[0].outcome == TraceOutcome::kRejected);
@@ -99,7 +138,7 @@ TEST_CASE("the rule driver fires, rejects, skips disabled rules and verifies") {
     PlannerSettings settings;
     settings.disabled_rules = {"DropTrueFilter"};
     RuleTrace trace;
-    rules::ApplyRules(p, dialect, *snapshot, settings, trace, kTestRules);
+    rules::ApplyRules(p, dialect, *snapshot, settings, trace, nullptr, kTestRules);
     CHECK(PrintPlan(p) == before);
     REQUIRE(trace.entries().size() == 1);
     CHECK(trace.entries()[0].outcome == TraceOutcome::kDisabled);
@@ -110,7 +149,8 @@ TEST_CASE("the rule driver fires, rejects, skips disabled rules and verifies") {
     const std::vector<rules::RuleEntry> buggy = {
         {"BreakProject", [] { return std::unique_ptr<rules::Rule>(new BreakProject); }}};
     RuleTrace trace;
-    CHECK_THROWS_AS(rules::ApplyRules(p, dialect, *snapshot, PlannerSettings{}, trace, buggy),
-                    SqlError);
+    CHECK_THROWS_AS(
+        rules::ApplyRules(p, dialect, *snapshot, PlannerSettings{}, trace, nullptr, buggy),
+        SqlError);
   }
 }
