@@ -42,6 +42,12 @@ inline constexpr DistributionStep kSplitAvgIntoTotalAndCount{
 // merge engine.
 inline constexpr DistributionStep kGatherSetOperation{
     "GatherSetOperation", "each branch of a UNION runs on its own shards, the router gathers"};
+// UNION ALL branches routed to shards of one ring, with the shards known when planning: each
+// shard is visited once and runs the UNION ALL of the branches that reach it, so the branches of
+// SplitOrToUnion cost no more visits than the OR did. Safe because UNION ALL keeps every row of
+// every branch, whichever shard computes it, and the router's merge above sees the same rows.
+inline constexpr DistributionStep kCombineBranchRoutes{
+    "CombineBranchRoutes", "UNION ALL branches on the same shards visit each shard once"};
 
 // The general path's fetch of a table joined on the shard key with others (or read by a subquery
 // correlated on it) keeps only the rows with a partner on their own shard: a semi-join each shard

@@ -12,15 +12,16 @@
 #include "grammar/sql_error.h"
 #include "grammar/stack_guard.h"
 #include "planner/distributor_internal.h"
+#include "planner/shard_pruning.h"
 
 namespace shardql {
 
 const std::vector<DistributionStep>& DistributionSteps() {
   static const std::vector<DistributionStep> steps = {
-      kSplitInListPerShard,      kPushLimitToShards,        kMergeSortedShards,
-      kPushDistinctToShards,     kAggregateInTwoPhases,     kSplitAvgIntoTotalAndCount,
-      kGatherSetOperation,       kSemiJoinCoLocatedFetches, kSettleSubqueryFilters,
-      kAnswerSubqueriesOnShards,
+      kSplitInListPerShard,   kPushLimitToShards,        kMergeSortedShards,
+      kPushDistinctToShards,  kAggregateInTwoPhases,     kSplitAvgIntoTotalAndCount,
+      kGatherSetOperation,    kCombineBranchRoutes,      kSemiJoinCoLocatedFetches,
+      kSettleSubqueryFilters, kAnswerSubqueriesOnShards,
   };
   return steps;
 }
@@ -128,6 +129,112 @@ void CollectUnionAll(const plan::PlanNode& node, std::vector<const plan::PlanNod
   out.push_back(&node);
 }
 
+// The shards a route visits when they are known at planning time (parameters whose values are
+// known count, and are recorded in the guard); nullopt otherwise.
+std::optional<std::vector<uint32_t>> KnownShards(Context& ctx, const Route& route) {
+  if (route.variant == RouteVariant::kNone) return std::vector<uint32_t>{};
+  if (!route.choice.key_params.empty()) {
+    if (!ctx.values || !ctx.guard) return std::nullopt;
+    for (uint32_t p : route.choice.key_params) {
+      if (p > ctx.values->size()) return std::nullopt;
+    }
+  }
+  std::vector<uint32_t> shards = ResolveShards(
+      route.choice, *route.ring, ctx.values ? *ctx.values : std::vector<Value>{}, ctx.dialect);
+  for (uint32_t p : route.choice.key_params) {
+    Value stored = ctx.dialect.StoredValue((*ctx.values)[p - 1], route.choice.key_type);
+    ctx.guard->Add(
+        {p, route.choice.key_type, route.choice.key_collation, route.ring,
+         route.ring->ShardIndexFor(ctx.dialect.KeyHash(stored, route.choice.key_collation))});
+  }
+  return shards;
+}
+
+// CombineBranchRoutes: a gather of routes over one ring whose shards are known becomes one route;
+// each shard runs the UNION ALL of the fragments of the branches that visit it.
+std::unique_ptr<MergeNode> CombineBranchRoutes(Context& ctx, std::unique_ptr<MergeNode> gather) {
+  if (gather->children.size() < 2) return gather;
+  const HashRing* ring = nullptr;
+  for (const auto& child : gather->children) {
+    if (child->kind != MergeKind::kRoute || !child->route->per_shard_sql.empty()) return gather;
+    const Route& route = *child->route;
+    if (route.variant == RouteVariant::kAnyShard) return gather;
+    if (ring && !(route.ring->shards() == ring->shards() &&
+                  route.ring->vnodes_per_shard() == ring->vnodes_per_shard())) {
+      return gather;
+    }
+    ring = route.ring.get();
+  }
+  size_t guard_size = ctx.guard ? ctx.guard->entries.size() : 0;
+  std::map<uint32_t, std::vector<const Route*>> by_shard;
+  size_t visits = 0;
+  for (const auto& child : gather->children) {
+    std::optional<std::vector<uint32_t>> shards = KnownShards(ctx, *child->route);
+    if (!shards) {
+      if (ctx.guard) ctx.guard->entries.resize(guard_size);
+      return gather;
+    }
+    visits += shards->size();
+    for (uint32_t s : *shards)
+      by_shard[s].push_back(child->route.get());
+  }
+  if (by_shard.size() == visits) {
+    if (ctx.guard) ctx.guard->entries.resize(guard_size);
+    return gather;  // no shard is visited twice
+  }
+  if (!ctx.Enabled(kCombineBranchRoutes)) {
+    if (ctx.guard) ctx.guard->entries.resize(guard_size);
+    return gather;
+  }
+  auto combined = std::make_unique<Route>();
+  const Route& first = *gather->children[0]->route;
+  combined->ring = first.ring;
+  combined->ring_shards = first.ring_shards;
+  combined->width = first.width;
+  combined->choice.key_type = first.choice.key_type;
+  combined->choice.key_collation = first.choice.key_collation;
+  std::vector<std::string> reasons;
+  for (const auto& child : gather->children) {
+    std::vector<std::string> names;
+    for (uint32_t s : ResolveShards(child->route->choice, *ring,
+                                    ctx.values ? *ctx.values : std::vector<Value>{}, ctx.dialect))
+      names.push_back(ring->shards()[s]);
+    reasons.push_back(fmt::format("branch {} on {}: {}", reasons.size() + 1, fmt::join(names, ", "),
+                                  child->route->reason));
+  }
+  // The fragment EXPLAIN shows: every branch; each shard's SQL holds only its own branches.
+  auto union_of = [&](const std::vector<const Route*>& routes) {
+    plan::PlanPtr tree = routes[0]->fragment->Clone();
+    for (size_t i = 1; i < routes.size(); ++i) {
+      std::vector<plan::ColumnId> outputs;
+      for (plan::ColumnId id : tree->outputs)
+        outputs.push_back(ctx.columns.Add(ctx.columns[id]));
+      tree = plan::MakeSetOp(ast::SetOpKind::kUnion, true, std::move(tree),
+                             routes[i]->fragment->Clone(), std::move(outputs));
+    }
+    return tree;
+  };
+  std::vector<const Route*> all;
+  for (const auto& child : gather->children)
+    all.push_back(child->route.get());
+  combined->fragment = union_of(all);
+  combined->sql = ctx.dialect.RenderPlan(*combined->fragment, ctx.columns);
+  for (const auto& [shard, routes] : by_shard) {
+    combined->choice.fixed.push_back(shard);
+    combined->per_shard_sql.emplace_back(
+        shard, routes.size() == 1 ? routes[0]->sql
+                                  : ctx.dialect.RenderPlan(*union_of(routes), ctx.columns));
+  }
+  combined->variant = by_shard.size() == ring->shards().size() ? RouteVariant::kAllShards
+                      : by_shard.size() == 1                   ? RouteVariant::kSingleShard
+                                                               : RouteVariant::kSomeShards;
+  combined->reason = fmt::format("{}", fmt::join(reasons, "; "));
+  ctx.Record(kCombineBranchRoutes, TraceOutcome::kFired,
+             fmt::format("{} branches on {} shards: {} visits instead of {}",
+                         gather->children.size(), by_shard.size(), by_shard.size(), visits));
+  return RouteNode(std::move(combined));
+}
+
 // UNION [ALL] whose branches can run without the merge engine: a gather of the branches' plans,
 // duplicates removed by the router for UNION, then the block's ORDER BY and LIMIT.
 std::optional<SubPlan> TryGatherSetOp(Context& ctx, const BlockParts& parts) {
@@ -160,6 +267,7 @@ std::optional<SubPlan> TryGatherSetOp(Context& ctx, const BlockParts& parts) {
     gather->children.push_back(std::move(sub->root));
   }
   std::unique_ptr<MergeNode> node = std::move(gather);
+  if (setop.all) node = CombineBranchRoutes(ctx, std::move(node));
   if (!setop.all) {
     node = Wrap(MergeKind::kDistinct, std::move(node));
     for (plan::ColumnId id : setop.outputs)
@@ -192,7 +300,7 @@ DistributedPlan DistributeQuery(const plan::LogicalPlan& plan, const Dialect& di
   StackDepthScope stack_scope;
   RoutingGuard guard;
   DistributionAnalysis analysis(*plan.root, plan.columns, dialect, values, &guard);
-  distribute::Context ctx{plan, dialect, settings, trace, analysis, plan.columns};
+  distribute::Context ctx{plan, dialect, settings, trace, analysis, plan.columns, values, &guard};
   distribute::SubPlan sub;
   if (analysis.scans().empty()) {
     // No table: the router's merge engine computes it.

@@ -54,7 +54,8 @@ std::optional<BlockParts> PeelBlock(const PlanNode& root) {
     parts.sort = &node->Cast<plan::SortNode>();
     node = node->children[0].get();
   }
-  if (node->kind == NodeKind::kSetOp && !parts.strip) {
+  // A UNION block has no hidden sort keys of its own; SplitOrToUnion's branches may carry them.
+  if (node->kind == NodeKind::kSetOp) {
     parts.setop = &node->Cast<plan::SetOpNode>();
     return parts;
   }

@@ -26,6 +26,10 @@ struct Context {
   RuleTrace* trace;
   DistributionAnalysis& analysis;
   plan::ColumnTable columns;  // the logical plan's, plus the columns new fragments define
+  // The parameters' values when planning knows them, and where a decision made from the shards
+  // they route to is recorded (DistributedPlan::guard).
+  const std::vector<Value>* values = nullptr;
+  RoutingGuard* guard = nullptr;
 
   // Whether `step` may be taken; a step switched off is recorded as such.
   bool Enabled(const DistributionStep& step) {

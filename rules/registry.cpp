@@ -3,12 +3,14 @@
 namespace shardql::rules {
 
 std::unique_ptr<Rule> MakePushPredicatesIntoJoins();
+std::unique_ptr<Rule> MakeSplitOrToUnion();
 
 const std::vector<RuleEntry>& RuleRegistry() {
   // In the order they are tried. The product's rules (DESIGN.md: index, OR -> UNION, LIKE ->
   // range, temp tables) join here, one line each, as they land.
   static const std::vector<RuleEntry> registry = {
       {"PushPredicatesIntoJoins", MakePushPredicatesIntoJoins},
+      {"SplitOrToUnion", MakeSplitOrToUnion},
   };
   return registry;
 }
