@@ -7,6 +7,7 @@
 #include <set>
 
 #include "planner/distribution.h"
+#include "planner/distributor_internal.h"
 #include "planner/shard_pruning.h"
 
 namespace shardql {
@@ -313,53 +314,38 @@ class Estimator {
   double AndSel(const Expr& e) {
     std::vector<const Expr*> conjuncts;
     plan::ForEachConjunct(e, [&](const Expr& c) { conjuncts.push_back(&c); });
-    std::map<ColumnId, std::pair<const Expr*, const Expr*>> bounds;  // low, high
-    std::set<const Expr*> in_range;
+    struct Bound {
+      const Expr* conjunct = nullptr;
+      const Expr* value = nullptr;
+    };
+    struct Range {
+      const Expr* column = nullptr;
+      Bound low, high;
+    };
+    std::map<ColumnId, Range> ranges;
     for (const Expr* c : conjuncts) {
       const Expr* column = nullptr;
       const Expr* value = nullptr;
       ast::BinaryOp op{};
       if (!ColumnComparison(*c, &column, &value, &op)) continue;
-      auto& [low, high] = bounds[column->column];
-      if ((op == ast::BinaryOp::kGt || op == ast::BinaryOp::kGtEq) && !low) {
-        low = value;
-        in_range.insert(c);
-      } else if ((op == ast::BinaryOp::kLt || op == ast::BinaryOp::kLtEq) && !high) {
-        high = value;
-        in_range.insert(c);
-      }
+      Range& range = ranges[column->column];
+      range.column = column;
+      bool lower = op == ast::BinaryOp::kGt || op == ast::BinaryOp::kGtEq;
+      bool upper = op == ast::BinaryOp::kLt || op == ast::BinaryOp::kLtEq;
+      if (lower && !range.low.conjunct) range.low = {c, value};
+      if (upper && !range.high.conjunct) range.high = {c, value};
     }
     double s = 1;
-    for (const auto& [column_id, range] : bounds) {
-      const auto& [low, high] = range;
-      if (low && high) {
-        s *= RangeSel(*ColumnExpr(column_id, conjuncts), low, high);
-      } else if (low || high) {
-        // One-sided: estimated as its comparison below.
-        for (const Expr* c : conjuncts) {
-          const Expr* column = nullptr;
-          const Expr* value = nullptr;
-          ast::BinaryOp op{};
-          if (in_range.count(c) && ColumnComparison(*c, &column, &value, &op) &&
-              column->column == column_id) {
-            in_range.erase(c);
-          }
-        }
-      }
+    std::set<const Expr*> in_range;  // a one-sided bound is estimated as its own comparison
+    for (const auto& [id, range] : ranges) {
+      if (!range.low.conjunct || !range.high.conjunct) continue;
+      s *= RangeSel(*range.column, range.low.value, range.high.value);
+      in_range.insert({range.low.conjunct, range.high.conjunct});
     }
     for (const Expr* c : conjuncts) {
       if (!in_range.count(c)) s *= Sel(*c);
     }
     return s;
-  }
-
-  static const Expr* ColumnExpr(ColumnId id, const std::vector<const Expr*>& conjuncts) {
-    for (const Expr* c : conjuncts) {
-      for (const plan::ExprPtr& child : c->children) {
-        if (child && child->kind == ExprKind::kColumn && child->column == id) return child.get();
-      }
-    }
-    return nullptr;
   }
 
   // `column op value` (either way round) with a constant or parameter as the value.
@@ -488,13 +474,6 @@ class Estimator {
 
   // ---- Costs
 
-  bool ReadsTable(const PlanNode& node) {
-    bool reads = false;
-    plan::VisitPlan(
-        node, [&](const PlanNode& n) { reads = reads || n.kind == NodeKind::kScan; }, true);
-    return reads;
-  }
-
   // The ring indexes of the shards a route over `d` visits; nullopt when they are chosen from
   // parameters whose values are not known.
   std::optional<std::vector<uint32_t>> ShardsOf(const Distribution& d) {
@@ -511,7 +490,7 @@ class Estimator {
 
   Estimate Cost(const PlanNode& node) {
     const Distribution& d = analysis_->Of(node);
-    if (!d.router() && d.ring_table && ReadsTable(node)) return RouteCost(node, d);
+    if (!d.router() && d.ring_table && distribute::ReadsTables(node)) return RouteCost(node, d);
     Estimate out;
     out.rows = Rows(node);
     double merged = 0;
@@ -534,13 +513,13 @@ class Estimator {
     if (!setop.all || setop.op != ast::SetOpKind::kUnion) return;
     if (!settings_.Enabled(kCombineBranchRoutes)) return;
     std::vector<const PlanNode*> branches;
-    CollectUnionAll(node, branches);
+    distribute::CollectUnionAll(node, branches);
     const TableInfo* ring = nullptr;
     std::set<uint32_t> shards;
     double visits = 0;
     for (const PlanNode* branch : branches) {
       const Distribution& d = analysis_->Of(*branch);
-      if (d.router() || !d.ring_table || !ReadsTable(*branch)) return;
+      if (d.router() || !d.ring_table || !distribute::ReadsTables(*branch)) return;
       if (ring && !SameRing(*ring, *d.ring_table)) return;
       ring = d.ring_table;
       std::optional<std::vector<uint32_t>> s = ShardsOf(d);
@@ -551,16 +530,6 @@ class Estimator {
     double saved = visits - static_cast<double>(shards.size());
     out.cost -= saved * k_.route_ms;
     out.shard_visits -= saved;
-  }
-
-  static void CollectUnionAll(const PlanNode& node, std::vector<const PlanNode*>& out) {
-    if (node.kind == NodeKind::kSetOp && node.Cast<plan::SetOpNode>().all &&
-        node.Cast<plan::SetOpNode>().op == ast::SetOpKind::kUnion) {
-      for (const plan::PlanPtr& child : node.children)
-        CollectUnionAll(*child, out);
-      return;
-    }
-    out.push_back(&node);
   }
 
   // A subtree the shards run on their own: the visits, what each shard reads, the rows sent.

@@ -88,6 +88,17 @@ bool ReadsTables(const plan::PlanNode& root) {
   return reads;
 }
 
+// The branches of nested UNION ALLs, left to right.
+void CollectUnionAll(const plan::PlanNode& node, std::vector<const plan::PlanNode*>& out) {
+  if (node.kind == plan::NodeKind::kSetOp && node.Cast<plan::SetOpNode>().all &&
+      node.Cast<plan::SetOpNode>().op == ast::SetOpKind::kUnion) {
+    for (const plan::PlanPtr& child : node.children)
+      CollectUnionAll(*child, out);
+    return;
+  }
+  out.push_back(&node);
+}
+
 namespace {
 
 // The subtree on one shard, when its distribution allows: every row it reads is on one shard, or
@@ -116,17 +127,6 @@ std::optional<SubPlan> TrySingleRoute(Context& ctx, const plan::PlanNode& root) 
   auto route = MakeRoute(ctx, root.Clone(), choice, *d.ring_table, reason);
   route->variant = variant;
   return SubPlan{RouteNode(std::move(route)), "single route"};
-}
-
-// The branches of nested UNION ALLs, left to right.
-void CollectUnionAll(const plan::PlanNode& node, std::vector<const plan::PlanNode*>& out) {
-  if (node.kind == plan::NodeKind::kSetOp && node.Cast<plan::SetOpNode>().all &&
-      node.Cast<plan::SetOpNode>().op == ast::SetOpKind::kUnion) {
-    for (const plan::PlanPtr& child : node.children)
-      CollectUnionAll(*child, out);
-    return;
-  }
-  out.push_back(&node);
 }
 
 // The shards a route visits when they are known at planning time (parameters whose values are
@@ -166,26 +166,21 @@ std::unique_ptr<MergeNode> CombineBranchRoutes(Context& ctx, std::unique_ptr<Mer
     ring = route.ring.get();
   }
   size_t guard_size = ctx.guard ? ctx.guard->entries.size() : 0;
+  auto give_up = [&] {
+    if (ctx.guard) ctx.guard->entries.resize(guard_size);  // no decision was made from them
+    return std::move(gather);
+  };
   std::map<uint32_t, std::vector<const Route*>> by_shard;
   size_t visits = 0;
   for (const auto& child : gather->children) {
     std::optional<std::vector<uint32_t>> shards = KnownShards(ctx, *child->route);
-    if (!shards) {
-      if (ctx.guard) ctx.guard->entries.resize(guard_size);
-      return gather;
-    }
+    if (!shards) return give_up();
     visits += shards->size();
     for (uint32_t s : *shards)
       by_shard[s].push_back(child->route.get());
   }
-  if (by_shard.size() == visits) {
-    if (ctx.guard) ctx.guard->entries.resize(guard_size);
-    return gather;  // no shard is visited twice
-  }
-  if (!ctx.Enabled(kCombineBranchRoutes)) {
-    if (ctx.guard) ctx.guard->entries.resize(guard_size);
-    return gather;
-  }
+  if (by_shard.size() == visits) return give_up();  // no shard is visited twice
+  if (!ctx.Enabled(kCombineBranchRoutes)) return give_up();
   auto combined = std::make_unique<Route>();
   const Route& first = *gather->children[0]->route;
   combined->ring = first.ring;

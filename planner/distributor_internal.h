@@ -109,6 +109,8 @@ std::unique_ptr<MergeNode> RouteNode(std::unique_ptr<Route> route);
 
 // Whether the subtree scans a table anywhere, subqueries included (distributor.cpp).
 bool ReadsTables(const plan::PlanNode& root);
+// The branches of nested UNION ALLs, left to right.
+void CollectUnionAll(const plan::PlanNode& node, std::vector<const plan::PlanNode*>& out);
 
 // A distributed plan for the subtree `root` (the statement, or one branch of a set operation).
 struct SubPlan {

@@ -26,13 +26,13 @@ class Driver {
       }
       std::string message;
       plan::PlanPtr original = node->Clone();
-      Estimate before = ctx_.cost.Of(*node);
       plan::PlanPtr replacement = rule->Apply(node, ctx_, message);
       if (!replacement) {
         node = std::move(original);
         trace_.Add(rule->Name(), TraceOutcome::kRejected, message);
         continue;
       }
+      Estimate before = ctx_.cost.Of(*original);
       node = std::move(replacement);
       plan::VerifyPlanInDebug(*plan_.root, plan_.columns);
       Estimate after = ctx_.cost.Of(*node);
