@@ -501,16 +501,25 @@ class Estimator {
       out.rows_moved += c.rows_moved;
       merged += c.rows;
     }
-    out.cost += merged * k_.merge_row_ms;
-    if (node.kind == NodeKind::kSetOp) CombineBranches(node, out);
+    // UNION ALL's rows stream through the router as they arrive; every other merge works on
+    // each row.
+    if (IsUnionAll(node)) {
+      CombineBranches(node, out);
+    } else {
+      out.cost += merged * k_.merge_row_ms;
+    }
     return out;
   }
 
   // UNION ALL branches that are routes over one ring's shards, with the shards known, visit each
   // shard once (the distributor's CombineBranchRoutes): the extra visits are not paid.
-  void CombineBranches(const PlanNode& node, Estimate& out) {
+  static bool IsUnionAll(const PlanNode& node) {
+    if (node.kind != NodeKind::kSetOp) return false;
     const auto& setop = node.Cast<plan::SetOpNode>();
-    if (!setop.all || setop.op != ast::SetOpKind::kUnion) return;
+    return setop.all && setop.op == ast::SetOpKind::kUnion;
+  }
+
+  void CombineBranches(const PlanNode& node, Estimate& out) {
     if (!settings_.Enabled(kCombineBranchRoutes)) return;
     std::vector<const PlanNode*> branches;
     distribute::CollectUnionAll(node, branches);
