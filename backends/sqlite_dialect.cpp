@@ -1,6 +1,7 @@
 #include "backends/sqlite_dialect.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <sqlite3.h>
 
 #include <bit>
@@ -662,6 +663,48 @@ std::string SqliteDialect::ListIndexesSql() const {
   // Indexes SQLite makes for PRIMARY KEY and UNIQUE constraints have no SQL of their own.
   return "SELECT name, tbl_name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND "
          "tbl_name NOT LIKE 'shardql!_%' ESCAPE '!'";
+}
+
+std::string SqliteDialect::GatherStatisticsSql(const TableInfo& table) const {
+  return "ANALYZE " + QuoteIdentifier(table.name);
+}
+
+std::string SqliteDialect::ColumnSummarySql(const TableInfo& table) const {
+  std::string sql = "SELECT count(*)";
+  for (const ColumnInfo& c : table.columns) {
+    std::string column = QuoteIdentifier(c.name);
+    sql += fmt::format(", count({0}), min({0}), max({0})", column);
+  }
+  return sql + " FROM " + QuoteIdentifier(table.name);
+}
+
+std::string SqliteDialect::IndexColumnsSql(const TableInfo& table) const {
+  // index_info names no column for an expression (cid -2) and for the rowid (cid -1).
+  return fmt::format(
+      "SELECT il.name, il.\"unique\", CASE WHEN ii.cid >= 0 THEN ii.name END "
+      "FROM pragma_index_list({0}) AS il, pragma_index_info(il.name) AS ii "
+      "WHERE ii.cid <> -1 ORDER BY il.name, ii.seqno",
+      QuoteLiteral(Value::Text(table.name)));
+}
+
+std::string SqliteDialect::IndexDistinctSql(const TableInfo& table) const {
+  // sqlite_stat1's stat is "N a ...": N rows in the index, a rows per distinct value of its
+  // leading column (rounded up). A partial index counts only some rows: left out.
+  std::string name = QuoteLiteral(Value::Text(table.name));
+  return fmt::format(
+      "SELECT idx, CAST(stat AS INTEGER) * 1.0 / "
+      "max(CAST(substr(stat, instr(stat, ' ') + 1) AS INTEGER), 1) FROM sqlite_stat1 "
+      "WHERE tbl = {0} AND instr(stat, ' ') > 0 AND idx IN "
+      "(SELECT name FROM pragma_index_list({0}) WHERE partial = 0)",
+      name);
+}
+
+std::string SqliteDialect::SampleSql(const TableInfo& table) const {
+  std::vector<std::string> columns;
+  for (const ColumnInfo& c : table.columns)
+    columns.push_back(QuoteIdentifier(c.name));
+  return fmt::format("SELECT {} FROM {} ORDER BY random() LIMIT ?1", fmt::join(columns, ", "),
+                     QuoteIdentifier(table.name));
 }
 
 std::string SqliteDialect::RenderCreateIndex(const IndexInfo& index) const {

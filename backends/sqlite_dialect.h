@@ -27,6 +27,11 @@ class SqliteDialect : public Dialect {
   bool NativeTemporalTypes() const override { return false; }
   // A sample of each index (analysis_limit) is enough for join order, and cheap on large loads.
   std::string AnalyzeSql() const override { return "PRAGMA analysis_limit = 1000; ANALYZE"; }
+  std::string GatherStatisticsSql(const TableInfo& table) const override;
+  std::string ColumnSummarySql(const TableInfo& table) const override;
+  std::string IndexColumnsSql(const TableInfo& table) const override;
+  std::string IndexDistinctSql(const TableInfo& table) const override;
+  std::string SampleSql(const TableInfo& table) const override;
 
   SqlType ResolveType(std::string_view declared) const override { return SqliteTypeOf(declared); }
   std::string RenderType(const SqlType& type) const override;

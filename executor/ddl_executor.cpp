@@ -11,9 +11,8 @@
 #include "planner/ddl.h"
 
 namespace shardql {
-namespace {
 
-std::string SingleName(const std::vector<std::string>& parts, ast::SourceSpan span) {
+std::string UnqualifiedName(const std::vector<std::string>& parts, ast::SourceSpan span) {
   std::vector<std::string> name = parts;
   if (name.size() == 2 && (name[0] == "main" || name[0] == "public")) name.erase(name.begin());
   if (name.size() != 1) {
@@ -22,6 +21,8 @@ std::string SingleName(const std::vector<std::string>& parts, ast::SourceSpan sp
   }
   return name[0];
 }
+
+namespace {
 
 // Runs one DDL statement on each named shard inside one transaction over them all, then changes
 // the catalog (`change`, given the commit record to write with it) at the moment of decision:
@@ -46,7 +47,7 @@ std::string CreateTable(const ast::CreateTableStatement& stmt, std::string_view 
                         Cluster& cluster, DefaultDistribution default_distribution,
                         ResultSink& sink) {
   auto snapshot = cluster.catalog().Snapshot();
-  std::string name = SingleName(stmt.table, stmt.span);
+  std::string name = UnqualifiedName(stmt.table, stmt.span);
   if (snapshot->FindTable(name) || snapshot->FindView(name) || snapshot->FindIndex(name)) {
     if (stmt.if_not_exists) {
       sink.Notice(fmt::format("NOTICE:  relation \"{}\" already exists, skipping", name));
@@ -67,7 +68,7 @@ std::string CreateTable(const ast::CreateTableStatement& stmt, std::string_view 
 std::string CreateIndex(const ast::CreateIndexStatement& stmt, std::string_view text,
                         Cluster& cluster, ResultSink& sink) {
   auto snapshot = cluster.catalog().Snapshot();
-  std::string table_name = SingleName(stmt.table, stmt.span);
+  std::string table_name = UnqualifiedName(stmt.table, stmt.span);
   auto table = snapshot->FindTable(table_name);
   if (!table) {
     throw SqlError(sqlstate::kUndefinedTable,
@@ -127,7 +128,7 @@ std::string Drop(const ast::DropStatement& stmt, Cluster& cluster, SessionViews&
   const Dialect& dialect = cluster.dialect();
   for (const auto& parts : stmt.names) {
     auto snapshot = cluster.catalog().Snapshot();
-    std::string name = SingleName(parts, stmt.span);
+    std::string name = UnqualifiedName(parts, stmt.span);
     switch (stmt.object) {
       case ast::ObjectKind::kTable: {
         auto table = snapshot->FindTable(name);

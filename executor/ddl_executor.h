@@ -19,6 +19,9 @@ std::string ExecuteDdl(const ast::Statement& statement, std::string_view text, C
                        DefaultDistribution default_distribution, SessionViews& session_views,
                        ResultSink& sink);
 
+// `name` or `main.name` / `public.name` as the catalog's name; 0A000 for another schema.
+std::string UnqualifiedName(const std::vector<std::string>& parts, ast::SourceSpan span);
+
 // Whether the statement changes only the session's temporary views (allowed in a transaction).
 bool ChangesOnlySessionViews(const ast::Statement& statement, const SessionViews& session_views);
 

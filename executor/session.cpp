@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "executor/analyze_executor.h"
 #include "executor/ddl_executor.h"
 #include "executor/explain.h"
 #include "executor/row_stream.h"
@@ -236,6 +237,9 @@ void Session::ExecuteStatement(const ast::Statement& statement, std::string_view
         }
         return;
       }
+      case ast::StatementKind::kAnalyze:
+        RunAnalyze(statement.As<ast::AnalyzeStatement>(), sink);
+        return;
       case ast::StatementKind::kUnsupported: {
         const auto& unsupported = statement.As<ast::UnsupportedStatement>();
         throw SqlError(sqlstate::kFeatureNotSupported,
@@ -316,6 +320,17 @@ void Session::RunDdl(const ast::Statement& statement, std::string_view text, Res
   ClusterLock::Hold hold = LockForStatement(!transaction_);
   sink.Complete(
       ExecuteDdl(statement, text, cluster_, settings_.default_distribution, temp_views_, sink));
+}
+
+void Session::RunAnalyze(const ast::AnalyzeStatement& statement, ResultSink& sink) {
+  // Each shard writes its own statistics (SQLite's sqlite_stat1) on a connection of its own,
+  // which this session's open transaction on that shard would block.
+  if (transaction_) {
+    throw SqlError(sqlstate::kActiveSqlTransaction, "ANALYZE cannot run inside a transaction block",
+                   statement.span.begin);
+  }
+  ClusterLock::Hold hold = LockForStatement(false);
+  sink.Complete(ExecuteAnalyze(statement, cluster_, sink));
 }
 
 void Session::RunTransaction(const ast::TransactionStatement& statement, ResultSink& sink) {

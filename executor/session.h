@@ -125,6 +125,7 @@ class Session {
   std::vector<Value> EvaluateArguments(const ast::ExecuteStatement& statement,
                                        std::string_view sql);
   void RunShow(const ast::ShowStatement& statement, ResultSink& sink);
+  void RunAnalyze(const ast::AnalyzeStatement& statement, ResultSink& sink);
 
   bool UsesPlanCache() const { return temp_views_.empty() && !transaction_failed_; }
   // For as long as it lives, `token` is the running statement's (Session::Cancel cancels it),

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "frontends/copy_command.h"
+#include "frontends/describe.h"
 #include "frontends/shell_signals.h"
 #include "frontends/table_printer.h"
 #include "grammar/parser.h"
@@ -233,6 +234,7 @@ void Shell::PrintHelp() {
           "Informational\n"
           "  \\d                     list tables and views\n"
           "  \\d NAME                describe a table or view: columns, indexes, distribution\n"
+          "  \\d+ NAME               the same, with the statistics ANALYZE recorded\n"
           "SQL\n"
           "  statements end with ';' and may span lines; EXPLAIN shows the distributed plan\n";
 }
@@ -280,11 +282,11 @@ bool Shell::RunMetaCommand(const std::string& line, const std::string& where) {
       err_ << where << FormatError(e, "") << "\n";
       had_error_ = true;
     }
-  } else if (command == "\\d") {
+  } else if (command == "\\d" || command == "\\d+") {
     if (argument.empty()) {
       DescribeAll();
     } else {
-      Describe(argument);
+      Describe(argument, command == "\\d+");
     }
   } else if (command == "\\i" || command == "\\include") {
     std::ifstream file(argument);
@@ -339,82 +341,15 @@ void Shell::SetPset(const std::string& argument) {
 }
 
 void Shell::DescribeAll() {
-  auto snapshot = session_.cluster().catalog().Snapshot();
-  PrintedTable table;
-  table.headers = {"Name", "Type", "Distribution", "Shards"};
-  table.right_aligned = {false, false, false, true};
-  for (const auto& [name, info] : snapshot->tables()) {
-    std::string distribution = info->distribution == DistributionKind::kReference
-                                   ? "reference"
-                                   : "hash (" + info->shard_key_column().name + ")";
-    table.rows.push_back({name, "table", distribution, std::to_string(info->shards().size())});
-  }
-  for (const auto& [name, view] : snapshot->views())
-    table.rows.push_back({name, "view", "", ""});
-  std::sort(table.rows.begin(), table.rows.end());
-  if (table.rows.empty()) {
-    out_ << "Did not find any relations.\n";
-    return;
-  }
-  out_ << "      List of relations\n" << FormatAligned(table) << "\n";
+  out_ << DescribeRelations(session_.cluster());
 }
 
-void Shell::Describe(const std::string& raw_name) {
-  std::string name = raw_name;
-  if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
-    name = name.substr(1, name.size() - 2);
-  } else {
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  }
-  auto snapshot = session_.cluster().catalog().Snapshot();
-  if (auto info = snapshot->FindTable(name)) {
-    PrintedTable table;
-    table.headers = {"Column", "Type", "Collation", "Nullable", "Default"};
-    table.right_aligned = {false, false, false, false, false};
-    for (const ColumnInfo& c : info->columns) {
-      table.rows.push_back({c.name, c.declared_type,
-                            c.collation.is_default() ? "" : c.collation.name(),
-                            c.not_null ? "not null" : "", c.default_sql});
-    }
-    std::string text = FormatAligned(table);
-    text = text.substr(0, text.rfind('('));  // \d shows no row count
-    out_ << "          Table \"" << info->name << "\"\n" << text;
-    std::vector<const IndexInfo*> indexes = snapshot->IndexesOf(name);
-    if (!indexes.empty()) {
-      out_ << "Indexes:\n";
-      for (const IndexInfo* index : indexes) {
-        std::string columns;
-        for (const std::string& c : index->columns)
-          columns += (columns.empty() ? "" : ", ") + c;
-        out_ << "    \"" << index->name << "\"" << (index->unique ? " UNIQUE" : "") << " ("
-             << columns << ")\n";
-      }
-    }
-    std::string shards;
-    for (const std::string& s : info->shards())
-      shards += (shards.empty() ? "" : ", ") + s;
-    if (info->distribution == DistributionKind::kReference) {
-      out_ << "Distribution: reference, a full copy on each of " << info->shards().size()
-           << " shards: " << shards << "\n";
-    } else {
-      out_ << "Distribution: hash on " << info->shard_key_column().name
-           << ", consistent-hash ring of " << info->shards().size() << " shards ("
-           << info->ring->vnodes_per_shard() << " virtual nodes each): " << shards << "\n";
-    }
-    for (const std::string& s : info->shards()) {
-      out_ << "    " << s << ": "
-           << session_.cluster().shard(session_.cluster().ShardIndex(s)).backend->location()
-           << "\n";
-    }
-    out_ << "\n";
+void Shell::Describe(const std::string& name, bool plus) {
+  if (std::optional<std::string> text = DescribeRelation(session_.cluster(), name, plus)) {
+    out_ << *text;
     return;
   }
-  if (const ViewInfo* view = snapshot->FindView(name)) {
-    out_ << "View \"" << view->name << "\"\nView definition:\n " << view->query_sql << "\n\n";
-    return;
-  }
-  err_ << "Did not find any relation named \"" << raw_name << "\".\n";
+  err_ << "Did not find any relation named \"" << name << "\".\n";
   had_error_ = true;
 }
 

@@ -53,7 +53,7 @@ class Shell {
   bool RunMetaCommand(const std::string& line, const std::string& where = "");
   void SetPset(const std::string& argument);
   void DescribeAll();
-  void Describe(const std::string& name);
+  void Describe(const std::string& name, bool plus);
   void PrintHelp();
   std::string Prompt(bool continuation) const;
   // Where results go: stdout, or the file of \o.

@@ -38,6 +38,7 @@ statement
   | prepareStmt=prepareStatement
   | executeStmt=executeStatement
   | deallocateStmt=deallocateStatement
+  | analyzeStmt=analyzeStatement
   | unsupportedStmt=unsupportedStatement
   ;
 
@@ -444,6 +445,11 @@ explainStatement
 
 explainOption
   : name=(ANALYZE | VERBOSE) value=(TRUE_ | FALSE_ | ON | OFF)?
+  ;
+
+// ANALYZE [VERBOSE] [table, ...]: statistics for the cost model.
+analyzeStatement
+  : ANALYZE verbose=VERBOSE? (tables+=qualifiedName (COMMA tables+=qualifiedName)*)?
   ;
 
 setStatement

@@ -1,6 +1,7 @@
 #include "grammar/ast.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace shardql::ast {
 
@@ -120,6 +121,8 @@ const char* ToString(StatementKind kind) {
       return "EXECUTE";
     case StatementKind::kDeallocate:
       return "DEALLOCATE";
+    case StatementKind::kAnalyze:
+      return "ANALYZE";
     case StatementKind::kUnsupported:
       return "UNSUPPORTED";
   }
@@ -187,6 +190,14 @@ class Printer {
         } else {
           Name(deallocate.name);
         }
+        return Close();
+      }
+      case StatementKind::kAnalyze: {
+        const auto& analyze = s.As<AnalyzeStatement>();
+        Open("analyze");
+        Flag(":verbose", analyze.verbose);
+        for (const auto& name : analyze.tables)
+          Name(fmt::format("{}", fmt::join(name, ".")));
         return Close();
       }
       case StatementKind::kUnsupported:

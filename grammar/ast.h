@@ -402,6 +402,7 @@ enum class StatementKind : uint8_t {
   kPrepare,
   kExecute,
   kDeallocate,
+  kAnalyze,
   kUnsupported,
 };
 
@@ -586,6 +587,13 @@ struct DeallocateStatement : Statement {
   DeallocateStatement() : Statement(StatementKind::kDeallocate) {}
   std::string name;  // empty for ALL
   bool all = false;
+};
+
+// ANALYZE [VERBOSE] [table, ...]: every table when none is named.
+struct AnalyzeStatement : Statement {
+  AnalyzeStatement() : Statement(StatementKind::kAnalyze) {}
+  bool verbose = false;
+  std::vector<std::vector<std::string>> tables;
 };
 
 // Statements the grammar recognises only to refuse them clearly (SQLite's CREATE TRIGGER,

@@ -466,6 +466,12 @@ class AstBuilder : public shardql_gen::ShardQLParserBaseVisitor {
       deallocate->all = ctx->deallocateStmt->all != nullptr;
       if (ctx->deallocateStmt->name) deallocate->name = Word(ctx->deallocateStmt->name);
       statement = std::move(deallocate);
+    } else if (ctx->analyzeStmt) {
+      auto analyze = std::make_unique<ast::AnalyzeStatement>();
+      analyze->verbose = ctx->analyzeStmt->verbose != nullptr;
+      for (P::QualifiedNameContext* name : ctx->analyzeStmt->tables)
+        analyze->tables.push_back(QualifiedName(name));
+      statement = std::move(analyze);
     } else if (ctx->showStmt) {
       auto show = std::make_unique<ast::ShowStatement>();
       show->name = ctx->showStmt->all ? "all" : Join(Words(ctx->showStmt->name->parts), ".");

@@ -6,6 +6,7 @@
 #include "grammar/sql_error.h"
 #include "planner/catalog_store.h"
 #include "planner/ddl.h"
+#include "planner/statistics.h"
 
 namespace shardql {
 
@@ -209,6 +210,20 @@ void Catalog::Load(const Dialect& dialect) {
   for (const CatalogStore::ViewRecord& r : records.views) {
     ast::StatementPtr stmt = parse_one(r.definition_sql, r.name, ast::StatementKind::kCreateView);
     next->views_[r.name] = BuildViewInfo(stmt->As<ast::CreateViewStatement>(), r.definition_sql);
+  }
+  for (const CatalogStore::StatisticsRecord& r : records.statistics) {
+    // Figures that are damaged, or of another shape than the table's (a table dropped and made
+    // again by an older router), are not used: they only guide the cost model, so the table is
+    // estimated with defaults until analysed again rather than the catalog refused.
+    auto table = next->FindTable(r.table);
+    std::shared_ptr<TableStatistics> figures;
+    try {
+      figures = std::make_shared<TableStatistics>(DecodeStatistics(r.encoded));
+    } catch (const SqlError&) {
+      continue;
+    }
+    if (table && figures->columns.size() == table->columns.size())
+      next->statistics_[r.table] = std::move(figures);
   }
   std::lock_guard lock(mutex_);
   // Versions come from the file, so every router names one catalog by one number; a file from

@@ -85,6 +85,9 @@ class CatalogSnapshot {
   const std::map<std::string, std::shared_ptr<const TableInfo>>& tables() const { return tables_; }
   const std::map<std::string, IndexInfo>& indexes() const { return indexes_; }
   const std::map<std::string, ViewInfo>& views() const { return views_; }
+  const std::map<std::string, std::shared_ptr<const TableStatistics>>& statistics() const {
+    return statistics_;
+  }
 
   // Bumped by every change; plans cached against an older version are stale.
   uint64_t version() const { return version_; }

@@ -8,6 +8,7 @@
 #include "grammar/sql_error.h"
 #include "planner/catalog.h"
 #include "planner/commit_record.h"
+#include "planner/statistics.h"
 
 namespace shardql {
 namespace {
@@ -21,6 +22,8 @@ CREATE TABLE IF NOT EXISTS shardql_tables (
 CREATE TABLE IF NOT EXISTS shardql_indexes (
   name TEXT PRIMARY KEY, table_name TEXT NOT NULL, definition TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS shardql_views (name TEXT PRIMARY KEY, definition TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS shardql_statistics (
+  table_name TEXT PRIMARY KEY, taken_at INTEGER NOT NULL, statistics BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS shardql_counters (name TEXT PRIMARY KEY, next INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS shardql_commits (
   id INTEGER PRIMARY KEY AUTOINCREMENT, owner TEXT NOT NULL, gid TEXT NOT NULL, redo BLOB NOT NULL);
@@ -162,6 +165,9 @@ CatalogStore::Records CatalogStore::LoadAll() {
   Statement views(db_, "SELECT name, definition FROM shardql_views ORDER BY name");
   while (views.Step())
     records.views.push_back({views.Text(0), views.Text(1)});
+  Statement statistics(db_, "SELECT table_name, statistics FROM shardql_statistics");
+  while (statistics.Step())
+    records.statistics.push_back({statistics.Text(0), statistics.Blob(1)});
   return records;
 }
 
@@ -273,7 +279,9 @@ void CatalogStore::Save(const CatalogSnapshot& snapshot, CommitRecord* record) {
     Statement version(db_, "UPDATE shardql_info SET value = ? WHERE key = 'catalog_version'");
     version.Bind(1, std::to_string(snapshot.version()));
     version.Step();
-    Exec("DELETE FROM shardql_tables; DELETE FROM shardql_indexes; DELETE FROM shardql_views;");
+    Exec(
+        "DELETE FROM shardql_tables; DELETE FROM shardql_indexes; DELETE FROM shardql_views; "
+        "DELETE FROM shardql_statistics;");
     Statement table(db_, "INSERT INTO shardql_tables VALUES (?, ?, ?, ?)");
     for (const auto& [name, info] : snapshot.tables()) {
       table.Bind(1, name);
@@ -294,6 +302,13 @@ void CatalogStore::Save(const CatalogSnapshot& snapshot, CommitRecord* record) {
       view.Bind(1, name);
       view.Bind(2, info.definition_sql);
       view.Step();
+    }
+    Statement statistics(db_, "INSERT INTO shardql_statistics VALUES (?, ?, ?)");
+    for (const auto& [name, figures] : snapshot.statistics()) {
+      statistics.Bind(1, name);
+      statistics.Bind(2, figures->taken_at);
+      statistics.BindBlob(3, EncodeStatistics(*figures));
+      statistics.Step();
     }
     if (record) InsertCommit(*record);
     Exec("COMMIT");

@@ -39,10 +39,15 @@ class CatalogStore {
     std::string name;
     std::string definition_sql;
   };
+  struct StatisticsRecord {
+    std::string table;
+    std::string encoded;  // EncodeStatistics's bytes
+  };
   struct Records {
     std::vector<TableRecord> tables;
     std::vector<IndexRecord> indexes;
     std::vector<ViewRecord> views;
+    std::vector<StatisticsRecord> statistics;
   };
 
   // Opens (creating if needed) the metadata file. Throws SqlError 58030 when it cannot.

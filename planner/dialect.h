@@ -106,6 +106,20 @@ class Dialect {
   virtual std::string QuoteIdentifier(const std::string& name) const = 0;
   // What gathers the merge engine's planner statistics over its loaded tables and indexes.
   virtual std::string AnalyzeSql() const = 0;
+
+  // ---- ANALYZE on a shard (planner/statistics_builder.h), each statement about one table.
+  // Makes the backend gather its own statistics (it plans the shard's queries with them).
+  virtual std::string GatherStatisticsSql(const TableInfo& table) const = 0;
+  // One row: count(*), then count(c), min(c), max(c) for each column in order.
+  virtual std::string ColumnSummarySql(const TableInfo& table) const = 0;
+  // Rows (index, unique 0/1, column name or NULL for an expression), each index's columns in
+  // order, leading column first.
+  virtual std::string IndexColumnsSql(const TableInfo& table) const = 0;
+  // Rows (index, distinct values of its leading column) from the backend's own statistics;
+  // none when it keeps none.
+  virtual std::string IndexDistinctSql(const TableInfo& table) const = 0;
+  // Every column of up to $1 rows chosen at random.
+  virtual std::string SampleSql(const TableInfo& table) const = 0;
   // A query giving `count` rows of one column, each a separate evaluation of the DEFAULT
   // expression `default_sql` (a volatile default differs per row, as in one database).
   virtual std::string RenderDefaultRows(const std::string& default_sql, size_t count) const = 0;

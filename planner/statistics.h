@@ -42,3 +42,12 @@ struct TableStatistics {
 };
 
 }  // namespace shardql
+
+namespace shardql {
+
+// How the catalog file keeps them (planner/value_codec.h's bytes, versioned).
+std::string EncodeStatistics(const TableStatistics& statistics);
+// Throws SqlError 58030 when the bytes are damaged or of an unknown version.
+TableStatistics DecodeStatistics(const std::string& bytes);
+
+}  // namespace shardql

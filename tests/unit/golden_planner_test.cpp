@@ -8,7 +8,8 @@
 //   query [rowsort]      run a query and print its rows
 //   trace                the rules and distribution steps a statement's planning tried, each
 //                        with its outcome and reason (estimated costs shown as `cost …`, so a
-//                        recalibration of the cost model does not rewrite every file)
+//                        recalibration of the cost model does not rewrite every file;
+//                        SHARDQL_TRACE_COSTS=1 in the environment shows them)
 // A case whose statement fails prints the error (SQLSTATE, message, caret); it must say `error`.
 // Directives on explain, query and exec cases:
 //   disable=A,B     run with SET disabled_rules = 'A,B'
