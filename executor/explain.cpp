@@ -2,11 +2,19 @@
 
 #include <fmt/format.h>
 
+#include <fmt/ranges.h>
+
 #include <chrono>
+#include <optional>
+#include <regex>
+#include <set>
 
 #include "grammar/sql_error.h"
+#include "planner/cost_model.h"
 #include "planner/distribution.h"
 #include "planner/plan_printer.h"
+#include "planner/plan_visitor.h"
+#include "rules/registry.h"
 
 namespace shardql {
 namespace {
@@ -23,10 +31,42 @@ std::vector<std::string> SplitLines(const std::string& text) {
   return lines;
 }
 
-std::string TraceText(const RuleTrace& trace) {
+// The trace's lines; without `costs` (EXPLAIN (COSTS OFF)) the driver's "cost a → b" left out.
+std::string TraceText(const RuleTrace& trace, bool rules_only, bool costs) {
+  static const std::regex cost_figures(" \\(cost [^)]*\\)|: cost [0-9.e+-]+ → [0-9.e+-]+");
+  std::set<std::string> rules;
+  for (const rules::RuleEntry& rule : rules::RuleRegistry())
+    rules.insert(rule.name);
   std::string out;
   for (const TraceEntry& e : trace.entries()) {
-    out += fmt::format("\n  {} {}: {}", e.name, ToString(e.outcome), e.message);
+    if (rules_only && !rules.count(e.name)) continue;
+    out += fmt::format("\n  {} {}: {}", e.name, ToString(e.outcome),
+                       costs ? e.message : std::regex_replace(e.message, cost_figures, ""));
+  }
+  return out;
+}
+
+// The whole statement's estimate, and which tables it was made without statistics for.
+std::string EstimateText(const PlannedStatement& plan, const CostModel& model,
+                         const CatalogSnapshot& catalog) {
+  Estimate e = model.Of(*plan.logical.root);
+  std::string out = fmt::format("\n\nEstimate: {}, {:.0f} shard visits, {:.0f} rows moved",
+                                FormatEstimate(e), e.shard_visits, e.rows_moved);
+  struct TablesWithout : plan::ConstPlanVisitor {
+    explicit TablesWithout(const CatalogSnapshot& catalog)
+        : ConstPlanVisitor(true), catalog(catalog) {}
+    void VisitNode(const plan::PlanNode& node) override {
+      if (node.kind != plan::NodeKind::kScan) return;
+      const TableInfo& table = *node.Cast<plan::ScanNode>().table;
+      if (!catalog.StatisticsOf(table.name)) names.insert(table.name);
+    }
+    const CatalogSnapshot& catalog;
+    std::set<std::string> names;
+  } without(catalog);
+  without.Walk(*plan.logical.root);
+  if (!without.names.empty()) {
+    out += fmt::format("\n  no statistics for {}: default figures (ANALYZE gathers them)",
+                       fmt::join(without.names, ", "));
   }
   return out;
 }
@@ -75,17 +115,30 @@ std::vector<std::string> ExplainLines(const PlannedStatement& plan,
   }
   std::string tree = RenderExplainTree(ExplainDistributedPlan(
       plan.distributed, &params, &cluster.dialect(), options.analyze ? &annotations : nullptr));
+  auto catalog = cluster.catalog().Snapshot();
+  std::optional<CostModel> model;
+  if (options.costs && options.planner && plan.kind == ast::StatementKind::kSelect) {
+    model.emplace(*catalog, cluster.dialect(), plan.logical.columns, *options.planner, &params);
+    tree += EstimateText(plan, *model, *catalog);
+  }
+  if (!options.verbose) {
+    // The rewrites tried, fired or not, with why; VERBOSE lists the distribution steps too.
+    std::string rewrites = TraceText(plan.trace, true, options.costs);
+    if (!rewrites.empty()) tree += "\n\nRewrites:" + rewrites;
+  }
   if (options.verbose) {
     if (plan.bound) tree += "\n\nBound plan:\n" + PrintPlan(*plan.bound);
     // Each node with where its rows live, as the distributor saw it.
     DistributionAnalysis analysis(*plan.logical.root, plan.logical.columns, cluster.dialect());
     PlanPrintOptions annotated;
     annotated.annotate = [&](const plan::PlanNode& node) {
-      return "distribution: " + analysis.Of(node).Describe(plan.logical.columns);
+      std::string text = "distribution: " + analysis.Of(node).Describe(plan.logical.columns);
+      if (model) text += "; estimate: " + FormatEstimate(model->Of(node));
+      return text;
     };
     tree += "\n\nLogical plan:\n" + PrintPlan(plan.logical, annotated);
     if (!plan.trace.entries().empty()) {
-      tree += "\n\nRules and distribution steps:" + TraceText(plan.trace);
+      tree += "\n\nRules and distribution steps:" + TraceText(plan.trace, false, options.costs);
     }
   }
   return SplitLines(tree + execution);

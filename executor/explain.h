@@ -16,6 +16,8 @@ namespace shardql {
 struct ExplainOptions {
   bool analyze = false;
   bool verbose = false;
+  bool costs = true;  // the cost model's estimates (needs `planner`)
+  const PlannerSettings* planner = nullptr;
 };
 
 // The lines of EXPLAIN's QUERY PLAN column. For ANALYZE, `run` executes the plan, counting into

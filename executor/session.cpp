@@ -197,7 +197,7 @@ void Session::ExecuteStatement(const ast::Statement& statement, std::string_view
           // The inner statement is planned exactly as running it alone would plan it.
           lookup = Plan(inner, sql, params, false);
         }
-        ExplainOptions options{explain.analyze, explain.verbose};
+        ExplainOptions options{explain.analyze, explain.verbose, explain.costs, &settings_.planner};
         ExecStats stats;
         std::vector<std::string> lines =
             ExplainLines(*lookup.plan, lookup.params, options, cluster_, &stats, [&] {

@@ -445,6 +445,7 @@ explainStatement
 
 explainOption
   : name=(ANALYZE | VERBOSE) value=(TRUE_ | FALSE_ | ON | OFF)?
+  | other=identifier value=(TRUE_ | FALSE_ | ON | OFF)?
   ;
 
 // ANALYZE [VERBOSE] [table, ...]: statistics for the cost model.

@@ -550,6 +550,7 @@ struct ExplainStatement : Statement {
   ExplainStatement() : Statement(StatementKind::kExplain) {}
   bool analyze = false;
   bool verbose = false;
+  bool costs = true;  // COSTS: the cost model's estimates
   StatementPtr statement;
 };
 

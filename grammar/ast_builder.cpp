@@ -695,6 +695,16 @@ class AstBuilder : public shardql_gen::ShardQLParserBaseVisitor {
     for (P::ExplainOptionContext* option : ctx->explainOptions) {
       bool on = !option->value || option->value->getType() == P::TRUE_ ||
                 option->value->getType() == P::ON;
+      if (option->other) {
+        std::string name = Word(option->other);
+        if (name != "costs") {
+          throw SqlError(sqlstate::kSyntaxError,
+                         fmt::format("unrecognized EXPLAIN option \"{}\"", name),
+                         source_.Span(option).begin);
+        }
+        explain->costs = on;
+        continue;
+      }
       (option->name->getType() == P::ANALYZE ? explain->analyze : explain->verbose) = on;
     }
     explain->statement = BuildStatement(ctx->target);

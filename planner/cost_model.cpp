@@ -660,7 +660,7 @@ double CostModel::Selectivity(const plan::Expr& predicate, const plan::PlanNode&
 }
 
 std::string FormatEstimate(const Estimate& e) {
-  return fmt::format("rows={:.0f} cost={:.3f}", e.rows, e.cost);
+  return fmt::format("rows={:.0f} cost={:.4g}", e.rows, e.cost);
 }
 
 }  // namespace shardql

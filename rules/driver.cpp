@@ -36,7 +36,7 @@ class Driver {
       node = std::move(replacement);
       plan::VerifyPlanInDebug(*plan_.root, plan_.columns);
       Estimate after = ctx_.cost.Of(*node);
-      std::string costs = fmt::format("cost {:.3f} → {:.3f}", before.cost, after.cost);
+      std::string costs = fmt::format("cost {:.4g} → {:.4g}", before.cost, after.cost);
       if (!(after.cost < before.cost)) {
         node = std::move(original);
         trace_.Add(rule->Name(), TraceOutcome::kRejected,

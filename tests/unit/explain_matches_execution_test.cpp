@@ -28,7 +28,7 @@ namespace {
 
 std::vector<std::string> ExplainOf(Session& session, const std::string& sql) {
   std::vector<std::string> lines;
-  for (const auto& row : Run(session, "EXPLAIN " + sql).rows)
+  for (const auto& row : Run(session, "EXPLAIN (COSTS OFF) " + sql).rows)
     lines.emplace_back(row[0].text());
   return lines;
 }
@@ -37,7 +37,8 @@ std::vector<std::string> ExplainOf(Session& session, const std::string& sql) {
 std::vector<std::string> Executed(Session& session) {
   const std::optional<PlanLookup>& last = session.last_plan();
   REQUIRE(last.has_value());
-  return ExplainLines(*last->plan, last->params, {}, session.cluster(), nullptr, nullptr);
+  return ExplainLines(*last->plan, last->params, {.costs = false}, session.cluster(), nullptr,
+                      nullptr);
 }
 
 // The plan's strategy, merges and the shards each route runs on, without the SQL text: what a

@@ -71,7 +71,7 @@ class GoldenRunner {
         return PrintPlan(plan, options);
       }
       if (t.command == "explain") {
-        QueryResult r = Run(session, "EXPLAIN " + t.input);
+        QueryResult r = Run(session, "EXPLAIN (COSTS OFF) " + t.input);
         std::string out;
         for (const auto& row : r.rows)
           out += std::string(row[0].text()) + "\n";
@@ -80,11 +80,13 @@ class GoldenRunner {
       if (t.command == "trace") {
         std::optional<PlanLookup> lookup = session.PlanFor(t.input);
         REQUIRE_MESSAGE(lookup, "trace needs one SELECT / INSERT / UPDATE / DELETE");
-        static const std::regex costs("cost [0-9.]+ → [0-9.]+");
+        static const std::regex costs("cost [0-9.e+-]+ → [0-9.e+-]+");
         std::string out;
         for (const TraceEntry& e : lookup->plan->trace.entries()) {
           out += fmt::format("{} {}: {}\n", e.name, ToString(e.outcome),
-                             getenv("SHARDQL_TRACE_COSTS") ? e.message : std::regex_replace(e.message, costs, "cost …"));
+                             getenv("SHARDQL_TRACE_COSTS")
+                                 ? e.message
+                                 : std::regex_replace(e.message, costs, "cost …"));
         }
         return out;
       }

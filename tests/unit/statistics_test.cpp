@@ -156,3 +156,31 @@ TEST_CASE("ANALYZE gathers rows, NULLs, bounds, distinct values, common values a
   CHECK(!c.cluster().catalog().Snapshot()->StatisticsOf("t"));
   CHECK(c.cluster().catalog().Snapshot()->StatisticsOf("ref"));
 }
+
+TEST_CASE("EXPLAIN estimates rows and cost, and says when it had no statistics") {
+  TestCluster c(2);
+  Session& s = c.session();
+  Run(s, "CREATE TABLE t (id INTEGER PRIMARY KEY, grp INTEGER) DISTRIBUTE BY HASH (id)");
+  std::string values;
+  for (int i = 1; i <= 300; ++i)
+    values += fmt::format("{}({}, {})", values.empty() ? "" : ", ", i, i % 3);
+  Run(s, "INSERT INTO t VALUES " + values);
+  auto explain = [&](const std::string& sql) {
+    std::string out;
+    for (const auto& row : Run(s, sql).rows)
+      out += std::string(row[0].text()) + "\n";
+    return out;
+  };
+  std::string before = explain("EXPLAIN SELECT * FROM t WHERE grp = 1");
+  CHECK(before.find("Estimate: rows=10 ") != std::string::npos);  // 1000 a shard × 0.005
+  CHECK(before.find("no statistics for t: default figures") != std::string::npos);
+  Run(s, "ANALYZE t");
+  std::string after = explain("EXPLAIN SELECT * FROM t WHERE grp = 1");
+  CHECK(after.find("Estimate: rows=100 ") != std::string::npos);  // a third of 300
+  CHECK(after.find("no statistics") == std::string::npos);
+  std::string off = explain("EXPLAIN (COSTS OFF) SELECT * FROM t WHERE grp = 1");
+  CHECK(off.find("Estimate") == std::string::npos);
+  std::string verbose = explain("EXPLAIN (VERBOSE, COSTS ON) SELECT * FROM t WHERE grp = 1");
+  CHECK(verbose.find("; estimate: rows=100 cost=") != std::string::npos);
+  CHECK(SqlstateOf(s, "EXPLAIN (COLOUR) SELECT 1") == "42601");
+}
