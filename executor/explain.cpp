@@ -139,6 +139,15 @@ std::vector<std::string> ExplainLines(const PlannedStatement& plan,
     tree += "\n\nLogical plan:\n" + PrintPlan(plan.logical, annotated);
     if (!plan.trace.entries().empty()) {
       tree += "\n\nRules and distribution steps:" + TraceText(plan.trace, false, options.costs);
+      PlanPrintOptions ids;
+      ids.column_ids = true;
+      for (const TraceEntry& e : plan.trace.entries()) {
+        if (!e.before || !e.after) continue;
+        tree += fmt::format(
+            "\n\n{} before:\n{}\n{} after:\n{}", e.name,
+            RenderExplainTree(ExplainPlanNode(*e.before, plan.logical.columns, ids)), e.name,
+            RenderExplainTree(ExplainPlanNode(*e.after, plan.logical.columns, ids)));
+      }
     }
   }
   return SplitLines(tree + execution);

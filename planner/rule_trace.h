@@ -4,8 +4,13 @@
 // it (`expect=RULE`, `expect-not=RULE`).
 
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace shardql::plan {
+class PlanNode;
+}
 
 namespace shardql {
 
@@ -21,12 +26,18 @@ struct TraceEntry {
   std::string name;  // the rule's or step's name
   TraceOutcome outcome = TraceOutcome::kFired;
   std::string message;  // one line: what it did, or why not
+  // A rule that fired: the subtree it matched and what it made of it (EXPLAIN VERBOSE prints
+  // both, with the statement's columns).
+  std::shared_ptr<const plan::PlanNode> before, after;
 };
 
 class RuleTrace {
  public:
-  void Add(std::string name, TraceOutcome outcome, std::string message) {
-    entries_.push_back({std::move(name), outcome, std::move(message)});
+  void Add(std::string name, TraceOutcome outcome, std::string message,
+           std::shared_ptr<const plan::PlanNode> before = nullptr,
+           std::shared_ptr<const plan::PlanNode> after = nullptr) {
+    entries_.push_back(
+        {std::move(name), outcome, std::move(message), std::move(before), std::move(after)});
   }
   const std::vector<TraceEntry>& entries() const { return entries_; }
   size_t size() const { return entries_.size(); }

@@ -43,7 +43,8 @@ class Driver {
                    fmt::format("{}, but not cheaper: {}", message, costs));
         continue;
       }
-      trace_.Add(rule->Name(), TraceOutcome::kFired, fmt::format("{} ({})", message, costs));
+      trace_.Add(rule->Name(), TraceOutcome::kFired, fmt::format("{} ({})", message, costs),
+                 std::move(original), node->Clone());
       changed = true;
     }
     ctx_.ancestors.push_back(node.get());
