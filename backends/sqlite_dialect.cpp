@@ -665,6 +665,45 @@ std::string SqliteDialect::ListIndexesSql() const {
          "tbl_name NOT LIKE 'shardql!_%' ESCAPE '!'";
 }
 
+// SQLite's LIKE (and ILIKE, which is rendered as LIKE) folds ASCII letters and nothing else,
+// compares other characters as code points, and reads any value as text. A TEXT-affinity column
+// holds text, NULL or blobs; text compares with text by the column's collation, and every blob
+// sorts after every text. So, on such a column:
+//   - BINARY (byte order): a start of ASCII characters that are not letters matches exactly the
+//     text starting with those bytes: [start, start with its last byte + 1). A letter would match
+//     either case, which byte order does not keep together: the start ends before it. So does a
+//     non-ASCII character (a malformed UTF-8 value could decode to it from other bytes).
+//   - NOCASE folds ASCII letters as LIKE does: the start, lowercased, bounds the folded text; its
+//     last byte + 1 skips 'A'..'Z', which NOCASE would fold back below it.
+//   - any other collation (RTRIM, say): no range.
+// Blobs can match too where this SQLite's LIKE reads their bytes as text (unless it was built with
+// SQLITE_LIKE_DOESNT_MATCH_BLOBS, as Debian's is): `column >= X''` takes them in, and no text.
+std::optional<Dialect::LikeBounds> SqliteDialect::LikePrefixBounds(const ExprType& column,
+                                                                   ast::LikeKind,
+                                                                   std::string_view prefix,
+                                                                   bool whole_pattern) const {
+  if (SqliteAffinity(column) != Affinity::kText) return std::nullopt;
+  bool nocase = column.collation == SqliteNoCase();
+  if (!column.collation.is_default() && !nocase) return std::nullopt;
+  std::string start;
+  for (char c : prefix) {
+    auto byte = static_cast<unsigned char>(c);
+    bool letter = std::isalpha(byte) != 0;
+    if (byte >= 0x7f || (letter && !nocase)) break;  // 0x7f: its successor is not ASCII
+    start += nocase ? static_cast<char>(std::tolower(byte)) : c;
+  }
+  if (start.empty()) return std::nullopt;
+  std::string high = start;
+  high.back() = static_cast<char>(high.back() + 1);
+  if (nocase && high.back() >= 'A' && high.back() <= 'Z') high.back() = '[';
+  static const bool like_matches_blobs =
+      sqlite3_compileoption_used("SQLITE_LIKE_DOESNT_MATCH_BLOBS") == 0;
+  LikeBounds bounds{Value::Text(start), Value::Text(high), std::nullopt, std::nullopt};
+  if (like_matches_blobs) bounds.other_kinds_from = Value::Blob("");
+  if (whole_pattern && start.size() == prefix.size()) bounds.exact = Value::Text(start);
+  return bounds;
+}
+
 std::string SqliteDialect::GatherStatisticsSql(const TableInfo& table) const {
   return "ANALYZE " + QuoteIdentifier(table.name);
 }

@@ -27,6 +27,9 @@ class SqliteDialect : public Dialect {
   bool NativeTemporalTypes() const override { return false; }
   // A sample of each index (analysis_limit) is enough for join order, and cheap on large loads.
   std::string AnalyzeSql() const override { return "PRAGMA analysis_limit = 1000; ANALYZE"; }
+  std::optional<LikeBounds> LikePrefixBounds(const ExprType& column, ast::LikeKind kind,
+                                             std::string_view prefix,
+                                             bool whole_pattern) const override;
   std::string GatherStatisticsSql(const TableInfo& table) const override;
   std::string ColumnSummarySql(const TableInfo& table) const override;
   std::string IndexColumnsSql(const TableInfo& table) const override;

@@ -30,6 +30,8 @@ constexpr double kDefaultClosedRangeSelectivity = 0.005;
 constexpr double kDefaultMatchSelectivity = 0.005;
 constexpr double kDefaultNullSelectivity = 0.005;
 constexpr double kDefaultOtherSelectivity = 1.0 / 3.0;
+// Values of another kind than the column's type (a blob in a TEXT column): rare.
+constexpr double kOtherKindSelectivity = 0.0001;
 
 constexpr const char* kCombineBranchRoutes = "CombineBranchRoutes";
 
@@ -314,6 +316,10 @@ class Estimator {
   double AndSel(const Expr& e) {
     std::vector<const Expr*> conjuncts;
     plan::ForEachConjunct(e, [&](const Expr& c) { conjuncts.push_back(&c); });
+    return AndSel(conjuncts);
+  }
+
+  double AndSel(const std::vector<const Expr*>& conjuncts) {
     struct Bound {
       const Expr* conjunct = nullptr;
       const Expr* value = nullptr;
@@ -403,6 +409,12 @@ class Estimator {
     }
   }
 
+  static bool IsText(const Expr& e) {
+    TypeId id = e.type.type.id;
+    return e.kind == ExprKind::kColumn &&
+           (id == TypeId::kText || id == TypeId::kVarchar || id == TypeId::kChar);
+  }
+
   double NullFraction(const Expr& column) {
     const Origin* o = OriginOf(column);
     return o ? Figures(*o->table).NullFraction(o->column) : 0;
@@ -434,6 +446,11 @@ class Estimator {
     const ColumnStatistics* stats = o ? Figures(*o->table).Column(o->column) : nullptr;
     const Value* lo = low ? KnownValue(*low) : nullptr;
     const Value* hi = high ? KnownValue(*high) : nullptr;
+    // A text column's values sort below every blob (SQLite): a lower bound at a blob keeps only
+    // the blobs it may hold, an upper bound every text.
+    if (IsText(operand) && lo && lo->kind() == Value::Kind::kBlob) return kOtherKindSelectivity;
+    if (IsText(operand) && hi && hi->kind() == Value::Kind::kBlob && !low)
+      return 1 - NullFraction(operand);
     if (stats && (lo || !low) && (hi || !high) && !stats->histogram.empty()) {
       double below_high = hi ? FractionBelow(*stats, *hi) : 1 - stats->null_fraction;
       double below_low = lo ? FractionBelow(*stats, *lo) : 0;
@@ -584,25 +601,49 @@ class Estimator {
     double rows = Figures(*scan.table).rows() * part;
     double scan_cost = rows * k_.scan_row_ms;
     if (!predicate) return scan_cost;
-    double best = scan_cost;
-    plan::ForEachConjunct(*predicate, [&](const Expr& c) {
-      std::optional<std::pair<double, double>> seek = IndexSeek(c, *scan.table);
+    std::optional<Seek> seek = BestSeek(*predicate, *scan.table);
+    if (!seek) return scan_cost;
+    return std::min(scan_cost,
+                    seek->descents * visits * k_.seek_ms + seek->fraction * rows * k_.seek_row_ms);
+  }
+
+  // How an index serves a predicate: descents per shard and the fraction of rows read.
+  struct Seek {
+    double descents = 1;
+    double fraction = 1;
+  };
+
+  // The cheapest index a conjunction's conjuncts seek: those on one indexed column together (a
+  // lower and an upper bound make one closed range), or an OR whose every arm seeks (a
+  // multi-index OR).
+  std::optional<Seek> BestSeek(const Expr& conjunction, const TableInfo& table) {
+    std::map<ColumnId, std::vector<const Expr*>> by_column;
+    std::map<ColumnId, double> descents;
+    std::optional<Seek> best;
+    auto consider = [&](const Seek& s) {
+      if (!best || s.fraction < best->fraction) best = s;
+    };
+    plan::ForEachConjunct(conjunction, [&](const Expr& c) {
+      if (c.kind == ExprKind::kBinary && c.binary_op == ast::BinaryOp::kOr) {
+        auto left = BestSeek(c.left(), table);
+        auto right = BestSeek(c.right(), table);
+        if (left && right)
+          consider({left->descents + right->descents, left->fraction + right->fraction});
+        return;
+      }
+      std::optional<std::pair<ColumnId, double>> seek = SeekColumn(c, table);
       if (!seek) return;
-      double cost = seek->first * visits * k_.seek_ms + seek->second * rows * k_.seek_row_ms;
-      best = std::min(best, cost);
+      by_column[seek->first].push_back(&c);
+      descents[seek->first] = std::max(descents[seek->first], seek->second);
     });
+    for (const auto& [column, conjuncts] : by_column)
+      consider({descents[column], AndSel(conjuncts)});
     return best;
   }
 
-  // How a conjunct seeks an index on `table`: (descents per shard, fraction of rows read);
-  // nullopt when no index serves it.
-  std::optional<std::pair<double, double>> IndexSeek(const Expr& c, const TableInfo& table) {
-    if (c.kind == ExprKind::kBinary && c.binary_op == ast::BinaryOp::kOr) {
-      auto left = ArmSeek(c.left(), table);
-      auto right = ArmSeek(c.right(), table);
-      if (!left || !right) return std::nullopt;
-      return std::make_pair(left->first + right->first, left->second + right->second);
-    }
+  // The indexed column a conjunct seeks, and how many descents it makes (an IN list one per
+  // item); nullopt when no index serves it.
+  std::optional<std::pair<ColumnId, double>> SeekColumn(const Expr& c, const TableInfo& table) {
     const Expr* column = nullptr;
     const Expr* value = nullptr;
     ast::BinaryOp op{};
@@ -620,19 +661,10 @@ class Estimator {
     } else {
       return std::nullopt;
     }
+    if (operand->kind != ExprKind::kColumn) return std::nullopt;
     const Origin* o = OriginOf(*operand);
     if (!o || o->table != &table || !Figures(table).Indexed(o->column)) return std::nullopt;
-    return std::make_pair(descents, Sel(c));
-  }
-
-  // An OR branch seeks when one of its conjuncts does (the best one).
-  std::optional<std::pair<double, double>> ArmSeek(const Expr& arm, const TableInfo& table) {
-    std::optional<std::pair<double, double>> best;
-    plan::ForEachConjunct(arm, [&](const Expr& c) {
-      auto seek = IndexSeek(c, table);
-      if (seek && (!best || seek->second < best->second)) best = seek;
-    });
-    return best;
+    return std::make_pair(operand->column, descents);
   }
 
   const CatalogSnapshot& catalog_;

@@ -107,6 +107,25 @@ class Dialect {
   // What gathers the merge engine's planner statistics over its loaded tables and indexes.
   virtual std::string AnalyzeSql() const = 0;
 
+  // ---- LIKE as a range (rules/like_prefix_to_range.cpp)
+  struct LikeBounds {
+    Value low, high;  // low <= column < high for every value the LIKE can match
+    // The pattern has no wildcard and its whole text is the bound: column = exact instead.
+    std::optional<Value> exact;
+    // Values of another kind may match too (SQLite: blobs in a TEXT column): column >= this
+    // takes in all of them, and none of the column's own kind.
+    std::optional<Value> other_kinds_from;
+  };
+  // What `column LIKE 'prefix…'` implies about the column, for a pattern whose literal start is
+  // `prefix` (escapes resolved; `whole_pattern`: it has no wildcard at all). The dialect may use a
+  // shorter start than `prefix` (where its LIKE folds case, say). nullopt when no range is exact
+  // for the column's type and collation.
+  virtual std::optional<LikeBounds> LikePrefixBounds(const ExprType& column, ast::LikeKind kind,
+                                                     std::string_view prefix,
+                                                     bool whole_pattern) const {
+    return std::nullopt;
+  }
+
   // ---- ANALYZE on a shard (planner/statistics_builder.h), each statement about one table.
   // Makes the backend gather its own statistics (it plans the shard's queries with them).
   virtual std::string GatherStatisticsSql(const TableInfo& table) const = 0;

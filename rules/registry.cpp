@@ -3,6 +3,7 @@
 namespace shardql::rules {
 
 std::unique_ptr<Rule> MakePushPredicatesIntoJoins();
+std::unique_ptr<Rule> MakeLikePrefixToRange();
 std::unique_ptr<Rule> MakeSplitOrToUnion();
 
 const std::vector<RuleEntry>& RuleRegistry() {
@@ -10,6 +11,7 @@ const std::vector<RuleEntry>& RuleRegistry() {
   // range, temp tables) join here, one line each, as they land.
   static const std::vector<RuleEntry> registry = {
       {"PushPredicatesIntoJoins", MakePushPredicatesIntoJoins},
+      {"LikePrefixToRange", MakeLikePrefixToRange},
       {"SplitOrToUnion", MakeSplitOrToUnion},
   };
   return registry;
