@@ -240,6 +240,24 @@ std::string SqlRenderer::Like(const std::string& operand, const std::string& pat
   return out + ")";
 }
 
+// A comparison takes its left operand's collation when that is a column, SQLite says, and the
+// right operand's otherwise. A value without a collation of its own (an aggregate, an expression)
+// that this SQL reads as a column of a derived table or loaded table would take that column's
+// default collation, ahead of the right operand's: then it is written as a plain value, CASE WHEN
+// 1 THEN … END, which has neither collation nor affinity, as the value had where it was written.
+std::string SqlRenderer::PlainLeftOperand(const plan::Expr& left, const plan::Expr& right,
+                                          const std::string& text) const {
+  const plan::Expr* base = &left;  // `+column` is still a column to SQLite
+  while (base->kind == ExprKind::kUnary && base->unary_op == ast::UnaryOp::kPlus)
+    base = base->children[0].get();
+  if (base->kind != ExprKind::kColumn || left.type.collation_source != CollationSource::kNone ||
+      right.type.collation_source == CollationSource::kNone || right.type.collation.is_default() ||
+      text.rfind("CASE WHEN 1 THEN ", 0) == 0) {
+    return text;
+  }
+  return "CASE WHEN 1 THEN " + text + " END";
+}
+
 std::string SqlRenderer::ColumnText(ColumnId id) const {
   auto it = column_text_.find(id);
   if (it == column_text_.end()) {
@@ -661,8 +679,10 @@ std::string SqlRenderer::Expr(const plan::Expr& e) {
       bool same_chain = left.kind == ExprKind::kBinary && BindingOf(left) == BindingOf(e) &&
                         BindingOf(e) != kBindPredicate &&
                         (BindingOf(e) != kBindOperator || left.binary_op == e.binary_op);
-      return ExprIn(left, OperandContext(e.binary_op, true), same_chain) + " " +
-             ast::ToString(e.binary_op) + " " +
+      std::string left_text = ExprIn(left, OperandContext(e.binary_op, true), same_chain);
+      if (plan::IsComparison(e.binary_op))
+        left_text = PlainLeftOperand(left, *e.children[1], left_text);
+      return left_text + " " + ast::ToString(e.binary_op) + " " +
              ExprIn(*e.children[1], OperandContext(e.binary_op, false));
     }
     case ExprKind::kIsNull:
@@ -674,10 +694,15 @@ std::string SqlRenderer::Expr(const plan::Expr& e) {
       return predicate_operand(0) + (e.negated ? " IS NOT " : " IS ") + test;
     }
     case ExprKind::kIsDistinct:
-      return IsDistinctFrom(predicate_operand(0), predicate_operand(1), e.negated);
-    case ExprKind::kBetween:
-      return predicate_operand(0) + (e.negated ? " NOT BETWEEN " : " BETWEEN ") +
-             predicate_operand(1) + " AND " + predicate_operand(2);
+      return IsDistinctFrom(PlainLeftOperand(*e.children[0], *e.children[1], predicate_operand(0)),
+                            predicate_operand(1), e.negated);
+    case ExprKind::kBetween: {
+      std::string operand = predicate_operand(0);
+      operand = PlainLeftOperand(*e.children[0], *e.children[1],
+                                 PlainLeftOperand(*e.children[0], *e.children[2], operand));
+      return operand + (e.negated ? " NOT BETWEEN " : " BETWEEN ") + predicate_operand(1) +
+             " AND " + predicate_operand(2);
+    }
     case ExprKind::kInList: {
       std::vector<std::string> items;
       for (size_t i = 1; i < e.children.size(); ++i)

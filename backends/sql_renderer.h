@@ -129,6 +129,8 @@ class SqlRenderer {
   // differently (ExprIn: as an operand of something that binds `context` tightly).
   std::string Expr(const plan::Expr& e);
   std::string ExprIn(const plan::Expr& e, int context, bool left_of_same = false);
+  std::string PlainLeftOperand(const plan::Expr& left, const plan::Expr& right,
+                               const std::string& text) const;
   std::string SortKeys(const std::vector<plan::SortKey>& keys);
   std::string OrderByClause(const Block& block);
   std::string Subquery(const plan::PlanNode& plan);
