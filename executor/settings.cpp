@@ -90,6 +90,13 @@ std::string ShowForceGeneralPath(const SessionSettings& s, const SettingDef&) {
   return s.planner.force_general_path ? "on" : "off";
 }
 
+void SetEnableRewrites(SessionSettings& s, const SettingDef& def, const std::string& value) {
+  s.planner.enable_rewrites = ParseBool(def, value);
+}
+std::string ShowEnableRewrites(const SessionSettings& s, const SettingDef&) {
+  return s.planner.enable_rewrites ? "on" : "off";
+}
+
 void SetMergeMemoryLimit(SessionSettings& s, const SettingDef& def, const std::string& value) {
   s.exec.merge_memory_limit_kb =
       ParseWithUnit(def, value, {{"kB", 1}, {"MB", 1024}, {"GB", 1024 * 1024}},
@@ -98,8 +105,8 @@ void SetMergeMemoryLimit(SessionSettings& s, const SettingDef& def, const std::s
 std::string ShowMergeMemoryLimit(const SessionSettings& s, const SettingDef&) {
   int64_t kb = s.exec.merge_memory_limit_kb;
   return kb % (int64_t{1024} * 1024) == 0 ? fmt::format("{}GB", kb / (int64_t{1024} * 1024))
-         : kb % 1024 == 0        ? fmt::format("{}MB", kb / 1024)
-                                 : fmt::format("{}kB", kb);
+         : kb % 1024 == 0                 ? fmt::format("{}MB", kb / 1024)
+                                          : fmt::format("{}kB", kb);
 }
 
 void SetStatementTimeout(SessionSettings& s, const SettingDef& def, const std::string& value) {
@@ -190,6 +197,9 @@ const std::vector<SettingDef>& SettingRegistry() {
       {"disabled_rules", "", true, false,
        "rewrite rules and distribution steps switched off, by name (comma-separated)",
        SetDisabledRules, ShowDisabledRules},
+      {"enable_rewrites", "on", true, false,
+       "run the rewrite rules (off: plans as bound; results do not change)", SetEnableRewrites,
+       ShowEnableRewrites},
       {"extra_float_digits", "1", false, false, "digits shown for floats", SetText, ShowText},
       {"force_general_path", "off", true, false,
        "run every multi-shard query in the merge engine (a test switch: results do not change)",

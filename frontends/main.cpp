@@ -34,7 +34,8 @@ constexpr const char* kUsage =
     "  shardql shell [--config FILE | --demo] [-c SQL]... [-f FILE]... [-A] [-t] [-F SEP] [--csv]\n"
     "  shardql explain [--config FILE | --demo] SQL\n"
     "  shardql check --config FILE [--repair]\n"
-    "  shardql slt [--shards N] [--distribute hash|reference] [--oracle] FILE...\n"
+    "  shardql slt [--shards N] [--distribute hash|reference] [--oracle]\n"
+    "              [--disable-rules all|NAME,...] FILE...\n"
     "  shardql --version\n"
     "\n"
     "Run `shardql COMMAND --help` for a command's options.\n";
@@ -187,6 +188,8 @@ int SltCommand(const std::vector<std::string>& args) {
       "tables created without DISTRIBUTE BY: hash (on their first column) or reference")(
       "oracle", "also run every record on one plain SQLite database; a difference is a failure")(
       "force-general-path", "answer every multi-shard query through the merge engine")(
+      "disable-rules", po::value<std::string>(),
+      "rewrite rules switched off: all, or names separated by commas (results must not change)")(
       "show-failures", po::value<size_t>()->default_value(5), "failures shown per file")(
       "known-failures", po::value<std::string>(),
       "file of FILE:LINE records expected to fail; only other failures fail the run")(
@@ -197,7 +200,8 @@ int SltCommand(const std::vector<std::string>& args) {
   po::store(po::command_line_parser(args).options(options).positional(positional).run(), vm);
   po::notify(vm);
   if (vm.count("help") || !vm.count("files")) {
-    std::cout << "Usage: shardql slt [--shards N] [--distribute hash|reference] [--oracle] FILE..."
+    std::cout << "Usage: shardql slt [--shards N] [--distribute hash|reference] [--oracle] "
+                 "[--disable-rules all|NAME,...] FILE..."
                  "\n\n"
               << options;
     return vm.count("help") ? 0 : 2;
@@ -215,6 +219,7 @@ int SltCommand(const std::vector<std::string>& args) {
   }
   slt.oracle = vm.count("oracle") > 0;
   slt.force_general_path = vm.count("force-general-path") > 0;
+  if (vm.count("disable-rules")) slt.disabled_rules = vm["disable-rules"].as<std::string>();
   slt.failures_shown = vm["show-failures"].as<size_t>();
   slt.files = vm["files"].as<std::vector<std::string>>();
   if (vm.count("known-failures")) slt.known_failures_file = vm["known-failures"].as<std::string>();

@@ -348,6 +348,11 @@ class FileRun {
       session.Set("default_distribution",
                   options_.distribution == DefaultDistribution::kReference ? "reference" : "hash");
       if (options_.force_general_path) session.Set("force_general_path", "on");
+      if (options_.disabled_rules == "all") {
+        session.Set("enable_rewrites", "off");
+      } else if (!options_.disabled_rules.empty()) {
+        session.Set("disabled_rules", options_.disabled_rules);
+      }
       RecordReader reader(in);
       size_t skipped = 0;
       while (std::optional<Record> record = reader.Next(skipped)) {

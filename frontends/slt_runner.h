@@ -18,6 +18,8 @@ struct SltOptions {
   DefaultDistribution distribution = DefaultDistribution::kHashFirstColumn;
   bool oracle = false;
   bool force_general_path = false;
+  // --disable-rules: "all" (SET enable_rewrites = off) or a list for SET disabled_rules.
+  std::string disabled_rules;
   size_t failures_shown = 5;  // per file
   std::vector<std::string> files;
   // Records expected to fail, as lines "FILE:LINE reason" (FILE matched by its trailing path).

@@ -25,7 +25,7 @@ std::shared_ptr<PlannedStatement> PlanStatement(const ast::Statement& statement,
   planned->param_types = logical.param_types;
   planned->reads_clock = logical.reads_clock;
 
-  if (!rules::RuleRegistry().empty()) {
+  if (!rules::RuleRegistry().empty() && context.settings->enable_rewrites) {
     plan::LogicalPlan before = logical.Clone();
     rules::ApplyRules(logical, *context.dialect, *context.catalog, *context.settings,
                       planned->trace, context.param_values);

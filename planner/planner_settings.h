@@ -12,6 +12,8 @@ namespace shardql {
 struct PlannerSettings {
   // A test switch: every multi-shard query takes the merge engine; results must not change.
   bool force_general_path = false;
+  // SET enable_rewrites = off: no rewrite rule runs (the distribution steps still do).
+  bool enable_rewrites = true;
   // Rules and distribution steps switched off by name (SET disabled_rules), sorted, unique.
   std::vector<std::string> disabled_rules;
 
@@ -21,6 +23,7 @@ struct PlannerSettings {
   // Every field, so any difference gives a different key.
   void AppendCacheKey(std::string& out) const {
     out += force_general_path ? 'g' : '-';
+    out += enable_rewrites ? 'r' : '-';
     for (const std::string& rule : disabled_rules) {
       out += ',';
       out += rule;

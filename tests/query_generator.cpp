@@ -9,8 +9,17 @@ std::string Literal(Random& rng, char kind) {
     case 'i':
       return std::to_string(rng.Int(-3, 12));
     case 't': {
-      static const std::vector<std::string> words = {"'a'", "'b'", "'B'",   "'ab'",
-                                                     "'c'", "''",  "'abc'", "'b '"};
+      // Digits and a '%' too: LIKE's ranges start at the characters before the first letter.
+      static const std::vector<std::string> words = {"'a'",   "'b'",   "'B'",  "'ab'", "'c'",
+                                                     "''",    "'abc'", "'b '", "'1a'", "'12'",
+                                                     "'1%2'", "'A1'",  "'a1'"};
+      return rng.Pick(words);
+    }
+    case 'n': {
+      // The NOCASE column: no two values equal but for case, so DISTINCT, min and ORDER BY on it
+      // have one answer.
+      static const std::vector<std::string> words = {"'a'",   "'Ab'", "'12'", "'1a'",
+                                                     "'1%2'", "'b '", "''",   "'C'"};
       return rng.Pick(words);
     }
     default:  // REAL with an exact binary fraction, so sums do not depend on their order
@@ -22,18 +31,23 @@ std::string Literal(Random& rng, char kind) {
 }  // namespace
 
 const char* kGeneratedSchema =
-    "CREATE TABLE t1 (k INTEGER, a INTEGER, b TEXT, c REAL) DISTRIBUTE BY HASH (k);"
+    "CREATE TABLE t1 (k INTEGER, a INTEGER, b TEXT, c REAL, n TEXT COLLATE NOCASE) "
+    "DISTRIBUTE BY HASH (k);"
     "CREATE TABLE t2 (k INTEGER, a INTEGER, d TEXT) DISTRIBUTE BY HASH (k);"
     "CREATE TABLE r (a INTEGER, e TEXT) DISTRIBUTE BY REFERENCE;"
     // Indexed shard keys: the general path's fetches semi-join on them.
     "CREATE INDEX t1_k ON t1 (k);"
-    "CREATE INDEX t2_k ON t2 (k);";
+    "CREATE INDEX t2_k ON t2 (k);"
+    // Indexes the rewrite rules can make use of: a LIKE's range, an OR's arms.
+    "CREATE INDEX t1_a ON t1 (a);"
+    "CREATE INDEX t1_b ON t1 (b);"
+    "CREATE INDEX t1_n ON t1 (n);";
 
 std::string GeneratedDataSql(Random& rng) {
   std::string sql;
   for (int i = 0; i < 40; ++i) {
     sql += "INSERT INTO t1 VALUES (" + std::to_string(rng.Int(0, 25)) + ", " + Literal(rng, 'i') +
-           ", " + Literal(rng, 't') + ", " + Literal(rng, 'r') + ");";
+           ", " + Literal(rng, 't') + ", " + Literal(rng, 'r') + ", " + Literal(rng, 'n') + ");";
   }
   for (int i = 0; i < 30; ++i) {
     sql += "INSERT INTO t2 VALUES (" +
@@ -48,8 +62,9 @@ std::string GeneratedDataSql(Random& rng) {
 
 std::string QueryGenerator::Next(bool* ordered) {
   *ordered = false;
-  int shape = rng_.Int(0, 9);
+  int shape = rng_.Int(0, 10);
   if (shape <= 1) return SetOperation(ordered);
+  if (shape == 10) return RuleShaped(ordered);
   std::vector<Column> cols;
   std::string from = From(cols);
   std::string where = rng_.Chance(70) ? " WHERE " + Predicate(cols, 2) : "";
@@ -82,7 +97,7 @@ std::string QueryGenerator::Next(bool* ordered) {
 std::string QueryGenerator::From(std::vector<Column>& cols) {
   int pick = rng_.Int(0, 5);
   if (pick <= 2) {
-    cols = {{"t1.k", 'i'}, {"t1.a", 'i'}, {"t1.b", 't'}, {"t1.c", 'r'}};
+    cols = {{"t1.k", 'i'}, {"t1.a", 'i'}, {"t1.b", 't'}, {"t1.c", 'r'}, {"t1.n", 't'}};
     return " FROM t1";
   }
   if (pick == 3) {
@@ -124,7 +139,7 @@ std::string QueryGenerator::Predicate(const std::vector<Column>& cols, int depth
   }
   const Column& c = rng_.Pick(cols);
   char kind = c.kind == 'r' ? 'r' : c.kind;
-  switch (rng_.Int(0, 12)) {
+  switch (rng_.Int(0, 18)) {
     case 0:
       return c.name + " IS " + (rng_.Chance(50) ? "NOT " : "") + "NULL";
     case 1: {
@@ -137,9 +152,32 @@ std::string QueryGenerator::Predicate(const std::vector<Column>& cols, int depth
     case 2:
       return c.name + " BETWEEN " + Literal(rng_, kind) + " AND " + Literal(rng_, kind);
     case 3:
-      if (c.kind == 't')
-        return c.name + " LIKE '" + rng_.Pick(std::vector<std::string>{"a%", "%b", "_", "%"}) + "'";
+    case 11:
+    case 13:
+    case 15:
+      if (c.kind == 't') {
+        static const std::vector<std::string> patterns = {"'a%'",
+                                                          "'%b'",
+                                                          "'_'",
+                                                          "'%'",
+                                                          "'1%'",
+                                                          "'12'",
+                                                          "'1_'",
+                                                          "'A%'",
+                                                          "'ab%'",
+                                                          "'a1'",
+                                                          "'1!%%' ESCAPE '!'",
+                                                          "'B_'"};
+        return c.name + (rng_.Chance(15) ? " NOT LIKE " : " LIKE ") + rng_.Pick(patterns);
+      }
       return c.name + " <> " + Literal(rng_, kind);
+    // An OR of the shard key and another column: SplitOrToUnion's shape.
+    case 12:
+    case 14:
+    case 16:
+      return "(" + cols[0].name + " = " + std::to_string(rng_.Int(0, 25)) + " AND " + cols[1].name +
+             " > " + Literal(rng_, cols[1].kind) + " OR " + cols[0].name + " = " +
+             std::to_string(rng_.Int(0, 25)) + ")";
     case 4:
       if (c.kind != 't') {
         return c.name + " > (SELECT avg(a) FROM t1)";
@@ -235,6 +273,32 @@ std::string QueryGenerator::SetOperation(bool* ordered) {
   if (rng_.Chance(50)) {
     sql += " ORDER BY 1";
     *ordered = true;
+  }
+  return sql;
+}
+
+std::string QueryGenerator::RuleShaped(bool* ordered) {
+  static const std::vector<std::string> patterns = {
+      "'1%'", "'12'", "'1_'", "'A%'", "'ab%'", "'a1'", "'1!%%' ESCAPE '!'", "'B_'", "'%2'"};
+  std::vector<Column> cols = {{"k", 'i'}, {"a", 'i'}, {"b", 't'}, {"n", 't'}};
+  std::string where;
+  switch (rng_.Int(0, 2)) {
+    case 0:
+      where = std::string(rng_.Chance(50) ? "b" : "n") + " LIKE " + rng_.Pick(patterns);
+      break;
+    case 1:
+      where = "(k = " + std::to_string(rng_.Int(0, 25)) + " AND a > " + Literal(rng_, 'i') +
+              " OR k = " + std::to_string(rng_.Int(0, 25)) + ")";
+      break;
+    default:
+      where = "(b LIKE " + rng_.Pick(patterns) + " OR k = " + std::to_string(rng_.Int(0, 25)) + ")";
+  }
+  if (rng_.Chance(50)) where += " AND " + Predicate(cols, 1);
+  std::string sql = "SELECT k, a, b, n FROM t1 WHERE " + where;
+  if (rng_.Chance(50)) {
+    sql += " ORDER BY 1, 2, 3, 4";
+    *ordered = true;
+    if (rng_.Chance(30)) sql += " LIMIT " + std::to_string(rng_.Int(1, 6));
   }
   return sql;
 }

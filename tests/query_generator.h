@@ -55,6 +55,9 @@ class QueryGenerator {
   std::string Aggregate(const std::string& from, const std::string& where,
                         const std::vector<Column>& cols, bool* ordered);
   std::string SetOperation(bool* ordered);
+  // A query of the shapes the rewrite rules match: LIKE with a literal start on an indexed
+  // column (BINARY or NOCASE), an OR of the shard key and another column.
+  std::string RuleShaped(bool* ordered);
   static std::string Join(const std::vector<std::string>& items);
 
   Random& rng_;

@@ -73,16 +73,24 @@ Rows Project(const Rows& rows, const std::vector<size_t>& keys) {
 
 }  // namespace
 
-TEST_CASE("demo: every worked query answers as one SQLite database does") {
-  for (size_t shards : {1, 4}) {
+TEST_CASE("demo: every worked query answers as one SQLite database does, rules on and off") {
+  struct Setup {
+    size_t shards;
+    bool rules;
+  };
+  for (Setup run : {Setup{1, true}, Setup{4, true}, Setup{4, false}}) {
+    size_t shards = run.shards;
     TestCluster cluster(shards);
+    if (!run.rules) cluster.session().Set("enable_rewrites", "off");
     ReferenceDatabase reference;
     Run(cluster.session(), DemoLoadSql());
     REQUIRE(reference.Exec(DemoLoadSql()) == "");
 
     size_t queries = 0, ordered = 0;
     for (const std::string& statement : SplitSql(DemoQueries()).statements) {
-      INFO(shards << " shards, [" << LabelOf(statement) << "]:\n" << statement);
+      INFO(shards << " shards, rules " << (run.rules ? "on" : "off") << ", [" << LabelOf(statement)
+                  << "]:\n"
+                  << statement);
       QueryResult got;
       try {
         got = Run(cluster.session(), statement);

@@ -1,5 +1,6 @@
 // Differential testing: random data, random queries, shardql over 1, 2 and 5 shards against one
 // plain SQLite database holding the same rows. Any difference fails and prints the query and seed.
+// A query a rewrite rule changed runs again with every rule off and with a random subset off.
 // SHARDQL_DIFF_SEED and SHARDQL_DIFF_QUERIES change the seed and the number of queries per layout.
 
 #include <doctest/doctest.h>
@@ -12,6 +13,7 @@
 
 #include "grammar/sql_error.h"
 #include "planner/pipeline.h"
+#include "rules/registry.h"
 #include "tests/query_generator.h"
 #include "tests/reference_database.h"
 #include "tests/test_cluster.h"
@@ -20,6 +22,22 @@ using namespace shardql;
 using namespace shardql::testing;
 
 namespace {
+
+// Each rule and distribution step switched off with probability one half.
+std::string RandomSubset(Random& rng) {
+  std::string disabled;
+  for (const std::string& name : OptimizationNames()) {
+    if (rng.Chance(50)) disabled += (disabled.empty() ? "" : ",") + name;
+  }
+  return disabled;
+}
+
+bool IsRewriteRule(const std::string& name) {
+  for (const rules::RuleEntry& rule : rules::RuleRegistry()) {
+    if (name == rule.name) return true;
+  }
+  return false;
+}
 
 uint64_t EnvOr(const char* name, uint64_t fallback) {
   const char* v = std::getenv(name);
@@ -41,52 +59,74 @@ TEST_CASE("differential: shardql over 1, 2 and 5 shards answers as one SQLite da
     Run(cluster.session(), data);
     REQUIRE(reference.Exec(data) == "");
     QueryGenerator generator(rng);
-    size_t compared = 0;
+    size_t compared = 0, rewritten = 0;
+    // One run of `sql` under the settings given, compared with the reference.
+    auto compare =
+        [&](uint64_t i, const std::string& sql, bool ordered, bool general, bool rules,
+            const std::string& disabled) {
+          Run(cluster.session(),
+              general ? "SET force_general_path = on" : "SET force_general_path = off");
+          Run(cluster.session(), rules ? "SET enable_rewrites = on" : "SET enable_rewrites = off");
+          Run(cluster.session(), "SET disabled_rules = '" + disabled + "'");
+          auto expected = reference.Query(sql);
+          std::optional<std::vector<std::vector<Value>>> got;
+          std::string error;
+          try {
+            got = Run(cluster.session(), sql).rows;
+          } catch (const SqlError& e) {
+            error = e.sqlstate() + ": " + e.message();
+          }
+          std::string where = general ? " (general path)" : "";
+          if (!rules) where += " (rules off)";
+          if (!disabled.empty()) where += " (disabled: " + disabled + ")";
+          where += fmt::format(":\n  {}\n  shardql: {}", sql, error);
+          INFO("seed " << seed << ", " << shards << " shards, query " << i << where);
+          REQUIRE(got.has_value() == expected.has_value());
+          if (!got) return false;
+          bool among_equal = ChoosesAmongEqualValues(sql);
+          // The same rows; and for an ordered query, in the same order up to ties between values
+          // that compare equal (4 and 4.0), whose order SQL leaves open.
+          CHECK_MESSAGE(SameRows(Sorted(*got), Sorted(*expected), among_equal),
+                        "shardql:\n"
+                            << RowsText(Sorted(*got)) << "SQLite:\n"
+                            << RowsText(Sorted(*expected)));
+          if (ordered) {
+            CHECK_MESSAGE(SameRows(*got, *expected, true), "shardql:\n"
+                                                               << RowsText(*got) << "SQLite:\n"
+                                                               << RowsText(*expected));
+          }
+          return true;
+        };
+    auto rule_fired = [&] {
+      const std::optional<PlanLookup>& last = cluster.session().last_plan();
+      if (!last) return false;
+      for (const TraceEntry& e : last->plan->trace.entries()) {
+        if (e.outcome == TraceOutcome::kFired && IsRewriteRule(e.name)) return true;
+      }
+      return false;
+    };
     for (uint64_t i = 0; i < queries; ++i) {
       bool ordered = false;
       std::string sql = generator.Next(&ordered);
-      // About a third of the queries take the general path, so both strategies are held to the same
-      // answers; a quarter run with a random subset of the rules and distribution steps switched
-      // off, which must not change a result either.
+      // About a third of the queries take the general path, so both strategies are held to the
+      // same answers; a quarter run with a random subset of the rules and distribution steps
+      // switched off, which must not change a result either.
       int mode = rng.Int(1, 100);
       bool general = mode <= 30;
       std::string disabled;
-      if (mode > 30 && mode <= 55) {
-        for (const std::string& name : OptimizationNames()) {
-          if (rng.Chance(50)) disabled += (disabled.empty() ? "" : ",") + name;
-        }
-      }
-      Run(cluster.session(),
-          general ? "SET force_general_path = on" : "SET force_general_path = off");
-      Run(cluster.session(), "SET disabled_rules = '" + disabled + "'");
-      auto expected = reference.Query(sql);
-      std::optional<std::vector<std::vector<Value>>> got;
-      std::string error;
-      try {
-        got = Run(cluster.session(), sql).rows;
-      } catch (const SqlError& e) {
-        error = e.sqlstate() + ": " + e.message();
-      }
-      std::string where = general ? " (general path)" : "";
-      if (!disabled.empty()) where += " (disabled: " + disabled + ")";
-      where += fmt::format(":\n  {}\n  shardql: {}", sql, error);
-      INFO("seed " << seed << ", " << shards << " shards, query " << i << where);
-      REQUIRE(got.has_value() == expected.has_value());
-      if (!got) continue;
-      ++compared;
-      bool among_equal = ChoosesAmongEqualValues(sql);
-      // The same rows; and for an ordered query, in the same order up to ties between values
-      // that compare equal (4 and 4.0), whose order SQL leaves open.
-      CHECK_MESSAGE(SameRows(Sorted(*got), Sorted(*expected), among_equal),
-                    "shardql:\n"
-                        << RowsText(Sorted(*got)) << "SQLite:\n"
-                        << RowsText(Sorted(*expected)));
-      if (ordered) {
-        CHECK_MESSAGE(SameRows(*got, *expected, true), "shardql:\n"
-                                                           << RowsText(*got) << "SQLite:\n"
-                                                           << RowsText(*expected));
+      if (mode > 30 && mode <= 55) disabled = RandomSubset(rng);
+      if (compare(i, sql, ordered, general, true, disabled)) ++compared;
+      // Where a rewrite rule changed the plan: again with every rule off, and with a random
+      // subset of them off.
+      if (rule_fired()) {
+        ++rewritten;
+        compare(i, sql, ordered, general, false, "");
+        compare(i, sql, ordered, general, true, RandomSubset(rng));
       }
     }
     CHECK(compared > queries * 9 / 10);
+    // The generator makes the shapes the rules rewrite: a good share of the queries.
+    MESSAGE(shards << " shards: " << rewritten << " of " << queries << " queries rewritten");
+    CHECK(rewritten > queries / 50);
   }
 }
