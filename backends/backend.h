@@ -44,6 +44,16 @@ class RowSink {
   virtual bool Consume(RowBatch& batch) = 0;
 };
 
+// Keeps every row, for results known to be small (a shard's catalog, ANALYZE's figures).
+class CollectingRowSink : public RowSink {
+ public:
+  bool Consume(RowBatch& batch) override {
+    batch.AppendRowsTo(rows);
+    return true;
+  }
+  std::vector<std::vector<Value>> rows;
+};
+
 struct BackendStatus {
   bool ok = true;
   std::string sqlstate;  // PostgreSQL's code for the backend's error

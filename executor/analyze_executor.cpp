@@ -35,13 +35,7 @@ class ShardReader {
 
   std::vector<std::vector<Value>> Rows(const std::string& sql,
                                        const std::vector<Value>& params = {}) {
-    struct Collect : RowSink {
-      std::vector<std::vector<Value>> rows;
-      bool Consume(RowBatch& batch) override {
-        batch.AppendRowsTo(rows);
-        return true;
-      }
-    } collect;
+    CollectingRowSink collect;
     BackendStatus status = connection_->Execute(sql, params, &collect);
     if (!status.ok) throw ShardError(status, shard_, "ANALYZE: ");
     return std::move(collect.rows);

@@ -19,13 +19,7 @@ namespace {
 
 // Every row of one query on one shard.
 std::vector<std::vector<Value>> Query(Cluster& cluster, size_t shard, const std::string& sql) {
-  struct Collect : RowSink {
-    std::vector<std::vector<Value>> rows;
-    bool Consume(RowBatch& batch) override {
-      batch.AppendRowsTo(rows);
-      return true;
-    }
-  } collect;
+  CollectingRowSink collect;
   ConnectionPool& pool = *cluster.shard(shard).pool;
   BackendStatus status;
   auto connection = pool.Acquire(status);

@@ -70,6 +70,15 @@ QueryResult Run(Session& session, const std::string& sql, const std::vector<Valu
   return result;
 }
 
+std::string SqlstateOf(Session& session, const std::string& sql) {
+  try {
+    Run(session, sql);
+  } catch (const SqlError& e) {
+    return e.sqlstate();
+  }
+  return "ok";
+}
+
 std::string FormatRows(const QueryResult& result, const Dialect& dialect) {
   std::string out;
   for (const auto& row : result.rows) {

@@ -72,6 +72,8 @@ class CollectingSink : public ResultSink {
 
 // Runs SQL on a session and returns what came back (throws SqlError).
 QueryResult Run(Session& session, const std::string& sql, const std::vector<Value>& params = {});
+// The SQLSTATE a statement fails with, or "ok".
+std::string SqlstateOf(Session& session, const std::string& sql);
 
 // The rows, one per line, columns separated by " | ", NULL as NULL.
 std::string FormatRows(const QueryResult& result, const Dialect& dialect);

@@ -23,15 +23,6 @@ std::string Rows(TestCluster& c, const std::string& sql, const std::vector<Value
   return FormatRows(Run(c.session(), sql, params), c.cluster().dialect());
 }
 
-std::string SqlstateOf(Session& session, const std::string& sql) {
-  try {
-    Run(session, sql);
-  } catch (const SqlError& e) {
-    return e.sqlstate();
-  }
-  return "ok";
-}
-
 // Rows of a table in one shard's file, read with SQLite directly.
 int64_t CountInShardFile(const std::string& path, const std::string& table) {
   sqlite3* db = nullptr;

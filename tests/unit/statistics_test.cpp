@@ -14,19 +14,6 @@
 using namespace shardql;
 using namespace shardql::testing;
 
-namespace {
-
-std::string SqlstateOf(Session& session, const std::string& sql) {
-  try {
-    Run(session, sql);
-  } catch (const SqlError& e) {
-    return e.sqlstate();
-  }
-  return "ok";
-}
-
-}  // namespace
-
 TEST_CASE("Duj1: a full sample is exact, an all-distinct sample is a unique column") {
   CHECK(EstimateDistinct(100, 100, 37, 10) == 37);
   CHECK(EstimateDistinct(1000, 1e6, 1000, 1000) == 1e6);
