@@ -665,23 +665,18 @@ std::string SqliteDialect::ListIndexesSql() const {
          "tbl_name NOT LIKE 'shardql!_%' ESCAPE '!'";
 }
 
-// SQLite's LIKE (and ILIKE, which is rendered as LIKE) folds ASCII letters and nothing else,
-// compares other characters as code points, and reads any value as text. A TEXT-affinity column
-// holds text, NULL or blobs; text compares with text by the column's collation, and every blob
-// sorts after every text. So, on such a column:
-//   - BINARY (byte order): a start of ASCII characters that are not letters matches exactly the
-//     text starting with those bytes: [start, start with its last byte + 1). A letter would match
-//     either case, which byte order does not keep together: the start ends before it. So does a
-//     non-ASCII character (a malformed UTF-8 value could decode to it from other bytes).
-//   - NOCASE folds ASCII letters as LIKE does: the start, lowercased, bounds the folded text; its
-//     last byte + 1 skips 'A'..'Z', which NOCASE would fold back below it.
-//   - any other collation (RTRIM, say): no range.
-// Blobs can match too where this SQLite's LIKE reads their bytes as text (unless it was built with
-// SQLITE_LIKE_DOESNT_MATCH_BLOBS, as Debian's is): `column >= X''` takes them in, and no text.
-std::optional<Dialect::LikeBounds> SqliteDialect::LikePrefixBounds(const ExprType& column,
-                                                                   ast::LikeKind,
-                                                                   std::string_view prefix,
-                                                                   bool whole_pattern) const {
+namespace {
+
+// The range of the text values of a TEXT-affinity column that start with `prefix`, compared by
+// the column's collation: BINARY compares bytes, NOCASE bytes with ASCII letters folded to lower
+// case. Any shorter start bounds as well, so the start ends where a byte would not be exact:
+// at a non-ASCII character (a malformed UTF-8 value could decode to it from other bytes), at
+// 0x7f (its successor is not ASCII), and where `letters_match_either_case` at a letter, unless
+// NOCASE folds letters as the match does. The upper bound is the start with its last byte + 1;
+// on NOCASE that skips 'A'..'Z', which it would fold back below the start.
+std::optional<Dialect::LikeBounds> TextPrefixBounds(const ExprType& column, std::string_view prefix,
+                                                    bool letters_match_either_case,
+                                                    bool whole_pattern) {
   if (SqliteAffinity(column) != Affinity::kText) return std::nullopt;
   bool nocase = column.collation == SqliteNoCase();
   if (!column.collation.is_default() && !nocase) return std::nullopt;
@@ -689,19 +684,43 @@ std::optional<Dialect::LikeBounds> SqliteDialect::LikePrefixBounds(const ExprTyp
   for (char c : prefix) {
     auto byte = static_cast<unsigned char>(c);
     bool letter = std::isalpha(byte) != 0;
-    if (byte >= 0x7f || (letter && !nocase)) break;  // 0x7f: its successor is not ASCII
+    if (byte >= 0x7f || (letter && letters_match_either_case && !nocase)) break;
     start += nocase ? static_cast<char>(std::tolower(byte)) : c;
   }
   if (start.empty()) return std::nullopt;
   std::string high = start;
   high.back() = static_cast<char>(high.back() + 1);
   if (nocase && high.back() >= 'A' && high.back() <= 'Z') high.back() = '[';
-  static const bool like_matches_blobs =
-      sqlite3_compileoption_used("SQLITE_LIKE_DOESNT_MATCH_BLOBS") == 0;
-  LikeBounds bounds{Value::Text(start), Value::Text(high), std::nullopt, std::nullopt};
-  if (like_matches_blobs) bounds.other_kinds_from = Value::Blob("");
+  Dialect::LikeBounds bounds{Value::Text(start), Value::Text(high), std::nullopt, std::nullopt};
   if (whole_pattern && start.size() == prefix.size()) bounds.exact = Value::Text(start);
   return bounds;
+}
+
+}  // namespace
+
+// SQLite's LIKE (and ILIKE, which is rendered as LIKE) folds ASCII letters and nothing else,
+// compares other characters as code points, and reads any value as text. A TEXT-affinity column
+// holds text, NULL or blobs; text compares with text by the column's collation, and every blob
+// sorts after every text. So the range of a LIKE's start is TextPrefixBounds with letters
+// matching either case: on a BINARY column the start ends before its first letter, on NOCASE the
+// lowercased start bounds the folded values. Blobs can match too where this SQLite's LIKE reads
+// their bytes as text (unless it was built with SQLITE_LIKE_DOESNT_MATCH_BLOBS, as Debian's is):
+// `column >= X''` takes them in, and no text.
+std::optional<Dialect::LikeBounds> SqliteDialect::LikePrefixBounds(const ExprType& column,
+                                                                   ast::LikeKind,
+                                                                   std::string_view prefix,
+                                                                   bool whole_pattern) const {
+  std::optional<LikeBounds> bounds = TextPrefixBounds(column, prefix, true, whole_pattern);
+  static const bool like_matches_blobs =
+      sqlite3_compileoption_used("SQLITE_LIKE_DOESNT_MATCH_BLOBS") == 0;
+  if (bounds && like_matches_blobs) bounds->other_kinds_from = Value::Blob("");
+  return bounds;
+}
+
+// SQLite's LIKE optimization: with case_sensitive_like off (the default), a TEXT column whose
+// index uses NOCASE, the collation that folds case as LIKE does.
+bool SqliteDialect::LikeServedByIndex(const ExprType& column) const {
+  return SqliteAffinity(column) == Affinity::kText && column.collation == SqliteNoCase();
 }
 
 std::string SqliteDialect::GatherStatisticsSql(const TableInfo& table) const {

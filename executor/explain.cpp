@@ -12,6 +12,7 @@
 #include "grammar/sql_error.h"
 #include "planner/cost_model.h"
 #include "planner/distribution.h"
+#include "planner/index_advice.h"
 #include "planner/plan_printer.h"
 #include "planner/plan_visitor.h"
 #include "rules/registry.h"
@@ -120,6 +121,9 @@ std::vector<std::string> ExplainLines(const PlannedStatement& plan,
   if (options.costs && options.planner && plan.kind == ast::StatementKind::kSelect) {
     model.emplace(*catalog, cluster.dialect(), plan.logical.columns, *options.planner, &params);
     tree += EstimateText(plan, *model, *catalog);
+    std::vector<std::string> advice = IndexAdvice(plan.logical, *model);
+    if (!advice.empty())
+      tree += "\n\nIndex advice:\n  " + fmt::format("{}", fmt::join(advice, "\n  "));
   }
   if (!options.verbose) {
     // The rewrites tried, fired or not, with why; VERBOSE lists the distribution steps too.

@@ -341,11 +341,18 @@ class Estimator {
       if (lower && !range.low.conjunct) range.low = {c, value};
       if (upper && !range.high.conjunct) range.high = {c, value};
     }
+    // A LIKE on a column implies the range of its literal start (LikePrefixToRange writes it
+    // out): the range adds no selectivity of its own.
+    std::set<ColumnId> liked;
+    for (const Expr* c : conjuncts) {
+      if (c->kind == ExprKind::kLike && !c->negated && c->operand().kind == ExprKind::kColumn)
+        liked.insert(c->operand().column);
+    }
     double s = 1;
     std::set<const Expr*> in_range;  // a one-sided bound is estimated as its own comparison
     for (const auto& [id, range] : ranges) {
       if (!range.low.conjunct || !range.high.conjunct) continue;
-      s *= RangeSel(*range.column, range.low.value, range.high.value);
+      if (!liked.count(id)) s *= RangeSel(*range.column, range.low.value, range.high.value);
       in_range.insert({range.low.conjunct, range.high.conjunct});
     }
     for (const Expr* c : conjuncts) {
@@ -641,6 +648,14 @@ class Estimator {
     return best;
   }
 
+  // A constant text pattern whose first character is not a wildcard.
+  static bool LiteralStart(const Expr& pattern) {
+    if (pattern.kind != ExprKind::kConstant || pattern.value.kind() != Value::Kind::kText)
+      return false;
+    std::string_view text = pattern.value.text();
+    return !text.empty() && text[0] != '%' && text[0] != '_';
+  }
+
   // The indexed column a conjunct seeks, and how many descents it makes (an IN list one per
   // item); nullopt when no index serves it.
   std::optional<std::pair<ColumnId, double>> SeekColumn(const Expr& c, const TableInfo& table) {
@@ -657,6 +672,9 @@ class Estimator {
       descents = static_cast<double>(c.item_count());
     } else if ((c.kind == ExprKind::kBetween && !c.negated) ||
                (c.kind == ExprKind::kIsNull && !c.negated)) {
+      operand = &c.operand();
+    } else if (c.kind == ExprKind::kLike && !c.negated && LiteralStart(c.pattern()) &&
+               dialect_.LikeServedByIndex(c.operand().type)) {
       operand = &c.operand();
     } else {
       return std::nullopt;
@@ -689,6 +707,14 @@ Estimate CostModel::Of(const plan::PlanNode& node) const {
 double CostModel::Selectivity(const plan::Expr& predicate, const plan::PlanNode& input) const {
   return Estimator(catalog_, dialect_, columns_, settings_, params_, constants_)
       .Selectivity(predicate, input);
+}
+
+double CostModel::TableRows(const TableInfo& table) const {
+  return TableFigures(catalog_, table).rows();
+}
+
+bool CostModel::Indexed(const TableInfo& table, int column) const {
+  return TableFigures(catalog_, table).Indexed(column);
 }
 
 std::string FormatEstimate(const Estimate& e) {

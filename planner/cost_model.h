@@ -55,6 +55,11 @@ class CostModel {
   // The cost of running `node`'s subtree as the distributor would.
   Estimate Of(const plan::PlanNode& node) const;
 
+  // A table's rows (all shards; a reference table's one copy), from statistics or defaults.
+  double TableRows(const TableInfo& table) const;
+  // Whether an index on some shard is led by the column (or it is the rowid).
+  bool Indexed(const TableInfo& table, int column) const;
+
   // The fraction of `input_rows` rows of `node`'s input that pass `predicate` (0..1).
   double Selectivity(const plan::Expr& predicate, const plan::PlanNode& input) const;
 

@@ -126,6 +126,10 @@ class Dialect {
     return std::nullopt;
   }
 
+  // Whether the backend serves `column LIKE 'lit…'` (a constant pattern not starting with a
+  // wildcard) through an index on the column by itself (SQLite's LIKE optimization).
+  virtual bool LikeServedByIndex(const ExprType& column) const { return false; }
+
   // ---- ANALYZE on a shard (planner/statistics_builder.h), each statement about one table.
   // Makes the backend gather its own statistics (it plans the shard's queries with them).
   virtual std::string GatherStatisticsSql(const TableInfo& table) const = 0;

@@ -216,3 +216,34 @@ TEST_CASE("REAL values print as SQLite prints them") {
   CHECK(SqliteRealText(1e20) == "1.0e+20");
   CHECK(SqliteRealText(-2.5) == "-2.5");
 }
+
+TEST_CASE("a LIKE's literal start bounds a TEXT column as SQLite's LIKE and collations agree") {
+  SqliteDialect dialect;
+  auto bounds = [&](const char* type, std::optional<Collation> collation, const char* start,
+                    bool whole = false) {
+    ExprType column = DeclaredColumnType(dialect.ResolveType(type), collation.value_or(Collation()));
+    return dialect.LikePrefixBounds(column, ast::LikeKind::kLike, start, whole);
+  };
+  // BINARY: up to the first letter (LIKE matches either case, bytes do not).
+  auto b = bounds("TEXT", std::nullopt, "98");
+  REQUIRE(b);
+  CHECK(b->low.text() == "98");
+  CHECK(b->high.text() == "99");
+  CHECK(!b->exact);
+  CHECK(bounds("TEXT", std::nullopt, "9a")->high.text() == ":");
+  CHECK(!bounds("TEXT", std::nullopt, "ab"));
+  CHECK(bounds("TEXT", std::nullopt, "98101", true)->exact->text() == "98101");
+  CHECK(!bounds("TEXT", std::nullopt, "9a", true)->exact);  // cut short: no longer the value
+  // NOCASE: the lowercased start; a successor in 'A'..'Z' would fold back below it.
+  auto n = bounds("TEXT", SqliteNoCase(), "Sea");
+  REQUIRE(n);
+  CHECK(n->low.text() == "sea");
+  CHECK(n->high.text() == "seb");
+  CHECK(bounds("TEXT", SqliteNoCase(), "ab@")->high.text() == "ab[");
+  // Not ASCII, 0x7f, other collations and affinities: no range.
+  CHECK(bounds("TEXT", std::nullopt, "9\x7f")->low.text() == "9");
+  CHECK(bounds("TEXT", std::nullopt, "9\xc3\xa9")->low.text() == "9");
+  CHECK(!bounds("TEXT", SqliteRtrim(), "98"));
+  CHECK(!bounds("INTEGER", std::nullopt, "98"));
+  CHECK(!bounds("BLOB", std::nullopt, "98"));
+}

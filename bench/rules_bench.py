@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""The rewrite rules' speed-ups: each workload with the rules on (the default) against the same
+statement with SET enable_rewrites = off, side by side in one run.
+
+A cluster of 4 SQLite shards, built once per run in a temporary folder:
+  orders(order_num INTEGER PRIMARY KEY, customer_num, ship, weight)   hashed on order_num,
+      indexed on customer_num; --rows rows, customer_num uniform in 1..--rows/20
+  customer(customer_num INTEGER PRIMARY KEY, name, zipcode TEXT, city TEXT COLLATE NOCASE)
+      hashed on customer_num, indexed on zipcode and city; --rows rows, zipcode five digits
+      uniform in 10000..99999 (so '98___' is about 1.1% of the rows)
+then ANALYZE. Every workload runs `--rounds` times on each side, the sides alternating statement
+by statement (A/B/A/B) inside one `shardql shell` so load from elsewhere hits both; the figures
+are medians of `\\timing`. Rows moved (shards to router) come from one EXPLAIN ANALYZE per side.
+
+Workloads where a rule should fire (speed-up = off / on) and, for each rule, one where it
+matches but the cost model must keep it from firing (never more than 1.05x slower with it on).
+
+Usage: rules_bench.py --shardql BIN [--rows 1000000] [--rounds 9]
+"""
+import argparse
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+
+WORKLOADS = [
+    # (name, rule, must fire?, statement)
+    ("seed OR query", "SplitOrToUnion", True,
+     "SELECT * FROM orders WHERE (customer_num = 104 AND order_num > 1001) OR order_num = 1008"),
+    ("OR of two keys", "SplitOrToUnion", True,
+     "SELECT * FROM orders WHERE order_num = 1001 OR order_num = 500008"),
+    ("OR on a non-key indexed column", "SplitOrToUnion", False,
+     "SELECT * FROM orders WHERE customer_num = 104 OR customer_num = 2007"),
+    ("LIKE '98___' with an index", "LikePrefixToRange", True,
+     "SELECT customer_num, zipcode FROM customer WHERE zipcode LIKE '98___'"),
+    ("LIKE without wildcards", "LikePrefixToRange", True,
+     "SELECT customer_num FROM customer WHERE zipcode LIKE '98101'"),
+    ("LIKE on a NOCASE column SQLite indexes itself", "LikePrefixToRange", False,
+     "SELECT customer_num FROM customer WHERE city LIKE 'sea%'"),
+    ("LIKE '9%' matching a tenth of the rows", "LikePrefixToRange", False,
+     "SELECT count(*) FROM customer WHERE zipcode LIKE '9%'"),
+]
+
+
+def shell(shardql, config, script, path):
+    with open(path, "w") as f:
+        f.write(script)
+    p = subprocess.run([shardql, "shell", "--config", config, "-f", path],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if p.returncode != 0:
+        sys.exit(f"shardql failed ({p.returncode}): {p.stderr[:3000]}")
+    return p.stdout
+
+
+def build(shardql, work, rows):
+    config = os.path.join(work, "cluster.ini")
+    with open(config, "w") as f:
+        f.write("catalog = catalog.db\n")
+        for s in range(4):
+            f.write(f"[shard.s{s}]\nsqlite = s{s}.db\n")
+    rng = random.Random(9)
+    cities = ["Seattle", "Portland", "Spokane", "Tacoma", "Boise", "Eugene", "Salem", "Olympia"]
+    with open(os.path.join(work, "orders.csv"), "w") as f:
+        for k in range(1, rows + 1):
+            f.write(f"{k},{rng.randint(1, max(rows // 20, 1))},{rng.choice(['express', 'ground'])},"
+                    f"{rng.randint(1, 1000) / 10}\n")
+    with open(os.path.join(work, "customer.csv"), "w") as f:
+        for k in range(1, rows + 1):
+            f.write(f"{k},name{k},{rng.randint(10000, 99999)},{rng.choice(cities)}\n")
+    shell(shardql, config, f"""
+CREATE TABLE orders (order_num INTEGER PRIMARY KEY, customer_num INTEGER, ship TEXT, weight REAL)
+  DISTRIBUTE BY HASH (order_num);
+CREATE INDEX orders_customer_num ON orders (customer_num);
+CREATE TABLE customer (customer_num INTEGER PRIMARY KEY, name TEXT, zipcode TEXT,
+  city TEXT COLLATE NOCASE) DISTRIBUTE BY HASH (customer_num);
+CREATE INDEX customer_zipcode ON customer (zipcode);
+CREATE INDEX customer_city ON customer (city);
+\\copy orders FROM '{work}/orders.csv' WITH (FORMAT csv)
+\\copy customer FROM '{work}/customer.csv' WITH (FORMAT csv)
+ANALYZE;
+""", os.path.join(work, "load.sql"))
+    return config
+
+
+def rows_moved(explain_output):
+    return sum(int(n) for n in re.findall(r"actual s\d+: (\d+) rows", explain_output))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shardql", required=True)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--rounds", type=int, default=9)
+    args = ap.parse_args()
+    shardql = os.path.abspath(args.shardql)
+    with tempfile.TemporaryDirectory(prefix="shardql-rules-") as work:
+        print(f"building {args.rows} rows per table on 4 shards ...", file=sys.stderr)
+        config = build(shardql, work, args.rows)
+        # Which rules fire, and the rows each side moves.
+        fired, moved = {}, {}
+        for name, rule, _, sql in WORKLOADS:
+            out_on = shell(shardql, config, f"EXPLAIN ANALYZE {sql};\n", f"{work}/e.sql")
+            out_off = shell(shardql, config,
+                            f"SET enable_rewrites = off;\nEXPLAIN ANALYZE {sql};\n", f"{work}/e.sql")
+            fired[name] = f"{rule} fired" in out_on
+            moved[name] = (rows_moved(out_on), rows_moved(out_off))
+        script = ["\\o /dev/null", "\\timing on"]
+        order = []
+        for r in range(args.rounds + 1):  # round 0 warms caches and plans, not counted
+            for name, _, _, sql in WORKLOADS:
+                for side in ("on", "off") if r % 2 == 0 else ("off", "on"):
+                    script.append(f"SET enable_rewrites = {side};")
+                    script.append(sql + ";")
+                    order.append((r, name, side))
+        out = shell(shardql, config, "\n".join(script) + "\n", f"{work}/bench.sql")
+    times = [float(t) for t in re.findall(r"^Time: ([0-9.]+) ms", out, re.M)]
+    # Every statement is timed, the SETs too: keep the queries' times (every second one).
+    times = times[1::2]
+    if len(times) != len(order):
+        sys.exit(f"expected {len(order)} timings, got {len(times)}")
+    samples = {}
+    for (r, name, side), t in zip(order, times):
+        if r > 0:
+            samples.setdefault((name, side), []).append(t)
+    print(f"{'workload':48} {'rule':18} {'fires':>5} {'on ms':>9} {'off ms':>9} {'speed-up':>8}"
+          f" {'rows moved on/off':>18}")
+    for name, rule, must_fire, _ in WORKLOADS:
+        on = statistics.median(samples[(name, "on")])
+        off = statistics.median(samples[(name, "off")])
+        flag = "yes" if fired[name] else "no"
+        if fired[name] != must_fire:
+            flag += "!"  # not what the workload is for
+        print(f"{name:48} {rule:18} {flag:>5} {on:9.3f} {off:9.3f} {off / on:7.2f}x"
+              f" {moved[name][0]:>8} / {moved[name][1]:<8}")
+
+
+if __name__ == "__main__":
+    main()
