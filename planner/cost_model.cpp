@@ -671,10 +671,9 @@ class Estimator {
       operand = &c.operand();
       descents = static_cast<double>(c.item_count());
     } else if ((c.kind == ExprKind::kBetween && !c.negated) ||
-               (c.kind == ExprKind::kIsNull && !c.negated)) {
-      operand = &c.operand();
-    } else if (c.kind == ExprKind::kLike && !c.negated && LiteralStart(c.pattern()) &&
-               dialect_.LikeServedByIndex(c.operand().type)) {
+               (c.kind == ExprKind::kIsNull && !c.negated) ||
+               (c.kind == ExprKind::kLike && !c.negated && LiteralStart(c.pattern()) &&
+                dialect_.LikeServedByIndex(c.operand().type))) {
       operand = &c.operand();
     } else {
       return std::nullopt;
