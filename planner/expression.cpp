@@ -163,6 +163,41 @@ ExprPtr JoinConjuncts(std::vector<ExprPtr> conjuncts) {
   return out;
 }
 
+// An expression whose evaluation cannot fail, whatever the row.
+bool CannotFail(const Expr& e) {
+  switch (e.kind) {
+    case ExprKind::kColumn:
+    case ExprKind::kConstant:
+    case ExprKind::kParam:
+      return true;
+    case ExprKind::kBinary:
+      if (e.binary_op != ast::BinaryOp::kAnd && e.binary_op != ast::BinaryOp::kOr &&
+          !IsComparison(e.binary_op)) {
+        return false;
+      }
+      break;
+    case ExprKind::kUnary:
+      if (e.unary_op != ast::UnaryOp::kNot) return false;
+      break;
+    case ExprKind::kIsNull:
+    case ExprKind::kIsBool:
+    case ExprKind::kIsDistinct:
+    case ExprKind::kBetween:
+    case ExprKind::kInList:
+    case ExprKind::kCollate:
+      break;
+    case ExprKind::kLike:
+      if (e.has_escape || e.pattern().kind != ExprKind::kConstant) return false;
+      break;
+    default:
+      return false;
+  }
+  for (const ExprPtr& child : e.children) {
+    if (child && !CannotFail(*child)) return false;
+  }
+  return true;
+}
+
 bool IsComparison(ast::BinaryOp op) {
   switch (op) {
     case ast::BinaryOp::kEq:

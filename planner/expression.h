@@ -240,6 +240,11 @@ ExprPtr JoinConjuncts(std::vector<ExprPtr> conjuncts);
 
 // The comparison operators and their mirror image (a < b ⇔ b > a).
 bool IsComparison(ast::BinaryOp op);
+// Whether evaluating `e` can never raise an error, whatever the row: columns, constants,
+// parameters, comparisons, AND / OR / NOT, IS [NOT] NULL / TRUE / DISTINCT FROM, BETWEEN, IN
+// lists, COLLATE and LIKE with a constant pattern and no ESCAPE. A rewrite that evaluates such
+// an expression on rows the query would not have evaluated it on adds no error.
+bool CannotFail(const Expr& e);
 ast::BinaryOp MirrorComparison(ast::BinaryOp op);
 
 }  // namespace shardql::plan

@@ -63,41 +63,6 @@ void CollectArms(const Expr& e, std::vector<const Expr*>& arms) {
   arms.push_back(&e);
 }
 
-// An expression whose evaluation cannot fail, whatever the row.
-bool CannotFail(const Expr& e) {
-  switch (e.kind) {
-    case ExprKind::kColumn:
-    case ExprKind::kConstant:
-    case ExprKind::kParam:
-      return true;
-    case ExprKind::kBinary:
-      if (e.binary_op != ast::BinaryOp::kAnd && e.binary_op != ast::BinaryOp::kOr &&
-          !plan::IsComparison(e.binary_op)) {
-        return false;
-      }
-      break;
-    case ExprKind::kUnary:
-      if (e.unary_op != ast::UnaryOp::kNot) return false;
-      break;
-    case ExprKind::kIsNull:
-    case ExprKind::kIsBool:
-    case ExprKind::kIsDistinct:
-    case ExprKind::kBetween:
-    case ExprKind::kInList:
-    case ExprKind::kCollate:
-      break;
-    case ExprKind::kLike:
-      if (e.has_escape || e.pattern().kind != ExprKind::kConstant) return false;
-      break;
-    default:
-      return false;
-  }
-  for (const ExprPtr& child : e.children) {
-    if (child && !CannotFail(*child)) return false;
-  }
-  return true;
-}
-
 bool HasVolatileCall(const Expr& e, const FunctionCatalog& functions) {
   bool found = false;
   plan::VisitExpr(e, [&](const Expr& sub) {
@@ -214,7 +179,7 @@ class SplitOrToUnion : public Rule {
       }
     }
     for (const Expr* c : conjuncts) {
-      if (!CannotFail(*c)) {
+      if (!plan::CannotFail(*c)) {
         message = "a condition could raise an error the OR never evaluated";
         return nullptr;
       }
