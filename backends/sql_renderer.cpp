@@ -383,6 +383,8 @@ SqlRenderer::Block SqlRenderer::Build(const plan::PlanNode& node) {
   switch (node.kind) {
     case NodeKind::kScan:
       return BuildScan(node.Cast<plan::ScanNode>());
+    case NodeKind::kMaterialize:
+      return BuildMaterialized(node.Cast<plan::MaterializeNode>());
     case NodeKind::kValues:
       return BuildValues(node.Cast<plan::ValuesNode>());
     case NodeKind::kJoin:
@@ -507,6 +509,21 @@ SqlRenderer::Block SqlRenderer::BuildScan(const plan::ScanNode& scan) {
         (index == plan::kRowidColumn ? "rowid" : QuoteIdentifier(scan.table->columns[index].name));
   }
   block.outputs = scan.outputs;
+  return block;
+}
+
+std::string SqlRenderer::TempTable(const std::string& name) const {
+  return "pg_temp." + QuoteIdentifier(name);
+}
+
+SqlRenderer::Block SqlRenderer::BuildMaterialized(const plan::MaterializeNode& materialize) {
+  Block block;
+  std::string alias = NewAlias('t');
+  block.from = TempTable(materialize.table_name) + " AS " + alias;
+  for (size_t i = 0; i < materialize.outputs.size(); ++i)
+    column_text_[materialize.outputs[i]] =
+        alias + "." + QuoteIdentifier(materialize.column_names[i]);
+  block.outputs = materialize.outputs;
   return block;
 }
 

@@ -57,6 +57,9 @@ class SqlRenderer {
                                      bool negated) const;
   virtual std::string Like(const std::string& operand, const std::string& pattern,
                            const std::string* escape, ast::LikeKind kind, bool negated) const;
+  // A statement's temporary table (a Materialize node) as a FROM item names it: in the
+  // connection's own schema for temporary tables, never a shard table of the same name.
+  virtual std::string TempTable(const std::string& name) const;
   // The keyword that joins two FROM items without a condition.
   virtual const char* UnconditionedJoin() const { return " CROSS JOIN "; }
   virtual bool OffsetNeedsLimit() const { return false; }
@@ -111,6 +114,7 @@ class SqlRenderer {
 
   Block Build(const plan::PlanNode& node);
   Block BuildScan(const plan::ScanNode& scan);
+  Block BuildMaterialized(const plan::MaterializeNode& materialize);
   Block BuildValues(const plan::ValuesNode& values);
   Block BuildJoin(const plan::JoinNode& join);
   Block BuildSetOp(const plan::SetOpNode& setop);

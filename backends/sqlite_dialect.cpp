@@ -33,6 +33,9 @@ class SqliteRenderer : public SqlRenderer {
 
  protected:
   std::string Param(uint32_t index) const override { return fmt::format("?{}", index); }
+  std::string TempTable(const std::string& name) const override {
+    return "temp." + QuoteIdentifier(name);
+  }
 
   std::string IsDistinctFrom(const std::string& left, const std::string& right,
                              bool negated) const override {
@@ -779,6 +782,17 @@ std::string SqliteDialect::RenderDropIndex(const std::string& index) const {
 
 std::string SqliteDialect::QuoteIdentifier(const std::string& name) const {
   return shardql::QuoteIdentifier(name);
+}
+
+std::string SqliteDialect::TempTableName(const std::string& name) const {
+  return "temp." + QuoteIdentifier(name);
+}
+
+std::string SqliteDialect::RenderTempTableIndex(const std::string& table, const std::string& index,
+                                                const std::string& quoted_column) const {
+  // The index is named in the temp schema; its table is named bare, as SQLite requires.
+  return fmt::format("CREATE INDEX {} ON {} ({})", TempTableName(index), QuoteIdentifier(table),
+                     quoted_column);
 }
 
 std::string SqliteDialect::RenderDefaultRows(const std::string& default_sql, size_t count) const {

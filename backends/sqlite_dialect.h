@@ -71,6 +71,9 @@ class SqliteDialect : public Dialect {
   std::string RenderDropTable(const std::string& table) const override;
   std::string RenderDropIndex(const std::string& index) const override;
   std::string QuoteIdentifier(const std::string& name) const override;
+  std::string TempTableName(const std::string& name) const override;
+  std::string RenderTempTableIndex(const std::string& table, const std::string& index,
+                                   const std::string& quoted_column) const override;
   std::string RenderDefaultRows(const std::string& default_sql, size_t count) const override;
   std::string Placeholder(uint32_t index) const override { return "?" + std::to_string(index); }
   // SQLite looks each numbered ?N's name up in a list as it compiles the statement (linear per

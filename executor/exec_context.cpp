@@ -30,6 +30,13 @@ void ConnectionLease::Release() {
   provider_->Release(shard_, connection);
 }
 
+void ConnectionLease::Discard() {
+  if (!connection_) return;
+  BackendConnection* connection = connection_;
+  connection_ = nullptr;
+  provider_->Discard(shard_, connection);
+}
+
 PooledConnections::~PooledConnections() = default;
 
 BackendConnection* PooledConnections::Acquire(size_t shard, BackendStatus& status,
@@ -52,6 +59,15 @@ void PooledConnections::Release(size_t shard, BackendConnection* connection) {
     lent_.erase(it);
   }
   cluster_.shard(shard).pool->Release(std::move(owned));
+}
+
+void PooledConnections::Discard(size_t, BackendConnection* connection) {
+  std::unique_ptr<BackendConnection> owned;  // closed as it goes
+  std::lock_guard lock(mutex_);
+  auto it = lent_.find(connection);
+  if (it == lent_.end()) return;
+  owned = std::move(it->second);
+  lent_.erase(it);
 }
 
 ShardTransaction::~ShardTransaction() {
@@ -94,6 +110,14 @@ void ShardTransaction::Release(size_t shard, BackendConnection*) {
     leased_.erase(shard);
   }
   released_.notify_all();
+}
+
+void ShardTransaction::Discard(size_t shard, BackendConnection* connection) {
+  {
+    std::lock_guard lock(mutex_);
+    discarded_.insert(shard);
+  }
+  Release(shard, connection);
 }
 
 size_t ShardTransaction::shards_touched() const {
@@ -273,10 +297,16 @@ void ShardTransaction::RollbackAll() {
 void ShardTransaction::ReturnAll() {
   std::lock_guard lock(mutex_);
   for (auto& [shard, connection] : connections_) {
-    cluster_.shard(shard).pool->Release(std::move(connection));
+    if (discarded_.count(shard)) {
+      if (connection->in_transaction()) connection->Rollback();
+      connection.reset();
+    } else {
+      cluster_.shard(shard).pool->Release(std::move(connection));
+    }
   }
   connections_.clear();
   leased_.clear();
+  discarded_.clear();
 }
 
 }  // namespace shardql

@@ -35,6 +35,9 @@ class ConnectionLease {
   ~ConnectionLease() { Release(); }
 
   void Release();
+  // Gives the connection back to be closed, never reused: it may hold what another statement
+  // must not see (a temporary table that could not be dropped).
+  void Discard();
   BackendConnection* get() const { return connection_; }
   BackendConnection* operator->() const { return connection_; }
   explicit operator bool() const { return connection_ != nullptr; }
@@ -59,6 +62,7 @@ class ConnectionProvider {
   virtual BackendConnection* Acquire(size_t shard, BackendStatus& status,
                                      const CancelToken* cancel) = 0;
   virtual void Release(size_t shard, BackendConnection* connection) = 0;
+  virtual void Discard(size_t shard, BackendConnection* connection) = 0;
 };
 
 // Connections lent by the pools for the length of one use (autocommit reads and single-shard
@@ -72,6 +76,7 @@ class PooledConnections : public ConnectionProvider {
   BackendConnection* Acquire(size_t shard, BackendStatus& status,
                              const CancelToken* cancel) override;
   void Release(size_t shard, BackendConnection* connection) override;
+  void Discard(size_t shard, BackendConnection* connection) override;
 
  private:
   Cluster& cluster_;
@@ -113,9 +118,13 @@ class ShardTransaction : public ConnectionProvider {
   BackendConnection* Acquire(size_t shard, BackendStatus& status,
                              const CancelToken* cancel) override;
   void Release(size_t shard, BackendConnection* connection) override;
+  // The connection stays the transaction's (its work is not lost); at the end it is closed
+  // instead of going back to the pool.
+  void Discard(size_t shard, BackendConnection* connection) override;
 
  private:
   void ReturnAll();
+  std::set<size_t> discarded_;
 
   Cluster& cluster_;
   bool for_write_;

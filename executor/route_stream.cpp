@@ -41,6 +41,7 @@ struct RouteStream::State {
     ResolvedShard shard;
     ConnectionLease lease;
     std::unique_ptr<RowCursor> cursor;
+    bool temp_made = false;  // the route's temporary tables were (being) made on the lease
     std::deque<RowBatch> ready;
     bool started = false;   // a fetch was submitted once
     bool fetching = false;  // a fetch task is queued or running
@@ -55,6 +56,7 @@ struct RouteStream::State {
   const std::vector<Value>* params = nullptr;
   CancelToken* cancel = nullptr;
   size_t batch_rows = 0;
+  std::shared_ptr<const ShardTempTables> temp;
 
   std::mutex mutex;
   std::condition_variable changed;
@@ -141,8 +143,12 @@ struct RouteStream::State {
           // Stopped while the lease was being taken: this connection was not interrupted.
           if (stopping) return EndFetchLocked(self, *s);
         }
+        if (s->lease && temp) {
+          s->temp_made = true;  // only this task touches the shard until it ends
+          status = temp->Create(*s->lease.get());
+        }
         std::unique_ptr<RowCursor> cursor;
-        if (s->lease) cursor = s->lease->Query(*s->shard.sql, *params, status);
+        if (s->lease && status.ok) cursor = s->lease->Query(*s->shard.sql, *params, status);
         if (!cursor) {
           std::lock_guard lock(mutex);
           FailLocked(ShardError(status, s->shard.name));
@@ -212,6 +218,9 @@ struct RouteStream::State {
 RouteStream::RouteStream(const Route& route, ExecContext& ctx, bool per_shard_order)
     : ctx_(ctx), route_(route), shards_(ResolveRoute(route, ctx)), width_(route.width) {
   ctx.cancel.ThrowIfCancelled();
+  // Their rows first: computing them leases shards this route may lease too.
+  if (!route.temp_tables.empty() && !shards_.empty())
+    temp_ = std::make_shared<const ShardTempTables>(route, ctx);
   if (shards_.size() == 1) {
     const ResolvedShard& shard = shards_[0];
     BackendStatus status;
@@ -221,11 +230,14 @@ RouteStream::RouteStream(const Route& route, ExecContext& ctx, bool per_shard_or
       inline_lease_->ClearInterrupt();
       BackendConnection* connection = inline_lease_.get();
       inline_interrupt_ = ctx.cancel.Register([connection] { connection->Interrupt(); });
-      inline_cursor_ = inline_lease_->Query(*shard.sql, ctx_.params, status);
+      if (temp_) {
+        inline_temp_made_ = true;
+        status = temp_->Create(*connection);
+      }
+      if (status.ok) inline_cursor_ = inline_lease_->Query(*shard.sql, ctx_.params, status);
     }
     if (!inline_cursor_) {
-      inline_interrupt_.Reset();
-      inline_lease_.Release();
+      ReleaseInline();
       ctx.cancel.ThrowIfCancelled();
       throw ShardError(status, shard.name);
     }
@@ -238,6 +250,7 @@ RouteStream::RouteStream(const Route& route, ExecContext& ctx, bool per_shard_or
   st.params = &ctx.params;
   st.cancel = &ctx.cancel;
   st.batch_rows = ctx.settings.batch_rows;
+  st.temp = temp_;
   st.shards.resize(shards_.size());
   for (size_t i = 0; i < shards_.size(); ++i)
     st.shards[i].shard = shards_[i];
@@ -263,16 +276,28 @@ void RouteStream::StopAndWait() {
   for (State::Shard& s : state_->shards) {
     state_->FinishShardLocked(s);
     s.cursor.reset();  // before its connection goes back
+    if (s.temp_made && s.lease) {
+      s.lease->ClearInterrupt();  // the stop interrupted it; the drop must run
+      if (!temp_->Drop(*s.lease.get())) s.lease.Discard();
+    }
     s.lease.Release();
     s.ready.clear();
   }
 }
 
+void RouteStream::ReleaseInline() {
+  inline_interrupt_.Reset();
+  inline_cursor_.reset();
+  if (inline_temp_made_ && inline_lease_) {
+    inline_lease_->ClearInterrupt();
+    if (!temp_->Drop(*inline_lease_.get())) inline_lease_.Discard();
+  }
+  inline_lease_.Release();
+}
+
 RouteStream::~RouteStream() {
   if (!state_) {
-    inline_interrupt_.Reset();
-    inline_cursor_.reset();
-    inline_lease_.Release();
+    ReleaseInline();
     return;
   }
   StopAndWait();

@@ -7,6 +7,10 @@
 // moves. Rows taken in any order (gather) have at most max_parallel_shards shards open at once;
 // per-shard order (k-way merge) opens them all.
 //
+// A route with temporary tables (a broadcast join) computes their rows before it leases any shard,
+// makes them on each shard's connection before the route's statement and drops them before the
+// connection goes back (shard_temp_tables.h).
+//
 // The first failure — a shard's error, an exception in a task, the statement being cancelled —
 // stops every shard of the route (their connections are interrupted) and the consumer's next
 // read throws it. Closing the stream early (LIMIT reached) stops the shards the same way; the
@@ -21,6 +25,7 @@
 #include <vector>
 
 #include "executor/row_stream.h"
+#include "executor/shard_temp_tables.h"
 #include "grammar/sql_error.h"
 
 namespace shardql {
@@ -44,16 +49,20 @@ class RouteStream : public RowStream {
   // The one-shard case, read on this thread.
   bool NextInline(RowBatch& out);
   void StopAndWait();
+  // Gives the inline lease back, its temporary tables dropped first.
+  void ReleaseInline();
 
   ExecContext& ctx_;
   const Route& route_;
   std::vector<ResolvedShard> shards_;
   size_t width_;
+  std::shared_ptr<const ShardTempTables> temp_;  // null: the route has none
   std::shared_ptr<State> state_;
   CancelToken::Registration cancel_;
   // Inline mode.
   ConnectionLease inline_lease_;
   std::unique_ptr<RowCursor> inline_cursor_;
+  bool inline_temp_made_ = false;
   CancelToken::Registration inline_interrupt_;
   double inline_ms_ = 0;
 };

@@ -16,6 +16,7 @@ const CostConstants& MeasuredCostConstants() {
       .seek_row_ms = 0.0003635,
       .return_row_ms = 0.0002065,
       .merge_row_ms = 0.001693,
+      .ship_row_ms = 0.002,
   };
   return constants;
 }

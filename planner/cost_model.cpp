@@ -583,6 +583,11 @@ class Estimator {
   // What the shards read and compute for `node`, given the part of each table they hold.
   double Work(const PlanNode& node, double part, double visits) {
     switch (node.kind) {
+      case NodeKind::kMaterialize: {
+        // Computed once by its own routes, then copied to each visited shard and read there.
+        Estimate source = Cost(*node.children[0]);
+        return source.cost + Rows(node) * visits * (k_.ship_row_ms + k_.scan_row_ms);
+      }
       case NodeKind::kScan:
         return ScanWork(node.Cast<plan::ScanNode>(), nullptr, part, visits);
       case NodeKind::kFilter: {

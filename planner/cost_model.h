@@ -10,7 +10,8 @@
 // The constants (CostConstants) are measured by bench/calibrate_cost.py on this machine, not
 // guessed. The model knows what the distributor does with a plan, no more: UNION ALL branches
 // routed to the same shards visit each shard once (CombineBranchRoutes), a join co-located by
-// the shard keys runs on the shards, anything else is pulled into the router.
+// the shard keys runs on the shards, a materialized (broadcast) side is computed once and copied
+// to every shard the route visits, anything else is pulled into the router.
 
 #include <map>
 #include <optional>
@@ -31,6 +32,7 @@ struct CostConstants {
   double seek_row_ms = 0;    // a shard reads one row found through an index
   double return_row_ms = 0;  // one row sent from a shard to the router
   double merge_row_ms = 0;   // one row through a merge in the router
+  double ship_row_ms = 0;    // one row copied into a shard's temporary table (a broadcast)
 };
 
 // The constants bench/calibrate_cost.py measured (planner/cost_constants.cpp).

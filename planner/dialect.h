@@ -104,6 +104,13 @@ class Dialect {
   virtual std::string RenderDropTable(const std::string& table) const = 0;
   virtual std::string RenderDropIndex(const std::string& index) const = 0;
   virtual std::string QuoteIdentifier(const std::string& name) const = 0;
+  // A statement's temporary table on a shard connection, qualified by the connection's own
+  // schema for them (SQLite's temp, PostgreSQL's pg_temp): `CREATE TABLE` under this name makes it
+  // temporary, and no shard table of the same name is ever read or dropped in its place.
+  virtual std::string TempTableName(const std::string& name) const = 0;
+  // An index `index` on a temporary table's column (quoted).
+  virtual std::string RenderTempTableIndex(const std::string& table, const std::string& index,
+                                           const std::string& quoted_column) const = 0;
   // What gathers the merge engine's planner statistics over its loaded tables and indexes.
   virtual std::string AnalyzeSql() const = 0;
 

@@ -40,6 +40,21 @@ struct ShardChoice {
   bool all = false;  // no pruning
 };
 
+struct MergeNode;
+
+// A temporary table a route's shards read (a Materialize node of its fragment: a broadcast join's
+// small side). The executor computes `source`'s rows once, then on each shard the route visits,
+// on the connection that runs the route, creates the table, loads the rows and indexes
+// `index_columns` before the route's statement, and drops it when the route is done, on every
+// path.
+struct ShardTempTable {
+  std::string name;                             // as Dialect::TempTableName takes it
+  std::vector<std::string> column_definitions;  // Dialect::RenderColumnDefinition
+  std::vector<std::string> index_columns;       // quoted
+  std::unique_ptr<MergeNode> source;
+  double estimated_rows = 0;  // for EXPLAIN
+};
+
 struct Route {
   RouteVariant variant = RouteVariant::kAllShards;
   // The ring the shards are chosen on: the shard names in ring order.
@@ -54,6 +69,8 @@ struct Route {
   size_t width = 0;  // columns each shard returns
   // One line on why these shards: "order_num = 1008 → s2", "no shard-key predicate", ...
   std::string reason;
+  // Made on each of the route's shards before `sql` runs there.
+  std::vector<ShardTempTable> temp_tables;
 };
 
 // A column of a merge's sort order.
@@ -74,7 +91,6 @@ struct FinalAggregate {
 };
 
 // A table the general path loads into the merge engine before it runs the query there.
-struct MergeNode;
 
 struct TempTableLoad {
   std::string table;  // created under the same name in the merge engine

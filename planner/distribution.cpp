@@ -507,6 +507,13 @@ Distribution DistributionAnalysis::Compute(const PlanNode& node) {
       met->keys.clear();  // the outputs are new columns
       return *met;
     }
+    case NodeKind::kMaterialize: {
+      // Computed by its own routes, then copied to every shard of the target's ring: there it is
+      // reference data.
+      Distribution d;
+      d.ring_table = node.Cast<plan::MaterializeNode>().target.get();
+      return d;
+    }
     case NodeKind::kInsert:
     case NodeKind::kUpdate:
     case NodeKind::kDelete:

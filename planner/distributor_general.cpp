@@ -22,6 +22,21 @@ using plan::ExprKind;
 using plan::NodeKind;
 using plan::PlanNode;
 
+namespace {
+
+// The merge engine has no shard's temporary tables: a Materialize node reads its child in place.
+class ReadMaterializedInPlace : public plan::PlanMutator {
+ public:
+  ReadMaterializedInPlace() : PlanMutator(true) {}
+
+ protected:
+  void VisitNode(plan::PlanPtr& node) override {
+    if (node->kind == NodeKind::kMaterialize) node = std::move(node->children[0]);
+  }
+};
+
+}  // namespace
+
 SubPlan GeneralPath(Context& ctx, const PlanNode& root) {
   DistributionAnalysis& analysis = ctx.analysis;
   SettledFilters settled = SettleSubqueryFilters(ctx, root);
@@ -29,6 +44,7 @@ SubPlan GeneralPath(Context& ctx, const PlanNode& root) {
   // What the merge engine runs; its scans are the statement's, so the analysis of `root` holds.
   plan::PlanPtr query = root.Clone();
   DropSettledFilters(*query, root, settled);
+  ReadMaterializedInPlace().Walk(query);
   ReadSubqueryResults(ctx, *query, answered);
   SimplifyExists(*query);
   std::set<ColumnId> referenced;

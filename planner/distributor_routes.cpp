@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "grammar/sql_error.h"
 #include "planner/distributor_internal.h"
 #include "planner/plan_verifier.h"
 #include "planner/plan_visitor.h"
@@ -100,6 +101,73 @@ void SplitInListsPerShard(Context& ctx, Route& route) {
   route.per_shard_sql = std::move(per_shard);
 }
 
+// The statement's own (analysed) Materialize node that `copy`, a node of a route's fragment, was
+// cloned from.
+const plan::MaterializeNode& AnalysedMaterialize(Context& ctx, const plan::MaterializeNode& copy) {
+  const plan::MaterializeNode* found = nullptr;
+  plan::VisitPlan(
+      *ctx.logical.root,
+      [&](const plan::PlanNode& node) {
+        if (node.kind == plan::NodeKind::kMaterialize &&
+            node.Cast<plan::MaterializeNode>().table_name == copy.table_name) {
+          found = &node.Cast<plan::MaterializeNode>();
+        }
+      },
+      true);
+  if (!found) {
+    throw SqlError(sqlstate::kInternalError,
+                   "internal error: a route reads a temporary table the statement does not make");
+  }
+  return *found;
+}
+
+// The route's temporary tables: each Materialize node of its fragment, its rows computed by a
+// plan of their own, its columns typed as the table columns they copy, indexed where the fragment
+// equates them with another column (the broadcast join's condition), so each shard seeks there.
+void AddTempTables(Context& ctx, Route& route) {
+  std::set<plan::ColumnId> equated;
+  plan::VisitPlan(
+      *route.fragment,
+      [&](const plan::PlanNode& node) {
+        for (const Expr* e : NodeExpressions(node)) {
+          VisitExpr(*e, [&](const Expr& sub) {
+            if (sub.kind == ExprKind::kBinary && sub.binary_op == ast::BinaryOp::kEq &&
+                sub.left().kind == ExprKind::kColumn && sub.right().kind == ExprKind::kColumn) {
+              equated.insert(sub.left().column);
+              equated.insert(sub.right().column);
+            }
+          });
+        }
+      },
+      true);
+  plan::VisitPlan(
+      *route.fragment,
+      [&](const plan::PlanNode& node) {
+        if (node.kind != plan::NodeKind::kMaterialize) return;
+        const plan::MaterializeNode& analysed =
+            AnalysedMaterialize(ctx, node.Cast<plan::MaterializeNode>());
+        const plan::PlanNode* below = analysed.children[0].get();
+        while (below->kind == plan::NodeKind::kFilter || below->kind == plan::NodeKind::kProject)
+          below = below->children[0].get();
+        const auto& scan = below->Cast<plan::ScanNode>();
+        ShardTempTable temp;
+        temp.name = analysed.table_name;
+        for (size_t i = 0; i < analysed.outputs.size(); ++i) {
+          size_t position = PositionOf(scan.outputs, analysed.outputs[i]);
+          const ColumnInfo& column = scan.table->columns.at(scan.column_indexes.at(position));
+          temp.column_definitions.push_back(ctx.dialect.RenderColumnDefinition(
+              analysed.column_names[i], column.type, column.collation));
+          if (equated.count(analysed.outputs[i]))
+            temp.index_columns.push_back(ctx.dialect.QuoteIdentifier(analysed.column_names[i]));
+        }
+        const plan::PlanNode& source = *analysed.children[0];
+        std::optional<SubPlan> sub = TryDistribute(ctx, source);
+        temp.source = sub ? std::move(sub->root) : GeneralPath(ctx, source).root;
+        route.temp_tables.push_back(std::move(temp));
+      },
+      true);
+}
+
 }  // namespace
 
 std::unique_ptr<Route> MakeRoute(Context& ctx, plan::PlanPtr fragment, const ShardChoice& choice,
@@ -114,6 +182,7 @@ std::unique_ptr<Route> MakeRoute(Context& ctx, plan::PlanPtr fragment, const Sha
   route->width = fragment->outputs.size();
   route->sql = ctx.dialect.RenderPlan(*fragment, ctx.columns);
   route->fragment = std::move(fragment);
+  AddTempTables(ctx, *route);
   SplitInListsPerShard(ctx, *route);
   return route;
 }

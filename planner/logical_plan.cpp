@@ -30,6 +30,8 @@ const char* ToString(NodeKind kind) {
       return "Limit";
     case NodeKind::kSetOp:
       return "SetOp";
+    case NodeKind::kMaterialize:
+      return "Materialize";
     case NodeKind::kInsert:
       return "Insert";
     case NodeKind::kUpdate:
@@ -171,6 +173,15 @@ PlanPtr UpdateNode::Clone() const {
   copy->table = table;
   for (const Assignment& a : assignments)
     copy->assignments.push_back({a.column, a.value->Clone()});
+  return copy;
+}
+
+PlanPtr MaterializeNode::Clone() const {
+  auto copy = std::make_unique<MaterializeNode>();
+  CloneBaseInto(*copy);
+  copy->target = target;
+  copy->table_name = table_name;
+  copy->column_names = column_names;
   return copy;
 }
 
@@ -316,6 +327,19 @@ std::unique_ptr<UpdateNode> MakeUpdate(std::shared_ptr<const TableInfo> table,
   node->table = std::move(table);
   node->assignments = std::move(assignments);
   node->children.push_back(std::move(target));
+  return node;
+}
+
+std::unique_ptr<MaterializeNode> MakeMaterialize(PlanPtr child,
+                                                 std::shared_ptr<const TableInfo> target,
+                                                 std::string table_name,
+                                                 std::vector<std::string> column_names) {
+  auto node = std::make_unique<MaterializeNode>();
+  node->outputs = child->outputs;
+  node->target = std::move(target);
+  node->table_name = std::move(table_name);
+  node->column_names = std::move(column_names);
+  node->children.push_back(std::move(child));
   return node;
 }
 

@@ -37,6 +37,7 @@ enum class NodeKind : uint8_t {
   kSort,
   kLimit,
   kSetOp,
+  kMaterialize,
   kInsert,
   kUpdate,
   kDelete,
@@ -176,6 +177,20 @@ struct SetOpNode : PlanNode {
   PlanPtr Clone() const override;
 };
 
+// The child's rows, computed once and copied into a temporary table on every shard of `target`'s
+// ring before the statement runs there, so a join with a table spread over those shards runs on
+// each shard instead of pulling that table's rows into the router (a broadcast join). The outputs
+// are the child's ids, passed through. Only the MaterializeTempTable rule makes one; where the
+// router has to finish the statement anyway (the general path) the node reads its child as is.
+struct MaterializeNode : PlanNode {
+  static constexpr NodeKind kKind = NodeKind::kMaterialize;
+  MaterializeNode() : PlanNode(kKind) {}
+  std::shared_ptr<const TableInfo> target;  // the table whose shards receive the copy
+  std::string table_name;                   // the temporary table's name, unique in the statement
+  std::vector<std::string> column_names;    // its columns, one per output
+  PlanPtr Clone() const override;
+};
+
 // INSERT INTO table (target_columns) <child>. The child produces one column per target column.
 struct InsertNode : PlanNode {
   static constexpr NodeKind kKind = NodeKind::kInsert;
@@ -234,6 +249,10 @@ std::unique_ptr<SortNode> MakeSort(PlanPtr child, std::vector<SortKey> keys);
 std::unique_ptr<LimitNode> MakeLimit(PlanPtr child, ExprPtr limit, ExprPtr offset);
 std::unique_ptr<SetOpNode> MakeSetOp(ast::SetOpKind op, bool all, PlanPtr left, PlanPtr right,
                                      std::vector<ColumnId> outputs);
+std::unique_ptr<MaterializeNode> MakeMaterialize(PlanPtr child,
+                                                 std::shared_ptr<const TableInfo> target,
+                                                 std::string table_name,
+                                                 std::vector<std::string> column_names);
 std::unique_ptr<InsertNode> MakeInsert(std::shared_ptr<const TableInfo> table,
                                        std::vector<int> target_columns, PlanPtr source);
 std::unique_ptr<UpdateNode> MakeUpdate(std::shared_ptr<const TableInfo> table,

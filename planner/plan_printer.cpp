@@ -368,6 +368,11 @@ class PlanExplainer {
         const auto& setop = node.Cast<plan::SetOpNode>();
         return fmt::format("{}{}", ast::ToString(setop.op), setop.all ? " ALL" : "");
       }
+      case plan::NodeKind::kMaterialize: {
+        const auto& materialize = node.Cast<plan::MaterializeNode>();
+        return fmt::format("Materialize {} on the shards of {}", materialize.table_name,
+                           materialize.target->name);
+      }
       case plan::NodeKind::kInsert: {
         const auto& insert = node.Cast<plan::InsertNode>();
         std::string out = "Insert into " + insert.table->name + " (";
@@ -405,6 +410,7 @@ struct Bindings {
 };
 
 ExplainNode ExplainRouteOnly(const Route& route, const Bindings& bindings);
+ExplainNode ExplainMerge(const MergeNode& node, const Bindings& bindings);
 
 // A route, and what ANALYZE measured of it.
 ExplainNode ExplainRoute(const Route& route, const Bindings& bindings) {
@@ -430,6 +436,15 @@ ExplainNode ExplainRouteOnly(const Route& route, const Bindings& bindings) {
     out.title += fmt::format(" ({} of {})", count, route.ring_shards.size());
   }
   out.details.push_back("why: " + route.reason);
+  // Before the route's statement: its temporary tables, made on each of its shards.
+  for (const ShardTempTable& temp : route.temp_tables) {
+    ExplainNode copy;
+    copy.title = "Copy to each shard as temporary table " + temp.name;
+    if (!temp.index_columns.empty())
+      copy.details.push_back(fmt::format("indexed on {}", fmt::join(temp.index_columns, ", ")));
+    copy.children.push_back(ExplainMerge(*temp.source, bindings));
+    out.children.push_back(std::move(copy));
+  }
   auto sql_for = [&](uint32_t shard) -> const std::string& {
     for (const auto& [index, sql] : route.per_shard_sql) {
       if (index == shard) return sql;

@@ -148,6 +148,13 @@ class Verifier {
             node.children[1]->outputs.size() != node.outputs.size())
           Fail(node, "has inputs of different widths");
         break;
+      case NodeKind::kMaterialize: {
+        children(1);
+        if (node.outputs != node.children[0]->outputs) Fail(node, "does not pass its input on");
+        if (node.Cast<MaterializeNode>().column_names.size() != node.outputs.size())
+          Fail(node, "names a different number of columns than it outputs");
+        break;
+      }
       case NodeKind::kInsert: {
         children(1);
         const auto& insert = node.Cast<InsertNode>();

@@ -53,6 +53,7 @@ void EachNodeExpr(Node& node, Fn&& fn) {
     case NodeKind::kScan:
     case NodeKind::kDistinct:
     case NodeKind::kSetOp:
+    case NodeKind::kMaterialize:
     case NodeKind::kInsert:
     case NodeKind::kDelete:
       break;

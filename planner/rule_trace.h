@@ -36,6 +36,12 @@ class RuleTrace {
   void Add(std::string name, TraceOutcome outcome, std::string message,
            std::shared_ptr<const plan::PlanNode> before = nullptr,
            std::shared_ptr<const plan::PlanNode> after = nullptr) {
+    // The driver's later passes meet the same refusal again: once says it.
+    if (outcome == TraceOutcome::kRejected) {
+      for (const TraceEntry& e : entries_) {
+        if (e.outcome == outcome && e.name == name && e.message == message) return;
+      }
+    }
     entries_.push_back(
         {std::move(name), outcome, std::move(message), std::move(before), std::move(after)});
   }

@@ -31,7 +31,8 @@ class Driver {
       plan::PlanPtr replacement = rule->Apply(node, ctx_, message);
       if (!replacement) {
         node = std::move(original);
-        trace_.Add(rule->Name(), TraceOutcome::kRejected, message);
+        // No message: the node was not the rule's shape after all (a check too costly for Match).
+        if (!message.empty()) trace_.Add(rule->Name(), TraceOutcome::kRejected, message);
         continue;
       }
       Estimate before = ctx_.cost.Of(*original);

@@ -5,6 +5,7 @@ namespace shardql::rules {
 std::unique_ptr<Rule> MakePushPredicatesIntoJoins();
 std::unique_ptr<Rule> MakeLikePrefixToRange();
 std::unique_ptr<Rule> MakeSplitOrToUnion();
+std::unique_ptr<Rule> MakeMaterializeTempTable();
 
 const std::vector<RuleEntry>& RuleRegistry() {
   // In the order they are tried. The product's rules (DESIGN.md: index, OR -> UNION, LIKE ->
@@ -13,6 +14,7 @@ const std::vector<RuleEntry>& RuleRegistry() {
       {"PushPredicatesIntoJoins", MakePushPredicatesIntoJoins},
       {"LikePrefixToRange", MakeLikePrefixToRange},
       {"SplitOrToUnion", MakeSplitOrToUnion},
+      {"MaterializeTempTable", MakeMaterializeTempTable},
   };
   return registry;
 }

@@ -34,7 +34,8 @@ class Rule {
   // Whether `node` has the shape the rule rewrites (cheap and structural).
   virtual bool Match(const plan::PlanNode& node) const = 0;
   // The replacement for a matched node (which the rule may take apart), or null when a safety
-  // condition fails; `message` says, in one line, what was done or why not.
+  // condition fails; `message` says, in one line, what was done or why not. Null with no message:
+  // the node is not the rule's shape after all (a check too costly for Match), nothing to say.
   virtual plan::PlanPtr Apply(plan::PlanPtr& node, RuleContext& ctx,
                               std::string& message) const = 0;
 };
