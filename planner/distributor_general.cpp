@@ -37,6 +37,25 @@ class ReadMaterializedInPlace : public plan::PlanMutator {
 
 }  // namespace
 
+std::set<ColumnId> EquatedColumns(const PlanNode& root) {
+  std::set<ColumnId> equated;
+  VisitPlan(
+      root,
+      [&](const PlanNode& node) {
+        for (const Expr* e : NodeExpressions(node)) {
+          VisitExpr(*e, [&](const Expr& sub) {
+            if (sub.kind == ExprKind::kBinary && sub.binary_op == ast::BinaryOp::kEq &&
+                sub.left().kind == ExprKind::kColumn && sub.right().kind == ExprKind::kColumn) {
+              equated.insert(sub.left().column);
+              equated.insert(sub.right().column);
+            }
+          });
+        }
+      },
+      true);
+  return equated;
+}
+
 SubPlan GeneralPath(Context& ctx, const PlanNode& root) {
   DistributionAnalysis& analysis = ctx.analysis;
   SettledFilters settled = SettleSubqueryFilters(ctx, root);
@@ -58,23 +77,8 @@ SubPlan GeneralPath(Context& ctx, const PlanNode& root) {
       },
       true);
 
-  // Columns equated with another column anywhere (joins, correlations, inside OR too): the
-  // merge engine indexes them.
-  std::set<ColumnId> equated;
-  VisitPlan(
-      *query,
-      [&](const PlanNode& node) {
-        for (const Expr* e : NodeExpressions(node)) {
-          VisitExpr(*e, [&](const Expr& sub) {
-            if (sub.kind == ExprKind::kBinary && sub.binary_op == ast::BinaryOp::kEq &&
-                sub.left().kind == ExprKind::kColumn && sub.right().kind == ExprKind::kColumn) {
-              equated.insert(sub.left().column);
-              equated.insert(sub.right().column);
-            }
-          });
-        }
-      },
-      true);
+  // The merge engine indexes them.
+  std::set<ColumnId> equated = EquatedColumns(*query);
 
   std::map<std::string, std::vector<const plan::ScanNode*>> by_table;
   VisitPlan(

@@ -165,6 +165,10 @@ SettledFilters SettleSubqueryFilters(Context& ctx, const plan::PlanNode& root);
 // In `query`, a clone of that root, the settled conjuncts are gone (TRUE where none is left).
 void DropSettledFilters(plan::PlanNode& query, const plan::PlanNode& root,
                         const SettledFilters& settled);
+// Columns equated with another column anywhere in `root` (joins, correlations, inside OR too,
+// subqueries included): where the rows they come from are loaded, an index on them lets the join
+// seek (distributor_general.cpp).
+std::set<plan::ColumnId> EquatedColumns(const plan::PlanNode& root);
 // The general path (distributor_general.cpp): the tables `root` reads, fetched into the merge
 // engine, which runs `root` there.
 SubPlan GeneralPath(Context& ctx, const plan::PlanNode& root);

@@ -125,21 +125,7 @@ const plan::MaterializeNode& AnalysedMaterialize(Context& ctx, const plan::Mater
 // plan of their own, its columns typed as the table columns they copy, indexed where the fragment
 // equates them with another column (the broadcast join's condition), so each shard seeks there.
 void AddTempTables(Context& ctx, Route& route) {
-  std::set<plan::ColumnId> equated;
-  plan::VisitPlan(
-      *route.fragment,
-      [&](const plan::PlanNode& node) {
-        for (const Expr* e : NodeExpressions(node)) {
-          VisitExpr(*e, [&](const Expr& sub) {
-            if (sub.kind == ExprKind::kBinary && sub.binary_op == ast::BinaryOp::kEq &&
-                sub.left().kind == ExprKind::kColumn && sub.right().kind == ExprKind::kColumn) {
-              equated.insert(sub.left().column);
-              equated.insert(sub.right().column);
-            }
-          });
-        }
-      },
-      true);
+  std::set<plan::ColumnId> equated = EquatedColumns(*route.fragment);
   plan::VisitPlan(
       *route.fragment,
       [&](const plan::PlanNode& node) {
