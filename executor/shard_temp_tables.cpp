@@ -26,6 +26,25 @@ ShardTempTables::ShardTempTables(const Route& route, ExecContext& ctx)
 }
 
 BackendStatus ShardTempTables::Create(BackendConnection& connection) const {
+  // One transaction for the whole load unless the connection is in one already (a transaction
+  // the statement belongs to): a commit per row would cost more than the rows.
+  bool own_transaction = !connection.in_transaction();
+  if (own_transaction) {
+    BackendStatus status = connection.Begin(false);
+    if (!status.ok) return status;
+  }
+  BackendStatus status = Load(connection);
+  if (own_transaction) {
+    if (status.ok) {
+      status = connection.Commit();
+    } else {
+      connection.Rollback();
+    }
+  }
+  return status;
+}
+
+BackendStatus ShardTempTables::Load(BackendConnection& connection) const {
   for (const Table& table : tables_) {
     std::string name = dialect_.TempTableName(table.spec->name);
     BackendStatus status = connection.Execute(

@@ -28,6 +28,8 @@ class ShardTempTables {
   bool Drop(BackendConnection& connection) const;
 
  private:
+  BackendStatus Load(BackendConnection& connection) const;
+
   struct Table {
     const ShardTempTable* spec = nullptr;
     RowBatch rows;

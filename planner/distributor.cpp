@@ -156,7 +156,11 @@ std::unique_ptr<MergeNode> CombineBranchRoutes(Context& ctx, std::unique_ptr<Mer
   if (gather->children.size() < 2) return gather;
   const HashRing* ring = nullptr;
   for (const auto& child : gather->children) {
-    if (child->kind != MergeKind::kRoute || !child->route->per_shard_sql.empty()) return gather;
+    // A branch that copies a table to its shards first runs alone (its copies are its own).
+    if (child->kind != MergeKind::kRoute || !child->route->per_shard_sql.empty() ||
+        !child->route->temp_tables.empty()) {
+      return gather;
+    }
     const Route& route = *child->route;
     if (route.variant == RouteVariant::kAnyShard) return gather;
     if (ring && !(route.ring->shards() == ring->shards() &&

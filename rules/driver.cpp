@@ -8,8 +8,6 @@
 namespace shardql::rules {
 namespace {
 
-constexpr double kCheaperBy = 1e-3;  // a rewrite must save a thousandth of the cost at least
-
 class Driver {
  public:
   Driver(plan::LogicalPlan& plan, RuleContext& ctx, const PlannerSettings& settings,
@@ -40,9 +38,9 @@ class Driver {
       plan::VerifyPlanInDebug(*plan_.root, plan_.columns);
       Estimate after = ctx_.cost.Of(*node);
       std::string costs = fmt::format("cost {:.4g} → {:.4g}", before.cost, after.cost);
-      // Cheaper by more than rounding: two estimates equal but for floating-point noise keep
-      // the plan as written.
-      if (!(after.cost < before.cost * (1 - kCheaperBy))) {
+      // Cheaper by more than rounding (or the rule's own margin): two estimates equal but for
+      // floating-point noise keep the plan as written.
+      if (!(after.cost < before.cost * (1 - rule->MinimumSaving()))) {
         node = std::move(original);
         trace_.Add(rule->Name(), TraceOutcome::kRejected,
                    fmt::format("{}, but not cheaper: {}", message, costs));

@@ -33,6 +33,10 @@ class Rule {
   virtual const char* Rationale() const = 0;
   // Whether `node` has the shape the rule rewrites (cheap and structural).
   virtual bool Match(const plan::PlanNode& node) const = 0;
+  // The fraction of the cost a rewrite must save to be kept. Most rules compare like with like
+  // and need only beat rounding; a rule whose estimate compounds less certain figures asks for
+  // more.
+  virtual double MinimumSaving() const { return 1e-3; }
   // The replacement for a matched node (which the rule may take apart), or null when a safety
   // condition fails; `message` says, in one line, what was done or why not. Null with no message:
   // the node is not the rule's shape after all (a check too costly for Match), nothing to say.
