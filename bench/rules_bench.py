@@ -8,6 +8,8 @@ A cluster of 4 SQLite shards, built once per run in a temporary folder:
   customer(customer_num INTEGER PRIMARY KEY, name, zipcode TEXT, city TEXT COLLATE NOCASE)
       hashed on customer_num, indexed on zipcode and city; --rows rows, zipcode five digits
       uniform in 10000..99999 (so '98___' is about 1.1% of the rows)
+  carrier(code INTEGER PRIMARY KEY, name, zone)   hashed on code; 1,000 rows, zone = code % 50
+      (a join on orders.customer_num is not co-located: orders is hashed on order_num)
 then ANALYZE. Every workload runs `--rounds` times on each side, the sides alternating statement
 by statement (A/B/A/B) inside one `shardql shell` so load from elsewhere hits both; the figures
 are medians of `\\timing`. Rows moved (shards to router) come from one EXPLAIN ANALYZE per side.
@@ -42,6 +44,14 @@ WORKLOADS = [
      "SELECT customer_num FROM customer WHERE city LIKE 'sea%'"),
     ("LIKE '9%' matching a tenth of the rows", "LikePrefixToRange", False,
      "SELECT count(*) FROM customer WHERE zipcode LIKE '9%'"),
+    ("broadcast join: 1,000 carriers x orders", "MaterializeTempTable", True,
+     "SELECT c.zone, count(*), sum(o.weight) FROM orders o JOIN carrier c "
+     "ON o.customer_num = c.code WHERE c.zone < 20 GROUP BY c.zone"),
+    ("broadcast join: an eighth of customer x orders", "MaterializeTempTable", True,
+     "SELECT count(*) FROM orders o JOIN customer c ON c.customer_num = o.customer_num "
+     "WHERE c.city = 'Seattle'"),
+    ("join of two large tables, nothing filtered", "MaterializeTempTable", False,
+     "SELECT count(*) FROM orders o JOIN customer c ON c.customer_num = o.customer_num"),
 ]
 
 
@@ -67,6 +77,9 @@ def build(shardql, work, rows):
         for k in range(1, rows + 1):
             f.write(f"{k},{rng.randint(1, max(rows // 20, 1))},{rng.choice(['express', 'ground'])},"
                     f"{rng.randint(1, 1000) / 10}\n")
+    with open(os.path.join(work, "carrier.csv"), "w") as f:
+        for k in range(1, 1001):
+            f.write(f"{k},carrier{k},{k % 50}\n")
     with open(os.path.join(work, "customer.csv"), "w") as f:
         for k in range(1, rows + 1):
             f.write(f"{k},name{k},{rng.randint(10000, 99999)},{rng.choice(cities)}\n")
@@ -80,6 +93,9 @@ CREATE INDEX customer_zipcode ON customer (zipcode);
 CREATE INDEX customer_city ON customer (city);
 \\copy orders FROM '{work}/orders.csv' WITH (FORMAT csv)
 \\copy customer FROM '{work}/customer.csv' WITH (FORMAT csv)
+CREATE TABLE carrier (code INTEGER PRIMARY KEY, name TEXT, zone INTEGER)
+  DISTRIBUTE BY HASH (code);
+\\copy carrier FROM '{work}/carrier.csv' WITH (FORMAT csv)
 ANALYZE;
 """, os.path.join(work, "load.sql"))
     return config
