@@ -282,6 +282,19 @@ std::string QueryGenerator::RuleShaped(bool* ordered) {
       "'1%'", "'12'", "'1_'", "'A%'", "'ab%'", "'a1'", "'1!%%' ESCAPE '!'", "'B_'", "'%2'"};
   std::vector<Column> cols = {{"k", 'i'}, {"a", 'i'}, {"b", 't'}, {"n", 't'}};
   std::string where;
+  if (rng_.Chance(25)) {
+    // A join on a non-key column, one side a filtered read of t2 (analysed, so
+    // MaterializeTempTable may copy it to t1's shards), NULLs and all.
+    std::string sql = std::string("SELECT t1.k, t1.b, t2.k, t2.d FROM t1 ") +
+                      (rng_.Chance(30) ? "LEFT " : "") + "JOIN t2 ON t1.a = t2.a WHERE t2.k < " +
+                      std::to_string(rng_.Int(0, 25));
+    if (rng_.Chance(40)) sql += " AND t1.b IS NOT NULL";
+    if (rng_.Chance(50)) {
+      sql += " ORDER BY 1, 2, 3, 4";
+      *ordered = true;
+    }
+    return sql;
+  }
   switch (rng_.Int(0, 2)) {
     case 0:
       where = std::string(rng_.Chance(50) ? "b" : "n") + " LIKE " + rng_.Pick(patterns);
