@@ -42,6 +42,9 @@ struct RouteStream::State {
     ConnectionLease lease;
     std::unique_ptr<RowCursor> cursor;
     bool temp_made = false;  // the route's temporary tables were (being) made on the lease
+    // Loading them: not to be interrupted. SQLite rolls a user's whole transaction back when an
+    // INSERT inside it is interrupted, and a stop is no reason to lose the user's writes.
+    bool loading = false;
     std::deque<RowBatch> ready;
     bool started = false;   // a fetch was submitted once
     bool fetching = false;  // a fetch task is queued or running
@@ -74,7 +77,7 @@ struct RouteStream::State {
     if (stopping) return;
     stopping = true;
     for (Shard& s : shards) {
-      if (s.lease) s.lease->Interrupt();
+      if (s.lease && !s.loading) s.lease->Interrupt();
     }
     changed.notify_all();
   }
@@ -144,8 +147,17 @@ struct RouteStream::State {
           if (stopping) return EndFetchLocked(self, *s);
         }
         if (s->lease && temp) {
-          s->temp_made = true;  // only this task touches the shard until it ends
+          {
+            std::lock_guard lock(mutex);
+            // Not stopping yet: nothing has interrupted this lease (only StopLocked does).
+            if (stopping) return EndFetchLocked(self, *s);
+            s->temp_made = true;
+            s->loading = true;
+          }
           status = temp->Create(*s->lease.get());
+          std::lock_guard lock(mutex);
+          s->loading = false;
+          if (stopping) return EndFetchLocked(self, *s);  // it was not interrupted: stop here
         }
         std::unique_ptr<RowCursor> cursor;
         if (s->lease && status.ok) cursor = s->lease->Query(*s->shard.sql, *params, status);
@@ -226,15 +238,24 @@ RouteStream::RouteStream(const Route& route, ExecContext& ctx, bool per_shard_or
     BackendStatus status;
     inline_ms_ = 0;
     inline_lease_ = ctx_.connections.Lease(shard.cluster_shard, status, &ctx.cancel);
-    if (inline_lease_) {
-      inline_lease_->ClearInterrupt();
-      BackendConnection* connection = inline_lease_.get();
-      inline_interrupt_ = ctx.cancel.Register([connection] { connection->Interrupt(); });
-      if (temp_) {
-        inline_temp_made_ = true;
-        status = temp_->Create(*connection);
+    try {
+      if (inline_lease_) {
+        inline_lease_->ClearInterrupt();
+        BackendConnection* connection = inline_lease_.get();
+        if (temp_) {
+          // Loaded before a cancel can interrupt the connection (see State::Shard::loading); a
+          // cancel meanwhile is seen right after.
+          inline_temp_made_ = true;
+          status = temp_->Create(*connection);
+        }
+        if (status.ok && !ctx.cancel.cancelled()) {
+          inline_interrupt_ = ctx.cancel.Register([connection] { connection->Interrupt(); });
+          inline_cursor_ = inline_lease_->Query(*shard.sql, ctx_.params, status);
+        }
       }
-      if (status.ok) inline_cursor_ = inline_lease_->Query(*shard.sql, ctx_.params, status);
+    } catch (...) {
+      ReleaseInline();
+      throw;
     }
     if (!inline_cursor_) {
       ReleaseInline();

@@ -42,8 +42,10 @@ class Driver {
       // floating-point noise keep the plan as written.
       if (!(after.cost < before.cost * (1 - rule->MinimumSaving()))) {
         node = std::move(original);
+        double margin = rule->MinimumSaving();
+        std::string by = margin >= 0.01 ? fmt::format(" by {:.0f}%", margin * 100) : "";
         trace_.Add(rule->Name(), TraceOutcome::kRejected,
-                   fmt::format("{}, but not cheaper: {}", message, costs));
+                   fmt::format("{}, but not cheaper{}: {}", message, by, costs));
         continue;
       }
       trace_.Add(rule->Name(), TraceOutcome::kFired, fmt::format("{} ({})", message, costs),

@@ -185,7 +185,9 @@ class MaterializeTempTable : public Rule {
   PlanPtr Apply(PlanPtr& node, RuleContext& ctx, std::string& message) const override {
     // Checked here rather than in Match, for it needs the analysis: a join the shards run on
     // their own already is not this rule's concern, and says nothing.
-    DistributionAnalysis analysis(*node, ctx.columns, ctx.dialect);
+    // The whole statement's analysis: conditions above the join may pin both sides to one shard.
+    const PlanNode& root = ctx.ancestors.empty() ? *node : *ctx.ancestors.front();
+    DistributionAnalysis analysis(root, ctx.columns, ctx.dialect);
     if (!analysis.Of(*node).router()) return nullptr;
     JoinKind kind = node->Cast<plan::JoinNode>().join_kind;
     bool inner = kind == JoinKind::kInner || kind == JoinKind::kCross;
