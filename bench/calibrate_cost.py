@@ -26,19 +26,12 @@ import os
 import random
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 
+from shardql_cluster import shell, write_config
 
-def shell(shardql, config, script, path):
-    with open(path, "w") as f:
-        f.write(script)
-    p = subprocess.run([shardql, "shell", "--config", config, "-f", path],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if p.returncode != 0:
-        sys.exit(f"shardql failed ({p.returncode}): {p.stderr[:2000]}")
-    return p.stdout
+
 
 
 SMALL_ROWS = 20_000  # cal_small: the side a broadcast join copies
@@ -46,11 +39,7 @@ FEW_COPIED = 200
 
 
 def build_cluster(shardql, work, rows):
-    config = os.path.join(work, "cluster.ini")
-    with open(config, "w") as f:
-        f.write("catalog = catalog.db\n")
-        for s in range(4):
-            f.write(f"[shard.s{s}]\nsqlite = s{s}.db\n")
+    config = write_config(work)
     data = os.path.join(work, "cal.csv")
     rng = random.Random(7)
     with open(data, "w") as f:

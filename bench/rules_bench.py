@@ -24,9 +24,10 @@ import os
 import random
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
+
+from shardql_cluster import shell, write_config
 
 WORKLOADS = [
     # (name, rule, must fire?, statement)
@@ -55,22 +56,10 @@ WORKLOADS = [
 ]
 
 
-def shell(shardql, config, script, path):
-    with open(path, "w") as f:
-        f.write(script)
-    p = subprocess.run([shardql, "shell", "--config", config, "-f", path],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if p.returncode != 0:
-        sys.exit(f"shardql failed ({p.returncode}): {p.stderr[:3000]}")
-    return p.stdout
 
 
 def build(shardql, work, rows):
-    config = os.path.join(work, "cluster.ini")
-    with open(config, "w") as f:
-        f.write("catalog = catalog.db\n")
-        for s in range(4):
-            f.write(f"[shard.s{s}]\nsqlite = s{s}.db\n")
+    config = write_config(work)
     rng = random.Random(9)
     cities = ["Seattle", "Portland", "Spokane", "Tacoma", "Boise", "Eugene", "Salem", "Olympia"]
     with open(os.path.join(work, "orders.csv"), "w") as f:
