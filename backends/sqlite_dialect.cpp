@@ -678,8 +678,7 @@ namespace {
 // NOCASE folds letters as the match does. The upper bound is the start with its last byte + 1;
 // on NOCASE that skips 'A'..'Z', which it would fold back below the start.
 std::optional<Dialect::LikeBounds> TextPrefixBounds(const ExprType& column, std::string_view prefix,
-                                                    bool letters_match_either_case,
-                                                    bool whole_pattern) {
+                                                    bool letters_match_either_case) {
   if (SqliteAffinity(column) != Affinity::kText) return std::nullopt;
   bool nocase = column.collation == SqliteNoCase();
   if (!column.collation.is_default() && !nocase) return std::nullopt;
@@ -694,9 +693,9 @@ std::optional<Dialect::LikeBounds> TextPrefixBounds(const ExprType& column, std:
   std::string high = start;
   high.back() = static_cast<char>(high.back() + 1);
   if (nocase && high.back() >= 'A' && high.back() <= 'Z') high.back() = '[';
-  Dialect::LikeBounds bounds{Value::Text(start), Value::Text(high), std::nullopt, std::nullopt};
-  if (whole_pattern && start.size() == prefix.size()) bounds.exact = Value::Text(start);
-  return bounds;
+  // Never an equality, even for a whole pattern: a text may hold a NUL byte, where LIKE and substr
+  // stop reading ('ab' || char(0) || 'cd' LIKE 'ab' is true), while = compares every byte.
+  return Dialect::LikeBounds{Value::Text(start), Value::Text(high), std::nullopt, std::nullopt};
 }
 
 }  // namespace
@@ -712,12 +711,22 @@ std::optional<Dialect::LikeBounds> TextPrefixBounds(const ExprType& column, std:
 std::optional<Dialect::LikeBounds> SqliteDialect::LikePrefixBounds(const ExprType& column,
                                                                    ast::LikeKind,
                                                                    std::string_view prefix,
-                                                                   bool whole_pattern) const {
-  std::optional<LikeBounds> bounds = TextPrefixBounds(column, prefix, true, whole_pattern);
+                                                                   bool /*whole_pattern*/) const {
+  std::optional<LikeBounds> bounds = TextPrefixBounds(column, prefix, true);
   static const bool like_matches_blobs =
       sqlite3_compileoption_used("SQLITE_LIKE_DOESNT_MATCH_BLOBS") == 0;
   if (bounds && like_matches_blobs) bounds->other_kinds_from = Value::Blob("");
   return bounds;
+}
+
+// SQLite's substr result carries no collation, so `substr(column, 1, n) = 'prefix'` compares
+// bytes: true only for a text whose first n characters are exactly `prefix` (a blob's substr is
+// a blob, never equal to text), and so within TextPrefixBounds with letters kept as they are
+// (folded on a NOCASE column, whose range then holds both cases). On an INTEGER or REAL column
+// substr reads the number as text ('12' starts 12345) while a range compares numbers: none.
+std::optional<Dialect::LikeBounds> SqliteDialect::SubstrPrefixBounds(
+    const ExprType& column, std::string_view prefix) const {
+  return TextPrefixBounds(column, prefix, false);
 }
 
 // SQLite's LIKE optimization: with case_sensitive_like off (the default), a TEXT column whose

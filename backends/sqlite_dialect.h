@@ -30,6 +30,8 @@ class SqliteDialect : public Dialect {
   std::optional<LikeBounds> LikePrefixBounds(const ExprType& column, ast::LikeKind kind,
                                              std::string_view prefix,
                                              bool whole_pattern) const override;
+  std::optional<LikeBounds> SubstrPrefixBounds(const ExprType& column,
+                                               std::string_view prefix) const override;
   bool LikeServedByIndex(const ExprType& column) const override;
   std::string GatherStatisticsSql(const TableInfo& table) const override;
   std::string ColumnSummarySql(const TableInfo& table) const override;

@@ -114,10 +114,10 @@ class Dialect {
   // What gathers the merge engine's planner statistics over its loaded tables and indexes.
   virtual std::string AnalyzeSql() const = 0;
 
-  // ---- LIKE as a range (rules/like_prefix_to_range.cpp)
+  // ---- LIKE and substr as ranges (rules/like_prefix_to_range.cpp, substr_prefix_to_range.cpp)
   struct LikeBounds {
     Value low, high;  // low <= column < high for every value the LIKE can match
-    // The pattern has no wildcard and its whole text is the bound: column = exact instead.
+    // The pattern has no wildcard and column = exact holds for every match: that instead.
     std::optional<Value> exact;
     // Values of another kind may match too (SQLite: blobs in a TEXT column): column >= this
     // takes in all of them, and none of the column's own kind.
@@ -130,6 +130,15 @@ class Dialect {
   virtual std::optional<LikeBounds> LikePrefixBounds(const ExprType& column, ast::LikeKind kind,
                                                      std::string_view prefix,
                                                      bool whole_pattern) const {
+    return std::nullopt;
+  }
+
+  // What `substr(column, 1, n) = 'prefix'` implies about the column (rules/
+  // substr_prefix_to_range.cpp): a range holding every value whose first n characters are
+  // `prefix`, compared as the backend compares a function's result with a text constant.
+  // nullopt when no range is exact for the column's type and collation.
+  virtual std::optional<LikeBounds> SubstrPrefixBounds(const ExprType& column,
+                                                       std::string_view prefix) const {
     return std::nullopt;
   }
 

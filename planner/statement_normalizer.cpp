@@ -89,7 +89,11 @@ std::optional<NormalizedStatement> NormalizeLiterals(std::string_view sql, const
       }
     } else if (t.cls == TokenClass::kInteger || t.cls == TokenClass::kString ||
                t.cls == TokenClass::kDecimal) {
-      bool after_comparison = prev && prev->cls == TokenClass::kComparison;
+      // A text compared with a call or a parenthesised expression stays: rules rewrite by its
+      // value (SubstrPrefixToRange reads the '98' of `substr(zip, 1, 2) = '98'`).
+      bool after_comparison =
+          prev && prev->cls == TokenClass::kComparison &&
+          !(t.cls == TokenClass::kString && i >= 2 && tokens[i - 2].cls == TokenClass::kRightParen);
       bool list_item = !parens.empty() && parens.back() == Parens::kList && prev &&
                        (prev->cls == TokenClass::kLeftParen || prev->cls == TokenClass::kComma) &&
                        next &&

@@ -6,12 +6,14 @@
 //   └── X                                          AND r AND col LIKE '98___'
 //                                           └── X
 //
-// A pattern without wildcards bounds the column to one value: `col LIKE '98101'` gains
-// `col = '98101'`. The dialect says which range is exact for the column's type and collation
-// (Dialect::LikePrefixBounds). On SQLite, LIKE ignores the case of ASCII letters: on a BINARY
-// column the range covers only the start before the first letter (none at all for 'ab%'), on a
-// NOCASE column the lowercased start bounds the folded values. A TEXT column can hold blobs,
-// which sort after every text: where the SQLite's LIKE reads blobs as text, the range becomes
+// A pattern without wildcards may bound the column to one value, `col LIKE '98101'` gaining
+// `col = '98101'`, where the dialect says that is exact (not on SQLite, whose LIKE stops reading
+// a text at a NUL byte that = compares: the range of '98101' instead). The dialect says which range
+// is exact for the column's type and collation (Dialect::LikePrefixBounds). On SQLite, LIKE ignores
+// the case of ASCII letters: on a BINARY column the range covers only the start before the first
+// letter (none at all for 'ab%'), on a NOCASE column the lowercased start bounds the folded values.
+// A TEXT column can hold blobs, which sort after every text: where the SQLite's LIKE reads blobs as
+// text, the range becomes
 // `(col >= '98' AND col < '99') OR col >= X''` (a MULTI-INDEX OR) to keep them.
 //
 // Safe because the new conjunct only drops rows the LIKE rejects: every value the pattern

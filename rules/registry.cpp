@@ -4,6 +4,7 @@ namespace shardql::rules {
 
 std::unique_ptr<Rule> MakePushPredicatesIntoJoins();
 std::unique_ptr<Rule> MakeLikePrefixToRange();
+std::unique_ptr<Rule> MakeSubstrPrefixToRange();
 std::unique_ptr<Rule> MakeSplitOrToUnion();
 std::unique_ptr<Rule> MakeMaterializeTempTable();
 
@@ -13,6 +14,7 @@ const std::vector<RuleEntry>& RuleRegistry() {
   static const std::vector<RuleEntry> registry = {
       {"PushPredicatesIntoJoins", MakePushPredicatesIntoJoins},
       {"LikePrefixToRange", MakeLikePrefixToRange},
+      {"SubstrPrefixToRange", MakeSubstrPrefixToRange},
       {"SplitOrToUnion", MakeSplitOrToUnion},
       {"MaterializeTempTable", MakeMaterializeTempTable},
   };

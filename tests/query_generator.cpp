@@ -10,9 +10,10 @@ std::string Literal(Random& rng, char kind) {
       return std::to_string(rng.Int(-3, 12));
     case 't': {
       // Digits and a '%' too: LIKE's ranges start at the characters before the first letter.
-      static const std::vector<std::string> words = {"'a'",   "'b'",   "'B'",  "'ab'", "'c'",
-                                                     "''",    "'abc'", "'b '", "'1a'", "'12'",
-                                                     "'1%2'", "'A1'",  "'a1'"};
+      // And a text with a NUL byte, where SQLite's LIKE and substr stop reading.
+      static const std::vector<std::string> words = {
+          "'a'",  "'b'",  "'B'",  "'ab'",  "'c'",  "''",   "'abc'",
+          "'b '", "'1a'", "'12'", "'1%2'", "'A1'", "'a1'", "CAST(X'310032' AS TEXT)"};
       return rng.Pick(words);
     }
     case 'n': {
@@ -295,7 +296,31 @@ std::string QueryGenerator::RuleShaped(bool* ordered) {
     }
     return sql;
   }
-  switch (rng_.Int(0, 2)) {
+  if (rng_.Chance(15)) {
+    // A CTE over a distributed table used twice (MaterializeTempTable computes it once).
+    std::string filter = rng_.Chance(50) ? " WHERE k < " + std::to_string(rng_.Int(0, 25)) : "";
+    std::string cte =
+        "WITH s AS (SELECT a, count(*) AS cnt, min(b) AS lo FROM t1" + filter + " GROUP BY a) ";
+    std::string sql = rng_.Chance(50)
+                          ? cte + "SELECT x.a, x.cnt, y.lo FROM s x JOIN s y ON x.a = y.a + 1"
+                          : cte + "SELECT a, cnt, lo FROM s WHERE cnt >= (SELECT avg(cnt) FROM s)";
+    if (rng_.Chance(50)) {
+      sql += " ORDER BY 1, 2, 3";
+      *ordered = true;
+    }
+    return sql;
+  }
+  static const std::vector<std::string> starts = {"'1'", "'12'", "'a'", "'A'", "'ab'", "'1a'"};
+  switch (rng_.Int(0, 3)) {
+    case 3:
+      // A leading substring compared with a text (SubstrPrefixToRange), now and then of the
+      // INTEGER column, whose numbers substr reads as text.
+      where = "substr(" +
+              std::string(rng_.Chance(15)   ? "a"
+                          : rng_.Chance(50) ? "b"
+                                            : "n") +
+              ", 1, " + std::to_string(rng_.Int(1, 3)) + ") = " + rng_.Pick(starts);
+      break;
     case 0:
       where = std::string(rng_.Chance(50) ? "b" : "n") + " LIKE " + rng_.Pick(patterns);
       break;

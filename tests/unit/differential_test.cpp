@@ -143,5 +143,6 @@ TEST_CASE("differential: shardql over 1, 2 and 5 shards answers as one SQLite da
     CHECK(rewritten > queries / 100);
     // Over several shards the generator's joins of a filtered t2 are copied to t1's shards.
     if (shards > 1 && queries >= 1000) CHECK(fired_by_rule["MaterializeTempTable"] > 0);
+    if (queries >= 1000) CHECK(fired_by_rule["SubstrPrefixToRange"] > 0);
   }
 }

@@ -221,7 +221,8 @@ TEST_CASE("a LIKE's literal start bounds a TEXT column as SQLite's LIKE and coll
   SqliteDialect dialect;
   auto bounds = [&](const char* type, std::optional<Collation> collation, const char* start,
                     bool whole = false) {
-    ExprType column = DeclaredColumnType(dialect.ResolveType(type), collation.value_or(Collation()));
+    ExprType column =
+        DeclaredColumnType(dialect.ResolveType(type), collation.value_or(Collation()));
     return dialect.LikePrefixBounds(column, ast::LikeKind::kLike, start, whole);
   };
   // BINARY: up to the first letter (LIKE matches either case, bytes do not).
@@ -232,8 +233,9 @@ TEST_CASE("a LIKE's literal start bounds a TEXT column as SQLite's LIKE and coll
   CHECK(!b->exact);
   CHECK(bounds("TEXT", std::nullopt, "9a")->high.text() == ":");
   CHECK(!bounds("TEXT", std::nullopt, "ab"));
-  CHECK(bounds("TEXT", std::nullopt, "98101", true)->exact->text() == "98101");
-  CHECK(!bounds("TEXT", std::nullopt, "9a", true)->exact);  // cut short: no longer the value
+  // Never an equality: a text with a NUL byte after '98101' matches LIKE '98101' too.
+  CHECK(!bounds("TEXT", std::nullopt, "98101", true)->exact);
+  CHECK(bounds("TEXT", std::nullopt, "98101", true)->high.text() == "98102");
   // NOCASE: the lowercased start; a successor in 'A'..'Z' would fold back below it.
   auto n = bounds("TEXT", SqliteNoCase(), "Sea");
   REQUIRE(n);
@@ -246,4 +248,26 @@ TEST_CASE("a LIKE's literal start bounds a TEXT column as SQLite's LIKE and coll
   CHECK(!bounds("TEXT", SqliteRtrim(), "98"));
   CHECK(!bounds("INTEGER", std::nullopt, "98"));
   CHECK(!bounds("BLOB", std::nullopt, "98"));
+}
+
+TEST_CASE("substr(column, 1, n) = 'start' bounds a TEXT column by bytes, letters kept") {
+  SqliteDialect dialect;
+  auto bounds = [&](const char* type, std::optional<Collation> collation, const char* start) {
+    ExprType column =
+        DeclaredColumnType(dialect.ResolveType(type), collation.value_or(Collation()));
+    return dialect.SubstrPrefixBounds(column, start);
+  };
+  // BINARY: substr compares bytes, so letters bound too (unlike LIKE).
+  auto b = bounds("TEXT", std::nullopt, "ab");
+  REQUIRE(b);
+  CHECK(b->low.text() == "ab");
+  CHECK(b->high.text() == "ac");
+  CHECK(!b->exact);
+  // NOCASE: the column's order folds case, so the folded start bounds both cases.
+  CHECK(bounds("TEXT", SqliteNoCase(), "SEA")->low.text() == "sea");
+  // Numbers read as text, other collations, a non-ASCII start: no range.
+  CHECK(!bounds("INTEGER", std::nullopt, "12"));
+  CHECK(!bounds("REAL", std::nullopt, "12"));
+  CHECK(!bounds("TEXT", SqliteRtrim(), "ab"));
+  CHECK(!bounds("TEXT", std::nullopt, "\xc3\xa9"));
 }
