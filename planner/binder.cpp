@@ -714,6 +714,8 @@ Binder::FromItem Binder::BindNamedTable(const ast::NamedTable& ref, const Scope*
     expanding_.push_back("cte:" + table_name);
     FromItem item = BindDerived(*found.cte->query, alias, aliases, found.outer, ref.span);
     expanding_.pop_back();
+    auto number = cte_numbers_.try_emplace(found.cte, cte_numbers_.size() + 1).first->second;
+    item.plan->cte_reference = number;
     return item;
   }
   // A session's temporary view shadows a table of the same name (SQLite's temp schema).

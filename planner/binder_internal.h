@@ -239,6 +239,8 @@ class Binder {
   std::vector<CteFrame> ctes_;
   // Views and CTEs being expanded: a definition that reaches itself is refused.
   std::vector<std::string> expanding_;
+  // Each CTE's number for PlanNode::cte_reference, from 1.
+  std::map<const ast::CommonTableExpr*, uint32_t> cte_numbers_;
 };
 
 // Structural equality of bound expressions (same kinds, payloads and children); subqueries are

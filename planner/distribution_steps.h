@@ -61,6 +61,12 @@ inline constexpr DistributionStep kAnswerSubqueriesOnShards{
     "AnswerSubqueriesOnShards",
     "the shards compute an uncorrelated subquery, the router loads its rows"};
 
+// A CTE a general-path statement reads more than once, the same computation in every reference,
+// is computed once by the shards and loaded into one merge-engine table all references read
+// (MaterializeTempTable's other half: the rule copies to shards, this step to the router).
+inline constexpr DistributionStep kComputeSharedCtesOnce{
+    "ComputeSharedCtesOnce", "the shards compute a CTE read twice once, the router loads its rows"};
+
 // A general-path scan's filter with a subquery that its fetch applies exactly on the row's
 // shard (correlated on the shard key, an IN on the key): the merge engine does not run it again,
 // and the tables only that subquery reads are not fetched (TPC-H Q21's EXISTS / NOT EXISTS).

@@ -21,7 +21,7 @@ const std::vector<DistributionStep>& DistributionSteps() {
       kSplitInListPerShard,   kPushLimitToShards,        kMergeSortedShards,
       kPushDistinctToShards,  kAggregateInTwoPhases,     kSplitAvgIntoTotalAndCount,
       kGatherSetOperation,    kCombineBranchRoutes,      kSemiJoinCoLocatedFetches,
-      kSettleSubqueryFilters, kAnswerSubqueriesOnShards,
+      kSettleSubqueryFilters, kAnswerSubqueriesOnShards, kComputeSharedCtesOnce,
   };
   return steps;
 }

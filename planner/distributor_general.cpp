@@ -60,11 +60,15 @@ SubPlan GeneralPath(Context& ctx, const PlanNode& root) {
   DistributionAnalysis& analysis = ctx.analysis;
   SettledFilters settled = SettleSubqueryFilters(ctx, root);
   SubqueryResults answered = AnswerSubqueriesOnShards(ctx, root, settled.subqueries);
+  std::set<const PlanNode*> taken = answered.answered_scans;
+  taken.insert(settled.scans.begin(), settled.scans.end());
+  SharedCteResults shared = ComputeSharedCtesOnce(ctx, root, taken);
   // What the merge engine runs; its scans are the statement's, so the analysis of `root` holds.
   plan::PlanPtr query = root.Clone();
   DropSettledFilters(*query, root, settled);
   ReadMaterializedInPlace().Walk(query);
   ReadSubqueryResults(ctx, *query, answered);
+  ReadSharedCteResults(ctx, query, shared);
   SimplifyExists(*query);
   std::set<ColumnId> referenced;
   VisitPlan(
@@ -84,8 +88,7 @@ SubPlan GeneralPath(Context& ctx, const PlanNode& root) {
   VisitPlan(
       root,
       [&](const PlanNode& node) {
-        if (node.kind == NodeKind::kScan && !answered.answered_scans.count(&node) &&
-            !settled.scans.count(&node)) {
+        if (node.kind == NodeKind::kScan && !taken.count(&node) && !shared.scans.count(&node)) {
           const auto& scan = node.Cast<plan::ScanNode>();
           by_table[scan.table->name].push_back(&scan);
         }
@@ -95,6 +98,8 @@ SubPlan GeneralPath(Context& ctx, const PlanNode& root) {
   auto local = std::make_unique<MergeNode>();
   local->kind = MergeKind::kLocalQuery;
   local->loads = std::move(answered.loads);
+  for (TempTableLoad& load : shared.loads)
+    local->loads.push_back(std::move(load));
   int aliases = 0;
   for (const auto& [name, scans] : by_table) {
     const TableInfo& table = *scans.front()->table;

@@ -143,6 +143,21 @@ SubqueryResults AnswerSubqueriesOnShards(Context& ctx, const plan::PlanNode& roo
 // In `query`, a clone of that root, each answered subquery reads its result table instead.
 void ReadSubqueryResults(Context& ctx, plan::PlanNode& query, const SubqueryResults& results);
 
+// ---- CTEs read more than once (distributor_shared_ctes.cpp)
+
+struct SharedCteResults {
+  std::vector<TempTableLoad> loads;
+  // The table each computed CTE's rows go into, by PlanNode::cte_reference.
+  std::map<uint32_t, std::shared_ptr<const TableInfo>> tables;
+  std::set<const plan::PlanNode*> scans;  // the merge engine no longer reads them
+};
+// The CTEs of `root` read more than once that the shards compute once; `taken`: scans whose rows
+// reach the merge engine otherwise (answered or settled subqueries), whose CTE reference stays.
+SharedCteResults ComputeSharedCtesOnce(Context& ctx, const plan::PlanNode& root,
+                                       const std::set<const plan::PlanNode*>& taken);
+// In `query`, a clone of that root, each reference of a computed CTE reads its table instead.
+void ReadSharedCteResults(Context& ctx, plan::PlanPtr& query, const SharedCteResults& results);
+
 // What a shard checks before the general path's fetch of `scan`'s table moves its rows
 // (distributor_fetch_filter.cpp), over the fetch's columns `ids`; null when every row is needed.
 // `aliases` numbers the semi-joins' table aliases within the statement.

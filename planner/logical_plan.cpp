@@ -62,6 +62,7 @@ void PlanNode::CloneBaseInto(PlanNode& copy) const {
   for (const PlanPtr& child : children)
     copy.children.push_back(child->Clone());
   copy.outputs = outputs;
+  copy.cte_reference = cte_reference;
 }
 
 namespace {

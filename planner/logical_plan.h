@@ -70,6 +70,9 @@ struct PlanNode {
   const NodeKind kind;
   std::vector<PlanPtr> children;
   std::vector<ColumnId> outputs;
+  // Non-zero on the root of a CTE's expansion: which CTE of the statement (the binder numbers
+  // them), so a CTE read twice can be computed once (distributor_shared_ctes.cpp).
+  uint32_t cte_reference = 0;
 
  protected:
   // Copies the common parts (children cloned) into a freshly made node.

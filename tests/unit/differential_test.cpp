@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "grammar/sql_error.h"
+#include "planner/distribution_steps.h"
 #include "planner/pipeline.h"
 #include "rules/registry.h"
 #include "tests/query_generator.h"
@@ -103,12 +104,21 @@ TEST_CASE("differential: shardql over 1, 2 and 5 shards answers as one SQLite da
           return true;
         };
     std::map<std::string, size_t> fired_by_rule;
+    auto step_fired = [&](const char* name) {
+      const std::optional<PlanLookup>& last = cluster.session().last_plan();
+      return last && last->plan->trace.Fired(name);
+    };
+    bool cte_once = false;  // ComputeSharedCtesOnce fired: again with only it off
     auto rule_fired = [&] {
+      cte_once = step_fired(kComputeSharedCtesOnce.name);
       const std::optional<PlanLookup>& last = cluster.session().last_plan();
       if (!last) return false;
       std::set<std::string> fired;
       for (const TraceEntry& e : last->plan->trace.entries()) {
-        if (e.outcome == TraceOutcome::kFired && IsRewriteRule(e.name)) fired.insert(e.name);
+        bool shared_cte = e.name == kComputeSharedCtesOnce.name;  // the rule's other half
+        if (e.outcome == TraceOutcome::kFired && (IsRewriteRule(e.name) || shared_cte)) {
+          fired.insert(e.name);
+        }
       }
       for (const std::string& name : fired)
         ++fired_by_rule[name];
@@ -131,6 +141,7 @@ TEST_CASE("differential: shardql over 1, 2 and 5 shards answers as one SQLite da
         ++rewritten;
         compare(i, sql, ordered, general, false, "");
         compare(i, sql, ordered, general, true, RandomSubset(rng));
+        if (cte_once) compare(i, sql, ordered, general, true, kComputeSharedCtesOnce.name);
       }
     }
     CHECK(compared > queries * 9 / 10);
@@ -144,5 +155,6 @@ TEST_CASE("differential: shardql over 1, 2 and 5 shards answers as one SQLite da
     // Over several shards the generator's joins of a filtered t2 are copied to t1's shards.
     if (shards > 1 && queries >= 1000) CHECK(fired_by_rule["MaterializeTempTable"] > 0);
     if (queries >= 1000) CHECK(fired_by_rule["SubstrPrefixToRange"] > 0);
+    if (shards > 1 && queries >= 1000) CHECK(fired_by_rule[kComputeSharedCtesOnce.name] > 0);
   }
 }
