@@ -336,7 +336,16 @@ class FetchFilterBuilder {
     conditions.push_back(plan::MakeBinary(
         ast::BinaryOp::kEq, plan::MakeColumn(*key, ctx_.columns[*key].type),
         plan::MakeColumn(*d.pinned_by_outer, ctx_.columns[*d.pinned_by_outer].type)));
+    // The enclosing rows that can count are those meeting its own conditions only when the merge
+    // engine's copy of its table holds no other rows: another scan of that table (`t1 y` in a
+    // subquery) brings rows that fail them, and the merge engine tests those too. Their subquery
+    // must then see all its rows — a NOT EXISTS that failed on the shard for want of these rows
+    // would pass — so the semi-join keeps every enclosing key.
+    bool table_read_once = std::none_of(
+        ctx_.analysis.scans().begin(), ctx_.analysis.scans().end(),
+        [&](const ScanNode* s) { return s != outer && s->table->name == outer->table->name; });
     for (const Expr* p : ctx_.analysis.ScanPredicates(*outer)) {
+      if (!table_read_once) break;
       if (ExprPtr implied = OwnFilter(*p, own, {outer})) conditions.push_back(std::move(implied));
     }
     return Exists({outer}, std::move(conditions));

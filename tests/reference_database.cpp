@@ -48,8 +48,12 @@ std::optional<Rows> ReferenceDatabase::Query(const std::string& sql) {
 std::string RowsText(const Rows& rows) {
   std::string out;
   for (const auto& row : rows) {
-    for (const Value& v : row)
-      out += v.DebugString() + ":" + ToString(v.kind()) + " ";
+    for (const Value& v : row) {
+      // A NUL byte would end the message where doctest prints it.
+      for (char c : v.DebugString())
+        out += c == '\0' ? std::string("\\0") : std::string(1, c);
+      out += std::string(":") + ToString(v.kind()) + " ";
+    }
     out += "\n";
   }
   return out;
