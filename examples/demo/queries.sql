@@ -109,6 +109,11 @@ SELECT * FROM customer WHERE zipcode >= '9800' AND zipcode < '9801';
 -- [1.5f] A non-leading substring (Informix's zipcode[2,3] > '80'): no index on zipcode helps.
 SELECT customer_num, zipcode FROM customer WHERE substr(zipcode, 2, 2) > '80';
 
+-- [1.5g] A leading substring is another matter: every zipcode whose first two characters are
+-- '98' lies in ['98', '99'), so SubstrPrefixToRange adds that range (which the index serves) and
+-- keeps the substr: 16 rows, '9800' and '98104-1825' among them.
+SELECT customer_num, zipcode FROM customer WHERE substr(zipcode, 1, 2) = '98';
+
 ---------------------------------------------------------------------------------------------------
 -- SEEDS 1.6: temporary tables
 ---------------------------------------------------------------------------------------------------
@@ -172,6 +177,15 @@ WHERE postcode > '98000'
 ORDER BY name;
 
 DROP TABLE cust_with_balance;
+
+-- [1.6d] A CTE read twice: customers with more orders than the average customer. The shards
+-- count each customer's orders once (two phases: orders is distributed by order_num), and both
+-- references read the one result in the router (ComputeSharedCtesOnce), instead of the router
+-- fetching orders and counting it for each reference. Order 1024's NULL customer is a group too.
+WITH per_customer AS (SELECT customer_num, count(*) AS n FROM orders GROUP BY customer_num)
+SELECT customer_num, n FROM per_customer
+WHERE n > (SELECT avg(n) FROM per_customer)
+ORDER BY customer_num;
 
 ---------------------------------------------------------------------------------------------------
 -- SEEDS 1.8: part / vendor / parven
