@@ -30,6 +30,7 @@
 #include <optional>
 
 #include "planner/expression.h"
+#include "rules/range_conjuncts.h"
 #include "rules/registry.h"
 
 namespace shardql::rules {
@@ -54,33 +55,14 @@ bool IsCandidate(const Expr& e) {
   return !e.escape() || TextConstant(*e.escape());
 }
 
-// Whether a conjunct already compares `column` with a value by = or >= (this rule's own range, or
-// the user's, whose literals the plan cache may have made parameters): then it adds nothing.
-bool Bounds(const Expr& e, plan::ColumnId column) {
-  if (e.kind == ExprKind::kBinary &&
-      (e.binary_op == ast::BinaryOp::kEq || e.binary_op == ast::BinaryOp::kGtEq) &&
-      e.left().kind == ExprKind::kColumn && e.left().column == column &&
-      (e.right().kind == ExprKind::kConstant || e.right().kind == ExprKind::kParam)) {
-    return true;
-  }
-  for (const ExprPtr& child : e.children) {
-    if (child && Bounds(*child, column)) return true;
-  }
-  return false;
-}
-
+// A LIKE no conjunct bounds already (this rule's own range, or the user's, whose literals the
+// plan cache may have made parameters): otherwise the range adds nothing.
 bool Unbounded(const Expr& like, const std::vector<const Expr*>& conjuncts) {
   if (!IsCandidate(like)) return false;
   for (const Expr* c : conjuncts) {
-    if (c != &like && Bounds(*c, like.operand().column)) return false;
+    if (c != &like && BoundsColumn(*c, like.operand().column, true)) return false;
   }
   return true;
-}
-
-std::vector<const Expr*> Conjuncts(const Expr& predicate) {
-  std::vector<const Expr*> out;
-  plan::ForEachConjunct(predicate, [&](const Expr& c) { out.push_back(&c); });
-  return out;
 }
 
 struct LiteralStart {
@@ -114,10 +96,6 @@ std::optional<LiteralStart> StartOf(const std::string& pattern, const Value* esc
   }
   start.whole_pattern = true;
   return start;
-}
-
-ExprPtr Compare(ast::BinaryOp op, const Expr& column, Value value) {
-  return plan::MakeBinary(op, column.Clone(), plan::MakeConstant(std::move(value)));
 }
 
 class LikePrefixToRange : public Rule {
@@ -163,17 +141,12 @@ class LikePrefixToRange : public Rule {
                                             pattern, ctx.dialect.name()));
         continue;
       }
-      ExprPtr range;
-      if (bounds->exact) {
-        range = Compare(ast::BinaryOp::kEq, column, *bounds->exact);
-      } else {
-        range = plan::MakeBinary(ast::BinaryOp::kAnd,
-                                 Compare(ast::BinaryOp::kGtEq, column, bounds->low),
-                                 Compare(ast::BinaryOp::kLt, column, bounds->high));
-      }
+      ExprPtr range = bounds->exact ? CompareColumn(ast::BinaryOp::kEq, column, *bounds->exact)
+                                    : HalfOpenRange(column, bounds->low, bounds->high);
       if (bounds->other_kinds_from) {
-        range = plan::MakeBinary(ast::BinaryOp::kOr, std::move(range),
-                                 Compare(ast::BinaryOp::kGtEq, column, *bounds->other_kinds_from));
+        range = plan::MakeBinary(
+            ast::BinaryOp::kOr, std::move(range),
+            CompareColumn(ast::BinaryOp::kGtEq, column, *bounds->other_kinds_from));
       }
       done.push_back(
           fmt::format("'{}' bounded by {}", pattern, bounds->exact ? "its value" : "its start"));
@@ -183,10 +156,8 @@ class LikePrefixToRange : public Rule {
       message = fmt::format("{}", fmt::join(refused, "; "));
       return nullptr;
     }
-    for (const Expr* c : conjuncts)
-      ranges.push_back(c->Clone());
     message = fmt::format("{}", fmt::join(done, "; "));
-    return plan::MakeFilter(std::move(filter.children[0]), plan::JoinConjuncts(std::move(ranges)));
+    return FilterWithRanges(filter, std::move(ranges), conjuncts);
   }
 };
 

@@ -32,6 +32,7 @@
 #include <optional>
 
 #include "planner/expression.h"
+#include "rules/range_conjuncts.h"
 #include "rules/registry.h"
 
 namespace shardql::rules {
@@ -76,33 +77,16 @@ std::optional<Candidate> CandidateOf(const Expr& e) {
   return std::nullopt;
 }
 
-// Whether a conjunct compares `column` itself by = or >= with a value (this rule's own range, or
-// another rule's): then the range adds nothing.
-bool Bounds(const Expr& e, plan::ColumnId column) {
-  return e.kind == ExprKind::kBinary &&
-         (e.binary_op == ast::BinaryOp::kEq || e.binary_op == ast::BinaryOp::kGtEq) &&
-         e.left().kind == ExprKind::kColumn && e.left().column == column &&
-         (e.right().kind == ExprKind::kConstant || e.right().kind == ExprKind::kParam);
-}
-
-std::vector<const Expr*> Conjuncts(const Expr& predicate) {
-  std::vector<const Expr*> out;
-  plan::ForEachConjunct(predicate, [&](const Expr& c) { out.push_back(&c); });
-  return out;
-}
-
+// A candidate no conjunct bounds already (this rule's own range, or another's): otherwise the
+// range adds nothing.
 std::optional<Candidate> Unbounded(const Expr& e, const std::vector<const Expr*>& conjuncts) {
   std::optional<Candidate> candidate = CandidateOf(e);
   if (!candidate) return std::nullopt;
   plan::ColumnId column = candidate->substring->arg(0).column;
   for (const Expr* c : conjuncts) {
-    if (Bounds(*c, column)) return std::nullopt;
+    if (BoundsColumn(*c, column, false)) return std::nullopt;
   }
   return candidate;
-}
-
-ExprPtr Compare(ast::BinaryOp op, const Expr& column, Value value) {
-  return plan::MakeBinary(op, column.Clone(), plan::MakeConstant(std::move(value)));
 }
 
 class SubstrPrefixToRange : public Rule {
@@ -143,19 +127,15 @@ class SubstrPrefixToRange : public Rule {
                         ctx.dialect.name()));
         continue;
       }
-      ranges.push_back(plan::MakeBinary(ast::BinaryOp::kAnd,
-                                        Compare(ast::BinaryOp::kGtEq, column, bounds->low),
-                                        Compare(ast::BinaryOp::kLt, column, bounds->high)));
+      ranges.push_back(HalfOpenRange(column, bounds->low, bounds->high));
       done.push_back(fmt::format("{} bounded by its start", shown));
     }
     if (ranges.empty()) {
       message = fmt::format("{}", fmt::join(refused, "; "));
       return nullptr;
     }
-    for (const Expr* c : conjuncts)
-      ranges.push_back(c->Clone());
     message = fmt::format("{}", fmt::join(done, "; "));
-    return plan::MakeFilter(std::move(filter.children[0]), plan::JoinConjuncts(std::move(ranges)));
+    return FilterWithRanges(filter, std::move(ranges), conjuncts);
   }
 };
 

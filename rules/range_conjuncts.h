@@ -1,0 +1,28 @@
+#pragma once
+// What the two prefix rules (LikePrefixToRange, SubstrPrefixToRange) share: a filter's conjuncts,
+// whether one already bounds a column, and the filter rebuilt with ranges in front of the
+// conjuncts it had, which all stay (the ranges only drop rows they would reject).
+
+#include <string>
+#include <vector>
+
+#include "planner/expression.h"
+#include "planner/logical_plan.h"
+
+namespace shardql::rules {
+
+std::vector<const plan::Expr*> Conjuncts(const plan::Expr& predicate);
+
+// Whether `e` (or, with `nested`, an expression inside it) compares `column` itself by = or >=
+// with a constant or parameter: a range on it is already there.
+bool BoundsColumn(const plan::Expr& e, plan::ColumnId column, bool nested);
+
+// low <= column < high.
+plan::ExprPtr HalfOpenRange(const plan::Expr& column, Value low, Value high);
+plan::ExprPtr CompareColumn(ast::BinaryOp op, const plan::Expr& column, Value value);
+
+// `filter` with `ranges` ANDed in front of `conjuncts` (its own, cloned).
+plan::PlanPtr FilterWithRanges(plan::FilterNode& filter, std::vector<plan::ExprPtr> ranges,
+                               const std::vector<const plan::Expr*>& conjuncts);
+
+}  // namespace shardql::rules
