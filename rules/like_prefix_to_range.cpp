@@ -141,6 +141,10 @@ class LikePrefixToRange : public Rule {
                                             pattern, ctx.dialect.name()));
         continue;
       }
+      if (!IndexLeadsColumn(*filter.children[0], column.column, ctx.cost)) {
+        refused.push_back(fmt::format("'{}': no index on any shard is led by the column", pattern));
+        continue;
+      }
       ExprPtr range = bounds->exact ? CompareColumn(ast::BinaryOp::kEq, column, *bounds->exact)
                                     : HalfOpenRange(column, bounds->low, bounds->high);
       if (bounds->other_kinds_from) {

@@ -26,6 +26,22 @@ bool BoundsColumn(const Expr& e, plan::ColumnId column, bool nested) {
   return false;
 }
 
+bool IndexLeadsColumn(const plan::PlanNode& input, plan::ColumnId column, const CostModel& cost) {
+  if (input.kind == plan::NodeKind::kScan) {
+    const auto& scan = input.Cast<plan::ScanNode>();
+    for (size_t i = 0; i < scan.outputs.size(); ++i) {
+      if (scan.outputs[i] == column) return cost.Indexed(*scan.table, scan.column_indexes[i]);
+    }
+    return false;
+  }
+  // Through nodes that pass their input's columns on (filters, joins); not into a subquery.
+  if (input.kind != plan::NodeKind::kFilter && input.kind != plan::NodeKind::kJoin) return false;
+  for (const plan::PlanPtr& child : input.children) {
+    if (IndexLeadsColumn(*child, column, cost)) return true;
+  }
+  return false;
+}
+
 ExprPtr CompareColumn(ast::BinaryOp op, const Expr& column, Value value) {
   return plan::MakeBinary(op, column.Clone(), plan::MakeConstant(std::move(value)));
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "planner/cost_model.h"
 #include "planner/expression.h"
 #include "planner/logical_plan.h"
 
@@ -16,6 +17,11 @@ std::vector<const plan::Expr*> Conjuncts(const plan::Expr& predicate);
 // Whether `e` (or, with `nested`, an expression inside it) compares `column` itself by = or >=
 // with a constant or parameter: a range on it is already there.
 bool BoundsColumn(const plan::Expr& e, plan::ColumnId column, bool nested);
+
+// Whether an index on some shard is led by `column`, read straight from a table below `input`:
+// a range on it serves only such an index (without one it is work added to every row, and the
+// cost model, multiplying selectivities, would take it for a saving).
+bool IndexLeadsColumn(const plan::PlanNode& input, plan::ColumnId column, const CostModel& cost);
 
 // low <= column < high.
 plan::ExprPtr HalfOpenRange(const plan::Expr& column, Value low, Value high);

@@ -127,6 +127,10 @@ class SubstrPrefixToRange : public Rule {
                         ctx.dialect.name()));
         continue;
       }
+      if (!IndexLeadsColumn(*filter.children[0], column.column, ctx.cost)) {
+        refused.push_back(fmt::format("{}: no index on any shard is led by the column", shown));
+        continue;
+      }
       ranges.push_back(HalfOpenRange(column, bounds->low, bounds->high));
       done.push_back(fmt::format("{} bounded by its start", shown));
     }
