@@ -16,6 +16,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <set>
+
 #include "planner/distributor_internal.h"
 #include "planner/function_catalog.h"
 #include "planner/plan_visitor.h"
@@ -101,6 +104,40 @@ std::string Refusal(Context& ctx, const PlanNode& root) {
   return why;
 }
 
+// Why the statement reads rows in an order that one database's CTE would fix and a loaded table
+// would not (the loaded rows come in the order the shards answer); empty when nothing does: a
+// LIMIT, a window, an aggregate other than count, sum, total, avg, min and max (group_concat
+// joins in row order), a grouped query's bare column, a scalar subquery that may meet several
+// rows (SQLite takes the first).
+std::string OrderSensitivity(const PlanNode& root) {
+  static const std::set<std::string> kOrderFree = {"count", "sum", "total", "avg", "min", "max"};
+  std::string why;
+  VisitPlan(
+      root,
+      [&](const PlanNode& n) {
+        if (why.empty() && n.kind == NodeKind::kLimit) why = "the statement has a LIMIT";
+        for (const Expr* e : NodeExpressions(n)) {
+          VisitExpr(*e, [&](const Expr& sub) {
+            if (!why.empty()) return;
+            if (sub.kind == ExprKind::kWindow) why = "the statement has a window";
+            if (sub.kind == ExprKind::kAggregate && !kOrderFree.count(sub.name)) {
+              why = fmt::format("{} depends on the order of its rows", sub.name);
+            }
+            if (sub.kind == ExprKind::kSubquery &&
+                sub.subquery_kind == plan::SubqueryKind::kScalar) {
+              std::optional<BlockParts> parts = PeelBlock(*sub.plan);
+              if (!parts || parts->setop || !parts->aggregate ||
+                  !parts->aggregate->groups.empty() || parts->limit) {
+                why = "a scalar subquery may meet several rows";
+              }
+            }
+          });
+        }
+      },
+      true);
+  return why;
+}
+
 }  // namespace
 
 SharedCteResults ComputeSharedCtesOnce(Context& ctx, const PlanNode& root,
@@ -119,20 +156,49 @@ SharedCteResults ComputeSharedCtesOnce(Context& ctx, const PlanNode& root,
       },
       true);
   SharedCteResults results;
+  std::string order = OrderSensitivity(root);
+  std::map<uint32_t, std::vector<const PlanNode*>> eligible;
   for (const auto& [cte, nodes] : references) {
     if (nodes.size() < 2) continue;
     const PlanNode& first = *nodes.front();
-    std::string why = Refusal(ctx, first);
+    std::string why = order.empty() ? Refusal(ctx, first) : order;
     for (size_t i = 1; i < nodes.size() && why.empty(); ++i) {
       if (!SameComputation(ctx, first, *nodes[i])) why = "its references were rewritten apart";
     }
     if (why.empty() && !ctx.Enabled(kComputeSharedCtesOnce)) continue;
-    std::string name = fmt::format("shardql_cte_{}", results.tables.size() + 1);
     if (!why.empty()) {
       ctx.Record(kComputeSharedCtesOnce, TraceOutcome::kRejected,
                  fmt::format("a CTE read {} times: {}", nodes.size(), why));
       continue;
     }
+    eligible[cte] = nodes;
+  }
+  // A CTE read only inside another one computed once (WITH u AS (…), s AS (… FROM u …) with s
+  // read twice) is computed with it on the shards: a table of its own would go unread.
+  std::map<uint32_t, std::set<const PlanNode*>> inside;
+  for (const auto& [cte, nodes] : eligible) {
+    std::set<const PlanNode*>& below = inside[cte];
+    for (const PlanNode* n : nodes) {
+      VisitPlan(
+          *n, [&below](const PlanNode& d) { below.insert(&d); }, true);
+      below.erase(n);
+    }
+  }
+  auto read_only_inside = [&inside](uint32_t cte, const std::vector<const PlanNode*>& nodes) {
+    for (const auto& entry : inside) {
+      const std::set<const PlanNode*>& below = entry.second;
+      if (entry.first == cte) continue;
+      if (std::all_of(nodes.begin(), nodes.end(),
+                      [&below](const PlanNode* n) { return below.count(n) > 0; })) {
+        return true;
+      }
+    }
+    return false;
+  };
+  for (const auto& [cte, nodes] : eligible) {
+    if (read_only_inside(cte, nodes)) continue;
+    const PlanNode& first = *nodes.front();
+    std::string name = fmt::format("shardql_cte_{}", results.tables.size() + 1);
     size_t mark = ctx.TraceMark();
     std::optional<SubPlan> computed = TryDistribute(ctx, first);
     if (!computed) {

@@ -31,6 +31,19 @@ class Tokens {
   std::string_view sql_;
 };
 
+// Whether tokens[close] is the `)` of a substr(...) or substring(...) call.
+bool ClosesSubstrCall(const std::vector<SqlToken>& tokens, size_t close, const Tokens& tk) {
+  if (tokens[close].cls != TokenClass::kRightParen) return false;
+  int depth = 0;
+  for (size_t j = close + 1; j-- > 0;) {
+    if (tokens[j].cls == TokenClass::kRightParen) ++depth;
+    if (tokens[j].cls == TokenClass::kLeftParen && --depth == 0) {
+      return j > 0 && (tk.IsWord(tokens[j - 1], "SUBSTR") || tk.IsWord(tokens[j - 1], "SUBSTRING"));
+    }
+  }
+  return false;
+}
+
 // What a parenthesis holds: a VALUES row whose literals may be replaced, or anything else.
 enum class Parens : uint8_t { kList, kOther };
 
@@ -89,11 +102,11 @@ std::optional<NormalizedStatement> NormalizeLiterals(std::string_view sql, const
       }
     } else if (t.cls == TokenClass::kInteger || t.cls == TokenClass::kString ||
                t.cls == TokenClass::kDecimal) {
-      // A text compared with a call or a parenthesised expression stays: rules rewrite by its
-      // value (SubstrPrefixToRange reads the '98' of `substr(zip, 1, 2) = '98'`).
+      // A text compared with a substr call stays: SubstrPrefixToRange rewrites by its value (the
+      // '98' of `substr(zip, 1, 2) = '98'`).
       bool after_comparison =
           prev && prev->cls == TokenClass::kComparison &&
-          !(t.cls == TokenClass::kString && i >= 2 && tokens[i - 2].cls == TokenClass::kRightParen);
+          !(t.cls == TokenClass::kString && i >= 2 && ClosesSubstrCall(tokens, i - 2, tk));
       bool list_item = !parens.empty() && parens.back() == Parens::kList && prev &&
                        (prev->cls == TokenClass::kLeftParen || prev->cls == TokenClass::kComma) &&
                        next &&

@@ -8,8 +8,8 @@
 // Only values are replaced, never anything the planner reads as structure:
 //   - an integer (in 64-bit range) or a plain '...' string,
 //   - right after a comparison operator (= == <> != < <= > >=), or directly in a VALUES (...) row;
-//     not a '...' string compared with a call or parenthesised expression (`substr(zip, 1, 2) =
-//     '98'`), whose value a rewrite rule reads (SubstrPrefixToRange);
+//     not a '...' string compared with a substr call (`substr(zip, 1, 2) = '98'`), whose value
+//     a rewrite rule reads (SubstrPrefixToRange);
 //   - in a VALUES row also a decimal numeral, when the dialect says exactly what its parser reads
 //     it as (Dialect::DecimalLiteralValue): a 500-row INSERT of prices is one shape;
 // never an IN (...) list (planned with its values, each shard is sent only the values it owns), a

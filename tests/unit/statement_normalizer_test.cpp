@@ -44,10 +44,12 @@ TEST_CASE("structure stays literal: positions, counts, patterns, REALs, prefixed
   CHECK(Normalized("SELECT a, b FROM t ORDER BY 2, 1 LIMIT 10 OFFSET 5") == "(unchanged)");
   CHECK(Normalized("SELECT a, count(*) FROM t GROUP BY 1") == "(unchanged)");
   CHECK(Normalized("SELECT * FROM t WHERE name LIKE 'ab%'") == "(unchanged)");
-  // A text compared with a call keeps its value for SubstrPrefixToRange; a number does not.
+  // A text compared with a substr call keeps its value for SubstrPrefixToRange; other calls and
+  // numbers do not.
   CHECK(Normalized("SELECT * FROM t WHERE substr(zip, 1, 2) = '98'") == "(unchanged)");
-  CHECK(Normalized("SELECT * FROM t WHERE (a + 1) = 5 AND b = 'x'") ==
-        "SELECT * FROM t WHERE (a + 1) = $1 AND b = $2");
+  CHECK(Normalized("SELECT * FROM t WHERE SUBSTRING(zip FROM 1 FOR (2)) = '98'") == "(unchanged)");
+  CHECK(Normalized("SELECT * FROM t WHERE lower(b) = 'x' AND (a + 1) = 5") ==
+        "SELECT * FROM t WHERE lower(b) = $1 AND (a + 1) = $2");
   CHECK(Normalized("SELECT * FROM t WHERE x = 1.5 OR y = 1e3 OR z = .5") == "(unchanged)");
   CHECK(Normalized("SELECT * FROM t WHERE x = E'a\\n' OR y = X'00' OR z = $$q$$") == "(unchanged)");
   CHECK(Normalized("SELECT * FROM t WHERE k = 99999999999999999999") == "(unchanged)");
