@@ -57,8 +57,9 @@ void RenameOutputs(PlanNode& node, const std::map<ColumnId, ColumnId>& ids) {
     RenameOutputs(*child, ids);
 }
 
-// Whether `b` computes what `a` does: the same SQL once b's column ids are a's.
-bool SameComputation(Context& ctx, const PlanNode& a, const PlanNode& b) {
+// Whether `b` computes what `a` (rendered as `a_sql`) does: the same SQL once b's column ids are
+// a's.
+bool SameComputation(Context& ctx, const PlanNode& a, const std::string& a_sql, const PlanNode& b) {
   std::map<ColumnId, ColumnId> ids;
   if (!MatchOutputs(a, b, ids)) return false;
   plan::PlanPtr renamed = b.Clone();
@@ -67,7 +68,7 @@ bool SameComputation(Context& ctx, const PlanNode& a, const PlanNode& b) {
     auto it = e->kind == ExprKind::kColumn ? ids.find(e->column) : ids.end();
     if (it != ids.end()) e->column = it->second;
   });
-  return ctx.dialect.RenderPlan(*renamed, ctx.columns) == ctx.dialect.RenderPlan(a, ctx.columns);
+  return ctx.dialect.RenderPlan(*renamed, ctx.columns) == a_sql;
 }
 
 // Why the CTE whose expansion `root` is cannot be computed once on the shards; empty when it can.
@@ -162,8 +163,11 @@ SharedCteResults ComputeSharedCtesOnce(Context& ctx, const PlanNode& root,
     if (nodes.size() < 2) continue;
     const PlanNode& first = *nodes.front();
     std::string why = order.empty() ? Refusal(ctx, first) : order;
+    std::string first_sql = why.empty() ? ctx.dialect.RenderPlan(first, ctx.columns) : "";
     for (size_t i = 1; i < nodes.size() && why.empty(); ++i) {
-      if (!SameComputation(ctx, first, *nodes[i])) why = "its references were rewritten apart";
+      if (!SameComputation(ctx, first, first_sql, *nodes[i])) {
+        why = "its references were rewritten apart";
+      }
     }
     if (why.empty() && !ctx.Enabled(kComputeSharedCtesOnce)) continue;
     if (!why.empty()) {

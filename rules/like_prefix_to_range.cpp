@@ -156,12 +156,7 @@ class LikePrefixToRange : public Rule {
           fmt::format("'{}' bounded by {}", pattern, bounds->exact ? "its value" : "its start"));
       ranges.push_back(std::move(range));
     }
-    if (ranges.empty()) {
-      message = fmt::format("{}", fmt::join(refused, "; "));
-      return nullptr;
-    }
-    message = fmt::format("{}", fmt::join(done, "; "));
-    return FilterWithRanges(filter, std::move(ranges), conjuncts);
+    return FilterWithRanges(filter, std::move(ranges), conjuncts, done, refused, message);
   }
 };
 

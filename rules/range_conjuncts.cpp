@@ -1,5 +1,8 @@
 #include "rules/range_conjuncts.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 namespace shardql::rules {
 
 using plan::Expr;
@@ -53,7 +56,11 @@ ExprPtr HalfOpenRange(const Expr& column, Value low, Value high) {
 }
 
 plan::PlanPtr FilterWithRanges(plan::FilterNode& filter, std::vector<ExprPtr> ranges,
-                               const std::vector<const Expr*>& conjuncts) {
+                               const std::vector<const Expr*>& conjuncts,
+                               const std::vector<std::string>& done,
+                               const std::vector<std::string>& refused, std::string& message) {
+  message = fmt::format("{}", fmt::join(ranges.empty() ? refused : done, "; "));
+  if (ranges.empty()) return nullptr;
   for (const Expr* c : conjuncts)
     ranges.push_back(c->Clone());
   return plan::MakeFilter(std::move(filter.children[0]), plan::JoinConjuncts(std::move(ranges)));

@@ -27,8 +27,12 @@ bool IndexLeadsColumn(const plan::PlanNode& input, plan::ColumnId column, const 
 plan::ExprPtr HalfOpenRange(const plan::Expr& column, Value low, Value high);
 plan::ExprPtr CompareColumn(ast::BinaryOp op, const plan::Expr& column, Value value);
 
-// `filter` with `ranges` ANDed in front of `conjuncts` (its own, cloned).
+// A prefix rule's answer: `filter` with `ranges` ANDed in front of `conjuncts` (its own, cloned),
+// `message` listing what was `done`; or, with no range, null and `message` listing why each
+// candidate was `refused`.
 plan::PlanPtr FilterWithRanges(plan::FilterNode& filter, std::vector<plan::ExprPtr> ranges,
-                               const std::vector<const plan::Expr*>& conjuncts);
+                               const std::vector<const plan::Expr*>& conjuncts,
+                               const std::vector<std::string>& done,
+                               const std::vector<std::string>& refused, std::string& message);
 
 }  // namespace shardql::rules

@@ -134,12 +134,7 @@ class SubstrPrefixToRange : public Rule {
       ranges.push_back(HalfOpenRange(column, bounds->low, bounds->high));
       done.push_back(fmt::format("{} bounded by its start", shown));
     }
-    if (ranges.empty()) {
-      message = fmt::format("{}", fmt::join(refused, "; "));
-      return nullptr;
-    }
-    message = fmt::format("{}", fmt::join(done, "; "));
-    return FilterWithRanges(filter, std::move(ranges), conjuncts);
+    return FilterWithRanges(filter, std::move(ranges), conjuncts, done, refused, message);
   }
 };
 
